@@ -1,0 +1,315 @@
+//! Command-line interface: `check`, `explain`, `rules` and `test`. Parses flags, calls the
+//! library, writes the output and decides the exit status.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codex::codex::{Codex, Matcher, load};
+use codex::config::{self, Flags, Settings};
+use codex::engine::{self, Inputs};
+use codex::report::{self, Format};
+use codex::source::discover;
+use codex::verify;
+
+/// How the run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Nothing enforced was found.
+    Clean,
+    /// Enforced findings, or failing rule tests.
+    Findings,
+    /// Usage or configuration error.
+    Failure,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Clean => ExitCode::SUCCESS,
+            Status::Findings => ExitCode::from(1),
+            Status::Failure => ExitCode::from(2),
+        }
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo-codex", version, about = "Enforce a Codex of incident-born rules on Rust code")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Use this configuration file instead of finding codex.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Add a folder of rule files (repeatable).
+    #[arg(long = "rule-dir", global = true, value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+    /// Leave out the default Codex embedded in the binary.
+    #[arg(long, global = true)]
+    no_default_rules: bool,
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check Rust files against the Codex (the whole project by default).
+    Check(CheckArgs),
+    /// Show a rule's documentation, incident and matcher.
+    Explain {
+        /// Rule code or name, e.g. CX0001 or unwrap-outside-tests.
+        rule: String,
+    },
+    /// List the rules of the Codex.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
+    Test {
+        /// Rule folders (default: those of codex.toml).
+        dirs: Vec<PathBuf>,
+        /// Write missing or outdated expected outputs instead of failing.
+        #[arg(long)]
+        bless: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or folders to check.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+/// Runs the command line `args` (the program name first; `cargo codex` inserts `codex`).
+pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|arg| arg == "codex") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let usage = error.use_stderr();
+            error.print().context("writing the usage message")?;
+            return Ok(if usage { Status::Failure } else { Status::Clean });
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let cwd = std::env::current_dir().context("reading the working directory")?;
+    let start = match &cli.command {
+        Command::Check(args) => args.paths.first().cloned(),
+        Command::Test { dirs, .. } => dirs.first().cloned(),
+        _ => None,
+    };
+    let flags = Flags {
+        config: cli.config.clone(),
+        rule_dirs: cli.rule_dirs.clone(),
+        no_default_rules: cli.no_default_rules,
+        start,
+    };
+    let mut settings = match config::resolve(&flags, &cwd) {
+        Ok(settings) => settings,
+        Err(errors) => return report_load_errors(&errors, color),
+    };
+    if let Command::Test { dirs, .. } = &cli.command {
+        add_test_dirs(&mut settings, dirs, &cwd);
+    }
+    let codex = match load::load(&settings.sources, &settings.overrides) {
+        Ok(codex) => codex,
+        Err(errors) => return report_load_errors(&errors, color),
+    };
+    let mut out = io::stdout().lock();
+    let written = match &cli.command {
+        Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
+        Command::Explain { rule } => explain(&codex, rule, &mut out),
+        Command::Rules { format } => rules(&codex, *format, &mut out),
+        Command::Test { bless, .. } => test(&codex, *bless, &mut out),
+    };
+    match written {
+        Ok(status) => Ok(status),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Clean),
+        Err(error) => Err(error).context("writing the output"),
+    }
+}
+
+fn report_load_errors(errors: &[load::LoadError], color: bool) -> Result<Status> {
+    let color = color && io::stderr().is_terminal();
+    report::error::render_load_errors(&mut io::stderr().lock(), errors, color).context("writing errors")?;
+    Ok(Status::Failure)
+}
+
+/// `cargo codex test DIRS`: the rule folders named, with their sibling `codex/` incidents.
+fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Path) {
+    for dir in dirs {
+        let dir = if dir.is_absolute() { dir.clone() } else { cwd.join(dir) };
+        if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir()) {
+            if !settings.sources.incident_dirs.contains(&incidents) {
+                settings.sources.incident_dirs.push(incidents);
+            }
+        }
+        if !settings.sources.rule_dirs.contains(&dir) {
+            settings.sources.rule_dirs.push(dir);
+        }
+    }
+    if !dirs.is_empty() {
+        // Rules tested from disk would clash with their embedded copies.
+        settings.sources.embedded = false;
+    }
+}
+
+fn check(
+    codex: &Codex,
+    settings: &Settings,
+    args: &CheckArgs,
+    cwd: &std::path::Path,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .collect();
+    let found = discover::discover(&settings.root, &paths, &settings.exclude);
+    let context = if paths.is_empty() {
+        Vec::new()
+    } else {
+        discover::context_files(&settings.root, &found.files)
+    };
+    let inputs = Inputs {
+        root: settings.root.clone(),
+        files: found.files,
+        context,
+        walk_errors: found.errors,
+        max_file_size: settings.max_file_size,
+    };
+    let run = engine::check(codex, &inputs);
+    let context = report::Context {
+        color,
+        rules: codex.rules().len(),
+    };
+    report::render(args.format, out, &run.diagnostics, &run.summary, &context)?;
+    out.flush()?;
+    Ok(if run.summary.enforced > 0 {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
+    let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
+        let mut err = io::stderr().lock();
+        writeln!(err, "error: unknown rule `{code}`; `cargo codex rules` lists them")?;
+        return Ok(Status::Failure);
+    };
+    writeln!(out, "{} {}: {}", rule.id, rule.name, rule.title)?;
+    let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();
+    writeln!(
+        out,
+        "severity {} · stage {} · scopes {} · from {}",
+        rule.severity.as_str(),
+        rule.stage.as_str(),
+        scopes.join(", "),
+        rule.origin
+    )?;
+    writeln!(out, "matches: {}", describe(&rule.matcher))?;
+    if let Some(lint) = &rule.clippy {
+        writeln!(out, "also suppressed by #[allow(clippy::{lint})]")?;
+    }
+    writeln!(out, "\n{}", rule.doc.trim_end())?;
+    for id in &rule.incidents {
+        if let Some(incident) = codex.incident(id) {
+            writeln!(out, "\n## Incident {} ({})\n{}\n\n{}", incident.id, incident.date, incident.title, incident.summary)?;
+            if let Some(source) = &incident.source {
+                writeln!(out, "\nPost-mortem: {source}")?;
+            }
+        }
+    }
+    Ok(Status::Clean)
+}
+
+fn describe(matcher: &Matcher) -> String {
+    match matcher {
+        Matcher::Method(names) => format!("method calls {}", names.iter().map(|n| format!(".{n}()")).collect::<Vec<_>>().join(", ")),
+        Matcher::Macro(names) => format!("macro invocations {}", names.iter().map(|n| format!("{n}!")).collect::<Vec<_>>().join(", ")),
+        Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
+    }
+}
+
+fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<Status> {
+    match format {
+        ListFormat::Table => {
+            for rule in codex.rules() {
+                writeln!(
+                    out,
+                    "{:<8} {:<32} {:<8} {:<8} {}",
+                    rule.id,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.stage.as_str(),
+                    rule.title
+                )?;
+            }
+        }
+        ListFormat::Json => {
+            let rules: Vec<serde_json::Value> = codex
+                .rules()
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "id": rule.id, "name": rule.name, "title": rule.title,
+                        "severity": rule.severity, "stage": rule.stage, "scopes": rule.scopes,
+                        "incidents": rule.incidents, "clippy": rule.clippy, "message": rule.message,
+                        "help": rule.help, "doc": rule.doc, "matcher": describe(&rule.matcher),
+                        "url": rule.url, "origin": rule.origin,
+                    })
+                })
+                .collect();
+            let document = serde_json::json!({
+                "schema": "cargo-codex/rules/v1",
+                "rules": rules,
+                "incidents": codex.incidents(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(Status::Clean)
+}
+
+fn test(codex: &Codex, bless: bool, out: &mut dyn Write) -> io::Result<Status> {
+    let verification = verify::verify(codex, bless);
+    write!(out, "{}", verify::summarize(&verification))?;
+    Ok(if verification.passed() {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}

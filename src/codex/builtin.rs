@@ -1,0 +1,167 @@
+//! Rules the tool itself raises: about inputs it could not check and suppressions that rot.
+//!
+//! They have no matcher a rule file could express, so they are defined here; otherwise they are
+//! ordinary rules: `explain`, `codex.toml` overrides and every output format treat them alike.
+
+use super::{Matcher, Narrowing, Rule, Scope, Severity, Stage};
+
+/// The kinds of finding the tool raises about its own inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// A source file that cannot be read: I/O error, broken symlink, not UTF-8, too large.
+    UnreadableSource,
+    /// A source file that does not lex or parse, or nests too deeply to parse safely.
+    UnparsableSource,
+    /// An empty source file.
+    EmptySource,
+    /// A `codex:allow` comment without a reason.
+    SuppressionWithoutReason,
+    /// A `codex:allow` comment naming a rule the Codex does not have.
+    UnknownRuleInSuppression,
+    /// A `codex:allow` comment that suppresses nothing.
+    UnusedSuppression,
+}
+
+struct Spec {
+    kind: Builtin,
+    id: &'static str,
+    name: &'static str,
+    title: &'static str,
+    severity: Severity,
+    stage: Stage,
+    message: &'static str,
+    help: &'static str,
+    doc: &'static str,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        kind: Builtin::UnreadableSource,
+        id: "CX9000",
+        name: "unreadable-source",
+        title: "source file that cannot be read",
+        severity: Severity::Error,
+        stage: Stage::Enforce,
+        message: "this file could not be read, so no rule was checked on it",
+        help: "fix the file (encoding, permissions, symlink target) or exclude it in codex.toml",
+        doc: "## What it does\nReports a Rust source file that could not be read: an I/O error, a broken \
+symbolic link, contents that are not UTF-8, or a file larger than `max_file_size`.\n\n\
+## Why is this bad?\nA file the linter cannot read is a file no rule was checked on. Skipping it \
+silently would let the very code an incident warns about through.\n\n## Example\n\
+A file saved as Latin-1 instead of UTF-8.\n\nUse instead: save it as UTF-8, or add it to \
+`exclude` in `codex.toml` if it is not Rust.",
+    },
+    Spec {
+        kind: Builtin::UnparsableSource,
+        id: "CX9001",
+        name: "unparsable-source",
+        title: "source file that does not parse",
+        severity: Severity::Error,
+        stage: Stage::Enforce,
+        message: "this code does not parse as Rust, so no rule was checked on it",
+        help: "fix the syntax error (`cargo check` shows it too) or exclude the file in codex.toml",
+        doc: "## What it does\nReports Rust code that does not lex or parse, or that nests deeper than \
+the parser can safely follow.\n\n## Why is this bad?\nRules cannot be checked on code that \
+cannot be parsed. Other items of the same file are still checked.\n\n## Example\n\
+    fn broken( {\n\nUse instead:\n\n    fn fixed() {}",
+    },
+    Spec {
+        kind: Builtin::EmptySource,
+        id: "CX9002",
+        name: "empty-source",
+        title: "empty source file",
+        severity: Severity::Info,
+        stage: Stage::Warn,
+        message: "this file is empty",
+        help: "delete the file, or give it content (an empty module is usually a leftover)",
+        doc: "## What it does\nReports a `.rs` file with no content at all.\n\n## Why is this bad?\n\
+An empty file is often a truncated write or a leftover module; it is reported so that nothing \
+the run saw goes unmentioned. It never fails the run.\n\n## Example\nAn empty `src/util.rs`.\n\n\
+Use instead: remove it and its `mod util;` declaration.",
+    },
+    Spec {
+        kind: Builtin::SuppressionWithoutReason,
+        id: "CX9003",
+        name: "suppression-without-reason",
+        title: "`codex:allow` without a reason",
+        severity: Severity::Error,
+        stage: Stage::Enforce,
+        message: "this suppression gives no reason, so it suppresses nothing",
+        help: "write why the finding is acceptable after the closing parenthesis",
+        doc: "## What it does\nReports a `codex:allow(...)` comment with no reason after it. Such a \
+comment does not suppress anything.\n\n## Why is this bad?\nA suppression is a decision; the \
+reason is what lets a reviewer check it and a later reader undo it.\n\n## Example\n\
+    let v = x.unwrap(); // codex:allow(CX0001)\n\nUse instead:\n\n\
+    let v = x.unwrap(); // codex:allow(CX0001) checked non-empty two lines above",
+    },
+    Spec {
+        kind: Builtin::UnknownRuleInSuppression,
+        id: "CX9004",
+        name: "unknown-rule-in-suppression",
+        title: "`codex:allow` naming an unknown rule",
+        severity: Severity::Error,
+        stage: Stage::Enforce,
+        message: "this suppression names a rule the Codex does not have",
+        help: "use a rule code or name listed by `cargo codex rules`",
+        doc: "## What it does\nReports a `codex:allow(...)` comment naming a rule code or name that \
+the loaded Codex does not contain.\n\n## Why is this bad?\nA misspelt code suppresses nothing \
+while looking as if it did.\n\n## Example\n    // codex:allow(CX001) typo\n\nUse instead:\n\n\
+    // codex:allow(CX0001) reason",
+    },
+    Spec {
+        kind: Builtin::UnusedSuppression,
+        id: "CX9005",
+        name: "unused-suppression",
+        title: "`codex:allow` that suppresses nothing",
+        severity: Severity::Warning,
+        stage: Stage::Enforce,
+        message: "this suppression matches no finding",
+        help: "remove the comment: the code it excused has changed",
+        doc: "## What it does\nReports a `codex:allow(...)` comment for a rule that has no finding on \
+the line it covers.\n\n## Why is this bad?\nStale suppressions rot silently: when the code \
+changes again, they would hide a new, unreviewed finding.\n\n## Example\n\
+    // codex:allow(CX0001) parsed above\n    let v = x.unwrap_or_default();\n\n\
+Use instead: remove the comment.",
+    },
+];
+
+impl Builtin {
+    /// Every built-in kind.
+    pub const ALL: [Builtin; 6] = [
+        Builtin::UnreadableSource,
+        Builtin::UnparsableSource,
+        Builtin::EmptySource,
+        Builtin::SuppressionWithoutReason,
+        Builtin::UnknownRuleInSuppression,
+        Builtin::UnusedSuppression,
+    ];
+
+    /// The rule for this kind, before `codex.toml` overrides.
+    pub(crate) fn rule(self) -> Option<Rule> {
+        let spec = SPECS.iter().find(|spec| spec.kind == self)?;
+        Some(Rule {
+            id: spec.id.to_owned(),
+            name: spec.name.to_owned(),
+            title: spec.title.to_owned(),
+            severity: spec.severity,
+            stage: spec.stage,
+            incidents: Vec::new(),
+            scopes: vec![
+                Scope::Prod,
+                Scope::Test,
+                Scope::Bench,
+                Scope::Example,
+                Scope::Build,
+            ],
+            clippy: None,
+            message: spec.message.to_owned(),
+            help: Some(spec.help.to_owned()),
+            doc: spec.doc.to_owned(),
+            matcher: Matcher::Builtin(self),
+            narrowing: Narrowing::default(),
+            origin: "built-in".to_owned(),
+            file: None,
+            url: None,
+        })
+    }
+}

@@ -1,0 +1,586 @@
+//! Reading rule files and incident records, validating them, and collecting every error.
+//!
+//! Raw TOML ([`RuleFile`], [`IncidentFile`]) becomes checked [`Rule`]s and [`Incident`]s here and
+//! nowhere else. Each mistake is reported with the file and the byte span it is about, so it can
+//! be drawn with a caret; loading goes on after an error so that one run shows them all.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Builtin, Codex, Incident, Matcher, Narrowing, Rule, Scope, Severity, Stage};
+use crate::text::LineIndex;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// A configuration or rule file kept in memory, so errors about it can quote it.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// Path as shown to the user.
+    pub path: String,
+    /// Its whole text.
+    pub text: Arc<str>,
+}
+
+impl TextFile {
+    /// Wraps a text read from `path`.
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        TextFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Why the Codex or the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file or folder that could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// What could not be read.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A file whose content is wrong, at a known place.
+    #[error("{}", Located(.file, .span, .message))]
+    Invalid {
+        /// The file.
+        file: TextFile,
+        /// Byte range of the offending text.
+        span: Range<usize>,
+        /// What is wrong, and how to fix it.
+        message: String,
+    },
+}
+
+struct Located<'a>(&'a TextFile, &'a Range<usize>, &'a String);
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Located(file, span, message) = self;
+        let position = LineIndex::new(&file.text).position(&file.text, span.start);
+        write!(f, "{}:{}:{}: {message}", file.path, position.line, position.column)
+    }
+}
+
+impl LoadError {
+    /// An error about `span` of `file`.
+    pub fn invalid(file: &TextFile, span: Range<usize>, message: impl Into<String>) -> Self {
+        LoadError::Invalid {
+            file: file.clone(),
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// Turns a TOML syntax or shape error into a located error.
+    pub fn from_toml(file: &TextFile, error: &toml::de::Error) -> Self {
+        let span = error.span().unwrap_or(0..0);
+        let message = error.message().trim_end().to_owned();
+        LoadError::invalid(file, span, message)
+    }
+}
+
+/// Where rules and incidents come from.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Whether the default Codex embedded in the binary is loaded.
+    pub embedded: bool,
+    /// Folders of rule files (`*.toml`, searched recursively).
+    pub rule_dirs: Vec<PathBuf>,
+    /// Folders of incident records (`*.toml`).
+    pub incident_dirs: Vec<PathBuf>,
+    /// The project root, to show paths relative to it.
+    pub root: PathBuf,
+    /// Link template for each rule: `{id}`, `{name}` and `{path}` are replaced.
+    pub url_template: Option<String>,
+}
+
+/// Changes `codex.toml` makes to rules, without editing the rule files.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Each changed rule.
+    pub rules: Vec<RuleOverride>,
+}
+
+/// One rule's settings in `codex.toml`.
+#[derive(Debug, Clone)]
+pub struct RuleOverride {
+    /// Code or name of the rule.
+    pub code: String,
+    /// Where the code is written, for errors.
+    pub file: TextFile,
+    /// Byte span of the code in `file`.
+    pub span: Range<usize>,
+    /// `false` turns the rule off.
+    pub enabled: Option<bool>,
+    /// New stage.
+    pub stage: Option<Stage>,
+    /// New severity.
+    pub severity: Option<Severity>,
+}
+
+/// A rule file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    title: String,
+    severity: Severity,
+    #[serde(default = "default_stage")]
+    stage: Stage,
+    #[serde(default)]
+    incidents: Vec<Spanned<String>>,
+    #[serde(default = "default_scopes")]
+    scopes: Vec<Scope>,
+    clippy: Option<Spanned<String>>,
+    message: Spanned<String>,
+    help: Option<String>,
+    doc: String,
+    url: Option<String>,
+    #[serde(rename = "match")]
+    matcher: Spanned<MatchFile>,
+}
+
+/// The `[match]` table as written: one matcher kind plus optional narrowing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchFile {
+    method: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(rename = "macro")]
+    macro_: Option<Spanned<Vec<Spanned<String>>>>,
+    inside_fn: Option<Vec<Spanned<String>>>,
+    not_inside_fn: Option<Vec<Spanned<String>>>,
+    paths: Option<Vec<Spanned<String>>>,
+    exclude_paths: Option<Vec<Spanned<String>>>,
+}
+
+/// An incident record as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentFile {
+    id: Option<Spanned<String>>,
+    date: String,
+    title: String,
+    summary: String,
+    impact: Option<String>,
+    source: Option<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+}
+
+fn default_stage() -> Stage {
+    Stage::Enforce
+}
+
+fn default_scopes() -> Vec<Scope> {
+    vec![Scope::Prod]
+}
+
+/// Loads, validates and compiles the Codex.
+///
+/// # Errors
+///
+/// Every unreadable file, malformed rule, broken reference and bad override, all at once.
+pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let incident_files = read_files(
+        sources.embedded.then_some(embedded::INCIDENTS),
+        &sources.incident_dirs,
+        &sources.root,
+        &mut errors,
+    );
+    let mut incidents: Vec<Incident> = Vec::new();
+    for (file, _) in &incident_files {
+        match parse_incident(file) {
+            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => errors.push(
+                LoadError::invalid(file, 0..0, format!("incident `{}` is defined twice", incident.id)),
+            ),
+            Ok(incident) => incidents.push(incident),
+            Err(error) => errors.push(error),
+        }
+    }
+
+    let rule_files = read_files(
+        sources.embedded.then_some(embedded::RULES),
+        &sources.rule_dirs,
+        &sources.root,
+        &mut errors,
+    );
+    let mut rules = Vec::new();
+    let mut first_seen: HashMap<String, String> = HashMap::new();
+    for (file, disk) in &rule_files {
+        match parse_rule(file, sources, &incidents) {
+            Ok((mut rule, id_span)) => {
+                rule.file.clone_from(disk);
+                for key in [&rule.id, &rule.name] {
+                    if let Some(other) = first_seen.get(key.as_str()) {
+                        errors.push(LoadError::invalid(
+                            file,
+                            id_span.clone(),
+                            format!("rule `{key}` is already defined in {other}; codes and names must be unique"),
+                        ));
+                    }
+                }
+                first_seen.insert(rule.id.clone(), file.path.clone());
+                first_seen.insert(rule.name.clone(), file.path.clone());
+                rules.push(rule);
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    for kind in Builtin::ALL {
+        if let Some(rule) = kind.rule() {
+            rules.push(rule);
+        }
+    }
+    apply_overrides(&mut rules, overrides, &mut errors);
+    if errors.is_empty() {
+        Ok(Codex::new(rules, incidents))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The embedded files (if any) followed by every `*.toml` under `dirs`, sorted per folder.
+fn read_files(
+    embedded: Option<&[(&str, &str)]>,
+    dirs: &[PathBuf],
+    root: &Path,
+    errors: &mut Vec<LoadError>,
+) -> Vec<(TextFile, Option<PathBuf>)> {
+    let mut files: Vec<(TextFile, Option<PathBuf>)> = embedded
+        .unwrap_or_default()
+        .iter()
+        .map(|(path, text)| (TextFile::new(*path, *text), None))
+        .collect();
+    for dir in dirs {
+        let mut paths = Vec::new();
+        if let Err(source) = collect_toml(dir, &mut paths) {
+            errors.push(LoadError::Read {
+                path: dir.clone(),
+                source,
+            });
+            continue;
+        }
+        paths.sort();
+        for path in paths {
+            match fs::read_to_string(&path) {
+                Ok(text) => files.push((TextFile::new(display_path(&path, root), text), Some(path))),
+                Err(source) => errors.push(LoadError::Read { path, source }),
+            }
+        }
+    }
+    files
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|ext| ext == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `path` relative to `root` with `/` separators when it is inside it.
+pub(crate) fn display_path(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The file stem of a display path: `rules/a/unwrap-outside-tests.toml` → `unwrap-outside-tests`.
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name)
+}
+
+fn parse_incident(file: &TextFile) -> Result<Incident, LoadError> {
+    let raw: IncidentFile = toml::from_str(&file.text).map_err(|e| LoadError::from_toml(file, &e))?;
+    let id = stem(&file.path).to_owned();
+    if let Some(written) = &raw.id {
+        if written.get_ref() != &id {
+            return Err(LoadError::invalid(
+                file,
+                written.span(),
+                format!("incident id `{}` must equal the file name `{id}`", written.get_ref()),
+            ));
+        }
+    }
+    let mut summary = raw.summary.trim().to_owned();
+    if let Some(impact) = raw.impact {
+        summary.push_str("\n\nImpact: ");
+        summary.push_str(impact.trim());
+    }
+    Ok(Incident {
+        id,
+        date: raw.date,
+        title: raw.title,
+        summary,
+        source: raw.source,
+        rules: raw.rules,
+        origin: file.path.clone(),
+    })
+}
+
+fn parse_rule(
+    file: &TextFile,
+    sources: &Sources,
+    incidents: &[Incident],
+) -> Result<(Rule, Range<usize>), Vec<LoadError>> {
+    let raw: RuleFile = toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
+    let mut errors = Vec::new();
+    let name = stem(&file.path).to_owned();
+    if !is_kebab(&name) {
+        errors.push(LoadError::invalid(
+            file,
+            0..0,
+            format!("rule file name `{name}` must be kebab-case, like `unwrap-outside-tests.toml`"),
+        ));
+    }
+    let id_span = raw.id.span();
+    let id = raw.id.into_inner();
+    if !is_rule_code(&id) {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            format!("rule code `{id}` must be upper-case letters then digits, like `CX0042`"),
+        ));
+    } else if id.starts_with("CX9") {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            "codes CX9000 to CX9999 are reserved for the tool's own rules",
+        ));
+    }
+    for incident in &raw.incidents {
+        if !incidents.iter().any(|known| &known.id == incident.get_ref()) {
+            errors.push(LoadError::invalid(
+                file,
+                incident.span(),
+                format!(
+                    "unknown incident `{}`: add codex/{}.toml or fix the id",
+                    incident.get_ref(),
+                    incident.get_ref()
+                ),
+            ));
+        }
+    }
+    if let Some(clippy) = &raw.clippy {
+        if !is_identifier(clippy.get_ref()) {
+            errors.push(LoadError::invalid(
+                file,
+                clippy.span(),
+                "`clippy` is a lint name without the `clippy::` prefix, like `unwrap_used`",
+            ));
+        }
+    }
+    if raw.message.get_ref().trim().is_empty() {
+        errors.push(LoadError::invalid(file, raw.message.span(), "`message` must not be empty"));
+    }
+    if raw.scopes.is_empty() {
+        errors.push(LoadError::invalid(file, raw.matcher.span(), "`scopes` must name at least one scope"));
+    }
+    let match_span = raw.matcher.span();
+    let matcher = compile_matcher(file, raw.matcher.into_inner(), match_span, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Some((matcher, narrowing)) = matcher else {
+        return Err(errors);
+    };
+    let url = raw.url.or_else(|| {
+        let template = sources.url_template.as_deref()?;
+        Some(
+            template
+                .replace("{id}", &id)
+                .replace("{name}", &name)
+                .replace("{path}", &file.path),
+        )
+    });
+    let rule = Rule {
+        id,
+        name,
+        title: raw.title,
+        severity: raw.severity,
+        stage: raw.stage,
+        incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
+        scopes: raw.scopes,
+        clippy: raw.clippy.map(Spanned::into_inner),
+        message: raw.message.into_inner(),
+        help: raw.help,
+        doc: raw.doc,
+        matcher,
+        narrowing,
+        origin: file.path.clone(),
+        file: None,
+        url,
+    };
+    Ok((rule, id_span))
+}
+
+fn compile_matcher(
+    file: &TextFile,
+    raw: MatchFile,
+    span: Range<usize>,
+    errors: &mut Vec<LoadError>,
+) -> Option<(Matcher, Narrowing)> {
+    let narrowing = Narrowing {
+        paths: compile_globs(file, raw.paths, errors),
+        exclude_paths: compile_globs(file, raw.exclude_paths, errors),
+        inside_fn: compile_globs(file, raw.inside_fn, errors),
+        not_inside_fn: compile_globs(file, raw.not_inside_fn, errors),
+    };
+    let kinds = [("method", raw.method), ("macro", raw.macro_)];
+    let mut chosen = None;
+    for (kind, names) in kinds {
+        let Some(names) = names else { continue };
+        if chosen.is_some() {
+            errors.push(LoadError::invalid(
+                file,
+                names.span(),
+                format!("`{kind}`: a rule has exactly one matcher kind; split it into two rules"),
+            ));
+            continue;
+        }
+        let list_span = names.span();
+        let names: Vec<String> = names
+            .into_inner()
+            .into_iter()
+            .filter_map(|name| {
+                let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
+                if is_identifier(text) {
+                    Some(text.to_owned())
+                } else {
+                    errors.push(LoadError::invalid(
+                        file,
+                        name.span(),
+                        format!("`{}` is not a {kind} name: write a bare identifier, like `unwrap`", name.get_ref()),
+                    ));
+                    None
+                }
+            })
+            .collect();
+        if names.is_empty() {
+            errors.push(LoadError::invalid(file, list_span, format!("`{kind}` must list at least one name")));
+        }
+        chosen = Some(match kind {
+            "method" => Matcher::Method(names),
+            _ => Matcher::Macro(names),
+        });
+    }
+    if chosen.is_none() {
+        errors.push(LoadError::invalid(
+            file,
+            span,
+            "`[match]` needs a matcher kind: `method = [\"name\"]` or `macro = [\"name\"]`",
+        ));
+    }
+    chosen.map(|matcher| (matcher, narrowing))
+}
+
+fn compile_globs(
+    file: &TextFile,
+    globs: Option<Vec<Spanned<String>>>,
+    errors: &mut Vec<LoadError>,
+) -> Option<GlobSet> {
+    let globs = globs?;
+    let mut builder = GlobSetBuilder::new();
+    for glob in &globs {
+        match Glob::new(glob.get_ref()) {
+            Ok(compiled) => {
+                builder.add(compiled);
+            }
+            Err(error) => errors.push(LoadError::invalid(
+                file,
+                glob.span(),
+                format!("invalid glob `{}`: {}", glob.get_ref(), error.kind()),
+            )),
+        }
+    }
+    builder.build().ok()
+}
+
+fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Vec<LoadError>) {
+    let mut disabled = Vec::new();
+    for change in &overrides.rules {
+        let Some(rule) = rules
+            .iter_mut()
+            .find(|rule| rule.id == change.code || rule.name == change.code)
+        else {
+            errors.push(LoadError::invalid(
+                &change.file,
+                change.span.clone(),
+                format!("unknown rule `{}`: `cargo codex rules` lists the codes", change.code),
+            ));
+            continue;
+        };
+        if let Some(stage) = change.stage {
+            rule.stage = stage;
+        }
+        if let Some(severity) = change.severity {
+            rule.severity = severity;
+        }
+        if change.enabled == Some(false) {
+            disabled.push(rule.id.clone());
+        }
+    }
+    rules.retain(|rule| !disabled.contains(&rule.id));
+}
+
+/// `CX0001`, `ACME42`: upper-case ASCII letters followed by digits.
+pub(crate) fn is_rule_code(code: &str) -> bool {
+    let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
+    letters > 0 && letters < code.len() && code.bytes().skip(letters).all(|b| b.is_ascii_digit())
+}
+
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_and_names() {
+        assert!(is_rule_code("CX0001"));
+        assert!(is_rule_code("ACME42"));
+        assert!(!is_rule_code("cx0001"));
+        assert!(!is_rule_code("CX"));
+        assert!(!is_rule_code("0001"));
+        assert!(is_kebab("unwrap-outside-tests"));
+        assert!(!is_kebab("Unwrap"));
+        assert!(!is_kebab("no--double"));
+    }
+}

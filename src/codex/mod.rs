@@ -1,0 +1,228 @@
+//! The rule model: what a rule is, once loaded and validated, and the Codex that holds them.
+//!
+//! Reading and checking TOML lives in [`load`]; compiling what a rule matches into lookups the
+//! walk can use lives in [`matcher`]. The engine sees only the types here, never TOML.
+
+mod builtin;
+pub mod load;
+pub mod matcher;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use builtin::Builtin;
+pub use load::{LoadError, Overrides, RuleOverride, Sources};
+pub use matcher::{Matcher, Narrowing, Triggers};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something that breaks in production.
+    Error,
+    /// Something that is likely to break.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// How far a rule has been rolled out: the Codex applies "fail small" to itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Reported only in machine formats; never changes the exit code.
+    Shadow,
+    /// Shown everywhere; never changes the exit code.
+    Warn,
+    /// Shown everywhere; a finding makes the run fail.
+    Enforce,
+}
+
+impl Stage {
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Shadow => "shadow",
+            Stage::Warn => "warn",
+            Stage::Enforce => "enforce",
+        }
+    }
+}
+
+/// Which kind of code a finding sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Code that ships.
+    Prod,
+    /// Code compiled only for tests.
+    Test,
+    /// Benchmarks.
+    Bench,
+    /// Examples.
+    Example,
+    /// Build scripts.
+    Build,
+}
+
+impl Scope {
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Prod => "prod",
+            Scope::Test => "test",
+            Scope::Bench => "bench",
+            Scope::Example => "example",
+            Scope::Build => "build",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule of the Codex, loaded and validated.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Short stable code, e.g. `CX0001`: suppressions and citations use it.
+    pub id: String,
+    /// Kebab-case name, the rule file's stem, e.g. `unwrap-outside-tests`.
+    pub name: String,
+    /// One-line title.
+    pub title: String,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Rollout stage.
+    pub stage: Stage,
+    /// Incident ids the rule was born from.
+    pub incidents: Vec<String>,
+    /// Scopes in which the rule applies.
+    pub scopes: Vec<Scope>,
+    /// A clippy lint whose `allow`/`expect` attribute also suppresses this rule.
+    pub clippy: Option<String>,
+    /// What is wrong, as shown on each finding.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Markdown documentation: What it does / Why is this bad? / Example.
+    pub doc: String,
+    /// What the rule matches.
+    pub matcher: Matcher,
+    /// Where the rule applies.
+    pub narrowing: Narrowing,
+    /// Where the rule came from: `rules/x.toml` inside the binary, or a path on disk.
+    pub origin: String,
+    /// The rule file on disk, when it was loaded from one (its fixtures sit beside it).
+    pub file: Option<std::path::PathBuf>,
+    /// A link to the rule, when one is known.
+    pub url: Option<String>,
+}
+
+impl Rule {
+    /// Whether the rule applies to code of this scope.
+    pub fn applies_to(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+}
+
+/// An incident record: what happened, and which rules came out of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    /// Stable id, the record's file stem, e.g. `2025-11-18-bot-management-feature-file`.
+    pub id: String,
+    /// Day it happened, `YYYY-MM-DD`.
+    pub date: String,
+    /// One-line title.
+    pub title: String,
+    /// What happened.
+    pub summary: String,
+    /// Where the public post-mortem is.
+    pub source: Option<String>,
+    /// Rules that came out of it.
+    pub rules: Vec<String>,
+    /// Where the record came from.
+    pub origin: String,
+}
+
+/// Index of a rule inside its [`Codex`].
+pub type RuleIndex = usize;
+
+/// The loaded, validated set of rules and incidents, with matchers compiled for the walk.
+#[derive(Debug)]
+pub struct Codex {
+    rules: Vec<Rule>,
+    incidents: Vec<Incident>,
+    by_code: HashMap<String, RuleIndex>,
+    triggers: Triggers,
+}
+
+impl Codex {
+    /// Builds a Codex from rules already validated by [`load`].
+    pub(crate) fn new(rules: Vec<Rule>, incidents: Vec<Incident>) -> Self {
+        let mut by_code = HashMap::new();
+        for (index, rule) in rules.iter().enumerate() {
+            by_code.insert(rule.id.clone(), index);
+            by_code.insert(rule.name.clone(), index);
+        }
+        let triggers = Triggers::compile(&rules);
+        Codex {
+            rules,
+            incidents,
+            by_code,
+            triggers,
+        }
+    }
+
+    /// Every rule, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: RuleIndex) -> Option<&Rule> {
+        self.rules.get(index)
+    }
+
+    /// Every incident record.
+    pub fn incidents(&self) -> &[Incident] {
+        &self.incidents
+    }
+
+    /// The incident with this id.
+    pub fn incident(&self, id: &str) -> Option<&Incident> {
+        self.incidents.iter().find(|incident| incident.id == id)
+    }
+
+    /// Finds a rule by its code (`CX0001`) or its name (`unwrap-outside-tests`).
+    pub fn find(&self, code_or_name: &str) -> Option<RuleIndex> {
+        self.by_code.get(code_or_name).copied()
+    }
+
+    /// The index of the built-in rule of this kind, when it is enabled.
+    pub fn builtin(&self, kind: Builtin) -> Option<RuleIndex> {
+        self.rules
+            .iter()
+            .position(|rule| rule.matcher == Matcher::Builtin(kind))
+    }
+
+    /// The compiled lookups the walk uses.
+    pub fn triggers(&self) -> &Triggers {
+        &self.triggers
+    }
+}

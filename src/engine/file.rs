@@ -1,0 +1,205 @@
+//! Checking one file: read once, lex once, parse only the items that hold a trigger word, walk
+//! each parsed item once. Everything returned is plain, thread-independent data.
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+
+use super::visit::Walker;
+use crate::codex::{Builtin, Codex};
+use crate::source::lex::{self, Chunk, ModuleFacts};
+use crate::source::{self, ReadError};
+use crate::suppress::{self, Directive};
+use crate::text::{LineIndex, Position};
+
+/// Deepest delimiter nesting handed to syn, whose parser and walk recurse. Hand-written code
+/// stays far below it; generated or hostile input above it is reported instead of overflowing.
+pub const MAX_NESTING: usize = 256;
+
+/// A finding placed in its file, before module-tree context is applied.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    pub rule: usize,
+    pub start: Position,
+    pub end: Position,
+    pub snippet: String,
+    pub item: Vec<String>,
+    pub function: Option<String>,
+    pub test: bool,
+    pub bench: bool,
+    pub clippy_allowed: bool,
+    pub statement_line: Option<usize>,
+}
+
+/// A built-in finding about the file itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub kind: Builtin,
+    pub message: String,
+    pub start: Position,
+    pub end: Position,
+    pub snippet: String,
+}
+
+/// What checking one file produced.
+#[derive(Debug, Default)]
+pub(crate) struct Checked {
+    pub facts: ModuleFacts,
+    pub findings: Vec<Located>,
+    pub problems: Vec<Problem>,
+    pub directives: Vec<Directive>,
+}
+
+impl Checked {
+    fn problem(kind: Builtin, message: String, start: Position, snippet: String) -> Self {
+        Checked {
+            problems: vec![Problem {
+                kind,
+                message,
+                start,
+                end: start,
+                snippet,
+            }],
+            ..Checked::default()
+        }
+    }
+
+    /// Whether some of the file could not be read or parsed.
+    pub(super) fn is_unparsed(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.kind, Builtin::UnreadableSource | Builtin::UnparsableSource))
+    }
+}
+
+/// Checks the file at `path`, refusing files over `max_size` bytes.
+pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
+    let text = match source::read(path, max_size) {
+        Ok(text) => text,
+        Err(ReadError { position, reason }) => {
+            return Checked::problem(Builtin::UnreadableSource, reason, position, String::new());
+        }
+    };
+    if text.is_empty() {
+        let start = Position { line: 1, column: 1 };
+        return Checked::problem(Builtin::EmptySource, "this file is empty".to_owned(), start, String::new());
+    }
+    let lines = LineIndex::new(&text);
+    let checked = check_text(codex, &text, &lines);
+    // Spans point into a per-thread table that would otherwise grow with every file.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    checked
+}
+
+fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
+    let blanked = lex::blank_preamble(text);
+    let source = blanked.as_deref().unwrap_or(text);
+    let problem_at = |offset: usize, message: String| {
+        let start = lines.position(text, offset);
+        Problem {
+            kind: Builtin::UnparsableSource,
+            message,
+            start,
+            end: start,
+            snippet: lines.line_text(text, start.line).to_owned(),
+        }
+    };
+    let lexed = match lex::lex(source) {
+        Ok(lexed) => lexed,
+        Err(error) => {
+            return Checked {
+                problems: vec![problem_at(error.offset, error.message)],
+                ..Checked::default()
+            };
+        }
+    };
+    let facts = lex::module_facts(&lexed);
+    let hits = codex.triggers().find_words(source);
+    let mut walker = Walker::new(codex);
+    let mut problems = Vec::new();
+    if !hits.is_empty() {
+        let needed = chunks_with_hits(lexed.chunks, &hits);
+        walk_chunks(&mut walker, needed, source, &mut |offset, message| problems.push(problem_at(offset, message)));
+    }
+    let findings = walker
+        .findings
+        .into_iter()
+        .map(|raw| {
+            let start = lines.position(text, raw.range.start);
+            let end = lines.position(text, raw.range.end);
+            let snippet = (start.line..=end.line)
+                .map(|line| lines.line_text(text, line))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Located {
+                rule: raw.rule,
+                start,
+                end,
+                snippet,
+                item: raw.item,
+                function: raw.function,
+                test: raw.test,
+                bench: raw.bench,
+                clippy_allowed: raw.clippy_allowed,
+                statement_line: raw.statement.map(|offset| lines.position(text, offset).line),
+            }
+        })
+        .collect();
+    Checked {
+        facts,
+        findings,
+        problems,
+        directives: suppress::parse(text, lines),
+    }
+}
+
+/// The chunks whose bytes contain at least one hit; both lists are in file order.
+fn chunks_with_hits(chunks: Vec<Chunk>, hits: &[usize]) -> Vec<Chunk> {
+    let mut next = 0;
+    chunks
+        .into_iter()
+        .filter(|chunk| {
+            while hits.get(next).is_some_and(|&hit| hit < chunk.range.start) {
+                next += 1;
+            }
+            hits.get(next).is_some_and(|&hit| hit < chunk.range.end)
+        })
+        .collect()
+}
+
+/// Parses and walks `chunks`. If one does not parse, the whole file is parsed instead (the
+/// split may have been wrong); if that fails too, each broken item is reported and the others
+/// are still walked.
+fn walk_chunks(walker: &mut Walker<'_>, chunks: Vec<Chunk>, source: &str, report: &mut dyn FnMut(usize, String)) {
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+    let mut too_deep = false;
+    for chunk in chunks {
+        if lex::nesting_depth(&chunk.tokens, MAX_NESTING) > MAX_NESTING {
+            too_deep = true;
+            report(
+                chunk.range.start,
+                format!("this item nests delimiters more than {MAX_NESTING} levels deep; it was not checked"),
+            );
+            continue;
+        }
+        match syn::parse2::<syn::Item>(TokenStream::from_iter(chunk.tokens)) {
+            Ok(item) => items.push(item),
+            Err(error) => broken.push(error),
+        }
+    }
+    if !broken.is_empty() && !too_deep {
+        if let Ok(file) = syn::parse_file(source) {
+            for item in &file.items {
+                syn::visit::Visit::visit_item(walker, item);
+            }
+            return;
+        }
+        for error in broken {
+            report(error.span().byte_range().start, format!("syntax error: {error}"));
+        }
+    }
+    for item in &items {
+        syn::visit::Visit::visit_item(walker, item);
+    }
+}

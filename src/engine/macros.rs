@@ -1,0 +1,124 @@
+//! Searching macro invocations: their tokens are parsed as expressions, statements or items
+//! when they can be (`format!`, `vec!`, `assert!`, `thread_local!`…), and otherwise split at
+//! `,`, `;` and `=>` and searched piece by piece, down to single tokens (`matches!(v, P if
+//! v.unwrap())`, `my_macro!(v => v.unwrap())`, `macro_rules!` bodies).
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{Block, Expr, Token};
+
+use super::visit::Walker;
+
+impl Walker<'_> {
+    /// Searches the tokens of a macro invocation.
+    pub(crate) fn visit_macro_tokens(&mut self, tokens: &TokenStream) {
+        if tokens.is_empty() {
+            return;
+        }
+        if let Ok(exprs) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
+            for expr in &exprs {
+                self.visit_expr(expr);
+            }
+            return;
+        }
+        if let Ok(stmts) = Block::parse_within.parse2(tokens.clone()) {
+            for stmt in &stmts {
+                self.visit_stmt(stmt);
+            }
+            return;
+        }
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            self.visit_file(&file);
+            return;
+        }
+        self.scan_pieces(tokens);
+    }
+
+    /// Splits tokens at top-level `,`, `;` and `=>`, parsing each piece as an expression when
+    /// it is one and scanning its tokens when it is not.
+    fn scan_pieces(&mut self, tokens: &TokenStream) {
+        let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let mut start = 0;
+        let mut i = 0;
+        while i <= tokens.len() {
+            let separator = match tokens.get(i) {
+                None => Some(0),
+                Some(TokenTree::Punct(p)) if p.as_char() == ',' || p.as_char() == ';' => Some(1),
+                Some(TokenTree::Punct(p)) if p.as_char() == '=' => {
+                    matches!(tokens.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>').then_some(2)
+                }
+                _ => None,
+            };
+            if let Some(width) = separator {
+                if let Some(piece) = tokens.get(start..i) {
+                    self.scan_piece(piece);
+                }
+                start = i + width.max(1);
+                i = start;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn scan_piece(&mut self, piece: &[TokenTree]) {
+        if piece.is_empty() {
+            return;
+        }
+        let stream = TokenStream::from_iter(piece.iter().cloned());
+        if let Ok(expr) = syn::parse2::<Expr>(stream) {
+            self.visit_expr(&expr);
+            return;
+        }
+        self.scan_tokens(piece);
+    }
+
+    /// Finds calls in raw tokens: `.name(…)`, `Type::name`, `name!(…)`, then searches groups.
+    fn scan_tokens(&mut self, tokens: &[TokenTree]) {
+        let triggers = self.codex().triggers();
+        let mut skip_group = None;
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Ident(ident) => {
+                    let before = i.checked_sub(1).and_then(|j| tokens.get(j));
+                    let after_dot = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                    let after_path = i >= 3
+                        && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':')
+                        && matches!(tokens.get(i - 3), Some(TokenTree::Ident(owner))
+                            if owner.to_string().starts_with(|c: char| c.is_uppercase()));
+                    let called = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+                        || matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                    if (after_dot && called) || after_path {
+                        let rules = triggers.method_rules(ident);
+                        if !rules.is_empty() {
+                            self.record(rules, ident);
+                        }
+                    }
+                    let bang = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+                    if let (true, Some(TokenTree::Group(body))) = (bang, tokens.get(i + 2)) {
+                        let path = syn::Path::from(ident.clone());
+                        let qualified = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                        if !qualified || is_std_prefix(tokens, i) {
+                            self.macro_path(&path);
+                        }
+                        self.visit_macro_tokens(&body.stream());
+                        skip_group = Some(i + 2);
+                    }
+                }
+                TokenTree::Group(group) if skip_group != Some(i) => {
+                    self.visit_macro_tokens(&group.stream());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether the path ending at `tokens[end]` is `std::`, `core::` or `alloc::` then the name.
+fn is_std_prefix(tokens: &[TokenTree], end: usize) -> bool {
+    end >= 3
+        && matches!(tokens.get(end - 3), Some(TokenTree::Ident(root))
+            if root == "std" || root == "core" || root == "alloc")
+}

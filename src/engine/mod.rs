@@ -1,0 +1,209 @@
+//! Checking a set of files against the Codex: each file read, lexed, parsed and walked once, in
+//! parallel; then the module tree gives each finding its scope and item path; then
+//! suppressions; then sorted diagnostics with fingerprints.
+
+mod file;
+mod macros;
+mod visit;
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::codex::load::display_path;
+use crate::codex::{Builtin, Codex, Scope};
+use crate::diagnostic::{self, Diagnostic, Location, Summary};
+use crate::source::{self, tree};
+use crate::suppress::{self, Suppressible};
+use crate::text::Position;
+use file::{Checked, Located, Problem};
+
+pub use file::MAX_NESTING;
+
+/// Stack of each worker thread. syn parses and walks recursively; nesting is bounded by
+/// [`MAX_NESTING`], and long flat chains (`a + b + … + z`) still recurse once per link.
+/// The memory is reserved, not committed, until used.
+const WORKER_STACK: usize = 256 << 20;
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Project root: paths are shown relative to it.
+    pub root: PathBuf,
+    /// Files to check.
+    pub files: Vec<PathBuf>,
+    /// Files read only for the module tree (parents of `files` that are not checked).
+    pub context: Vec<PathBuf>,
+    /// Entries that could not be walked, with the reason.
+    pub walk_errors: Vec<(PathBuf, String)>,
+    /// Files larger than this many bytes are reported, not read.
+    pub max_file_size: u64,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    /// Every diagnostic, sorted, with fingerprints.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Checks `inputs` against `codex`.
+pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
+    let max = inputs.max_file_size;
+    let work = |path: &PathBuf| check_guarded(codex, path, max);
+    let context = |path: &PathBuf| {
+        let mut checked = check_guarded(codex, path, max);
+        checked.findings.clear();
+        checked.problems.clear();
+        checked.directives.clear();
+        checked
+    };
+    let run = || {
+        let checked: Vec<Checked> = inputs.files.par_iter().map(work).collect();
+        let context: Vec<Checked> = inputs.context.par_iter().map(context).collect();
+        (checked, context)
+    };
+    let (checked, context) = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    finish(codex, inputs, checked, &context)
+}
+
+/// Checks one file; a bug that panics while checking it is reported on the file, and the run
+/// goes on.
+fn check_guarded(codex: &Codex, path: &Path, max: u64) -> Checked {
+    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max))).unwrap_or_else(|_| Checked {
+        problems: vec![Problem {
+            kind: Builtin::UnparsableSource,
+            message: "internal error while checking this file; please report it with the file".to_owned(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+            snippet: String::new(),
+        }],
+        ..Checked::default()
+    })
+}
+
+fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Checked]) -> Run {
+    let relative: Vec<String> = inputs
+        .files
+        .iter()
+        .chain(&inputs.context)
+        .map(|path| display_path(path, &inputs.root))
+        .collect();
+    let facts: Vec<(&str, &source::lex::ModuleFacts)> = relative
+        .iter()
+        .map(String::as_str)
+        .zip(checked.iter().chain(context).map(|c| &c.facts))
+        .collect();
+    let placements = tree::place(&facts);
+    let unparsed = checked.iter().filter(|c| c.is_unparsed()).count() + inputs.walk_errors.len();
+    let mut diagnostics = Vec::new();
+    for ((file, path), placement) in checked.into_iter().zip(&relative).zip(&placements) {
+        finish_file(codex, file, path, placement, &mut diagnostics);
+    }
+    if let Some(rule) = codex.builtin(Builtin::UnreadableSource).and_then(|i| codex.rule(i)) {
+        for (path, reason) in &inputs.walk_errors {
+            let location = Location {
+                path: display_path(path, &inputs.root),
+                start: Position { line: 1, column: 1 },
+                end: Position { line: 1, column: 1 },
+                snippet: String::new(),
+                item: None,
+                scope: Scope::Prod,
+            };
+            diagnostics.push(Diagnostic::new(rule, location, Some(reason.clone())));
+        }
+    }
+    diagnostic::sort(&mut diagnostics);
+    diagnostic::assign_fingerprints(&mut diagnostics);
+    let summary = Summary::of(&diagnostics, inputs.files.len(), unparsed);
+    Run { diagnostics, summary }
+}
+
+struct Placed {
+    finding: Located,
+    scope: Scope,
+    item: Option<String>,
+}
+
+impl Suppressible for Placed {
+    fn rule(&self) -> usize {
+        self.finding.rule
+    }
+    fn line(&self) -> usize {
+        self.finding.start.line
+    }
+    fn statement_line(&self) -> Option<usize> {
+        self.finding.statement_line
+    }
+}
+
+fn finish_file(codex: &Codex, file: Checked, path: &str, placement: &tree::Placement, out: &mut Vec<Diagnostic>) {
+    let base = source::path_scope(path);
+    let file_scope = if placement.test_only && base != Scope::Test {
+        Scope::Test
+    } else {
+        base
+    };
+    let placed: Vec<Placed> = file
+        .findings
+        .into_iter()
+        .filter_map(|finding| {
+            let rule = codex.rule(finding.rule)?;
+            let scope = match file_scope {
+                Scope::Test => Scope::Test,
+                _ if finding.test => Scope::Test,
+                _ if finding.bench => Scope::Bench,
+                other => other,
+            };
+            let mut item_path = placement.module_path.clone();
+            item_path.extend(finding.item.iter().cloned());
+            let item = (!item_path.is_empty()).then(|| item_path.join("::"));
+            let function = finding.function.as_deref().map(|name| (name, item.as_deref().unwrap_or(name)));
+            let allowed_by_clippy = finding.clippy_allowed
+                || rule.clippy.as_ref().is_some_and(|lint| placement.allows.contains(lint));
+            let in_reach = rule.applies_to(scope)
+                && rule.narrowing.admits_path(path)
+                && rule.narrowing.admits_function(function)
+                && !allowed_by_clippy;
+            in_reach.then_some(Placed { finding, scope, item })
+        })
+        .collect();
+    let (kept, misuses) = suppress::apply(codex, &file.directives, placed);
+    for placed in kept {
+        let Some(rule) = codex.rule(placed.finding.rule) else { continue };
+        let location = Location {
+            path: path.to_owned(),
+            start: placed.finding.start,
+            end: placed.finding.end,
+            snippet: placed.finding.snippet,
+            item: placed.item,
+            scope: placed.scope,
+        };
+        out.push(Diagnostic::new(rule, location, None));
+    }
+    let problems = file.problems.into_iter().chain(misuses.into_iter().map(|m| Problem {
+        kind: m.kind,
+        message: m.message,
+        start: m.start,
+        end: m.end,
+        snippet: m.snippet,
+    }));
+    for problem in problems {
+        let Some(rule) = codex.builtin(problem.kind).and_then(|i| codex.rule(i)) else { continue };
+        let location = Location {
+            path: path.to_owned(),
+            start: problem.start,
+            end: problem.end,
+            snippet: problem.snippet,
+            item: None,
+            scope: file_scope,
+        };
+        out.push(Diagnostic::new(rule, location, Some(problem.message)));
+    }
+}

@@ -1,0 +1,336 @@
+//! The one syntax-tree walk per item: every rule is offered every node it can match, through
+//! the [`Triggers`](crate::codex::Triggers) index, while the walk tracks the local context a
+//! finding needs (enclosing items, test-only code, clippy allows, the statement it is in).
+
+use std::ops::Range;
+
+use proc_macro2::Ident;
+use syn::visit::{self, Visit};
+use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
+
+use crate::codex::{Codex, RuleIndex};
+use crate::source::attrs;
+
+/// A rule matched at a token, with the context the walk knew there.
+#[derive(Debug, Clone)]
+pub(crate) struct RawFinding {
+    /// Which rule.
+    pub rule: RuleIndex,
+    /// Byte range of the offending token.
+    pub range: Range<usize>,
+    /// Enclosing items inside the file (`["Loader", "load"]`).
+    pub item: Vec<String>,
+    /// Name of the innermost enclosing function.
+    pub function: Option<String>,
+    /// Inside `#[cfg(test)]` code or a test function.
+    pub test: bool,
+    /// Inside a `#[bench]` function.
+    pub bench: bool,
+    /// An enclosing `#[allow(clippy::…)]` names the rule's clippy lint.
+    pub clippy_allowed: bool,
+    /// Start of the innermost enclosing statement.
+    pub statement: Option<usize>,
+}
+
+/// Walks items of one file, collecting findings.
+pub(crate) struct Walker<'a> {
+    codex: &'a Codex,
+    pub(crate) findings: Vec<RawFinding>,
+    items: Vec<String>,
+    functions: Vec<String>,
+    test_depth: usize,
+    bench_depth: usize,
+    allows: Vec<String>,
+    statement: Option<usize>,
+}
+
+/// What entering an item changed, to undo on leaving it.
+struct Entered {
+    named: bool,
+    function: bool,
+    test: bool,
+    bench: bool,
+    allows: usize,
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(codex: &'a Codex) -> Self {
+        Walker {
+            codex,
+            findings: Vec::new(),
+            items: Vec::new(),
+            functions: Vec::new(),
+            test_depth: 0,
+            bench_depth: 0,
+            allows: Vec::new(),
+            statement: None,
+        }
+    }
+
+    fn enter(&mut self, attrs: &[Attribute], name: Option<String>, function: bool) -> Entered {
+        let test = attrs::is_test_only(attrs);
+        let bench = attrs::is_bench(attrs);
+        self.test_depth += usize::from(test);
+        self.bench_depth += usize::from(bench);
+        let allows = attrs::clippy_allows(attrs);
+        let added = allows.len();
+        self.allows.extend(allows);
+        let named = name.is_some();
+        if let Some(name) = name {
+            if function {
+                self.functions.push(name.clone());
+            }
+            self.items.push(name);
+        }
+        Entered {
+            named,
+            function: function && named,
+            test,
+            bench,
+            allows: added,
+        }
+    }
+
+    fn leave(&mut self, entered: &Entered) {
+        self.test_depth -= usize::from(entered.test);
+        self.bench_depth -= usize::from(entered.bench);
+        self.allows.truncate(self.allows.len() - entered.allows);
+        if entered.named {
+            self.items.pop();
+        }
+        if entered.function {
+            self.functions.pop();
+        }
+    }
+
+    /// Records a finding of each rule in `rules` at `token`.
+    pub(crate) fn record(&mut self, rules: &[RuleIndex], token: &Ident) {
+        for &rule in rules {
+            let clippy_allowed = self
+                .codex
+                .rule(rule)
+                .and_then(|r| r.clippy.as_ref())
+                .is_some_and(|lint| self.allows.iter().any(|allowed| allowed == lint));
+            self.findings.push(RawFinding {
+                rule,
+                range: token.span().byte_range(),
+                item: self.items.clone(),
+                function: self.functions.last().cloned(),
+                test: self.test_depth > 0,
+                bench: self.bench_depth > 0,
+                clippy_allowed,
+                statement: self.statement,
+            });
+        }
+    }
+
+    pub(crate) fn codex(&self) -> &'a Codex {
+        self.codex
+    }
+
+    /// Method rules for a path expression in fully qualified form: `Option::unwrap`,
+    /// `std::result::Result::<T, E>::unwrap_err`, `<Option<_>>::unwrap`.
+    fn qualified_method(&mut self, qself: bool, path: &syn::Path) {
+        let mut segments = path.segments.iter().rev();
+        let Some(last) = segments.next() else { return };
+        let rules = self.codex.triggers().method_rules(&last.ident);
+        if rules.is_empty() {
+            return;
+        }
+        let on_type = segments
+            .next()
+            .is_some_and(|owner| owner.ident.to_string().starts_with(|c: char| c.is_uppercase()));
+        if qself || on_type {
+            self.record(rules, &last.ident);
+        }
+    }
+
+    /// Macro rules for a macro path: `panic!`, `std::panic!`, `core::panic!`, `::core::panic!`.
+    pub(crate) fn macro_path(&mut self, path: &syn::Path) {
+        let Some(last) = path.segments.last() else { return };
+        let rules = self.codex.triggers().macro_rules(&last.ident);
+        if rules.is_empty() {
+            return;
+        }
+        let std_path = path.segments.len() == 1
+            || (path.segments.len() == 2
+                && path
+                    .segments
+                    .first()
+                    .is_some_and(|first| first.ident == "std" || first.ident == "core" || first.ident == "alloc"));
+        if std_path {
+            self.record(rules, &last.ident);
+        }
+    }
+
+    fn with_statement(&mut self, start: Option<usize>, walk: impl FnOnce(&mut Self)) {
+        let saved = self.statement;
+        if start.is_some() {
+            self.statement = start;
+        }
+        walk(self);
+        self.statement = saved;
+    }
+}
+
+fn item_parts(item: &Item) -> (&[Attribute], Option<String>, bool) {
+    match item {
+        Item::Fn(f) => (&f.attrs, Some(f.sig.ident.to_string()), true),
+        Item::Mod(m) => (&m.attrs, Some(m.ident.to_string()), false),
+        Item::Impl(i) => (&i.attrs, Some(type_name(&i.self_ty)), false),
+        Item::Trait(t) => (&t.attrs, Some(t.ident.to_string()), false),
+        Item::Const(c) => (&c.attrs, Some(c.ident.to_string()), false),
+        Item::Static(s) => (&s.attrs, Some(s.ident.to_string()), false),
+        Item::Struct(s) => (&s.attrs, Some(s.ident.to_string()), false),
+        Item::Enum(e) => (&e.attrs, Some(e.ident.to_string()), false),
+        Item::Union(u) => (&u.attrs, Some(u.ident.to_string()), false),
+        Item::Type(t) => (&t.attrs, Some(t.ident.to_string()), false),
+        Item::Macro(m) => (&m.attrs, m.ident.as_ref().map(ToString::to_string), false),
+        Item::Use(u) => (&u.attrs, None, false),
+        Item::ExternCrate(e) => (&e.attrs, None, false),
+        Item::ForeignMod(f) => (&f.attrs, None, false),
+        Item::TraitAlias(t) => (&t.attrs, None, false),
+        _ => (&[], None, false),
+    }
+}
+
+/// The name an `impl` block is known by: the last segment of its self type.
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| "_".to_owned(), |s| s.ident.to_string()),
+        Type::Reference(reference) => type_name(&reference.elem),
+        Type::Paren(inner) => type_name(&inner.elem),
+        Type::Group(inner) => type_name(&inner.elem),
+        _ => "_".to_owned(),
+    }
+}
+
+/// Byte offset of the first token of an expression, found without building token streams.
+fn expr_start(expr: &Expr) -> Option<usize> {
+    let span = match expr {
+        Expr::MethodCall(e) => return expr_start(&e.receiver),
+        Expr::Call(e) => return expr_start(&e.func),
+        Expr::Field(e) => return expr_start(&e.base),
+        Expr::Index(e) => return expr_start(&e.expr),
+        Expr::Binary(e) => return expr_start(&e.left),
+        Expr::Cast(e) => return expr_start(&e.expr),
+        Expr::Try(e) => return expr_start(&e.expr),
+        Expr::Await(e) => return expr_start(&e.base),
+        Expr::Assign(e) => return expr_start(&e.left),
+        Expr::Range(e) => return e.start.as_deref().and_then(expr_start),
+        Expr::Path(e) => e.path.segments.first().map(|s| s.ident.span())?,
+        Expr::Macro(e) => e.mac.path.segments.first().map(|s| s.ident.span())?,
+        Expr::If(e) => e.if_token.span,
+        Expr::Match(e) => e.match_token.span,
+        Expr::Return(e) => e.return_token.span,
+        Expr::Let(e) => e.let_token.span,
+        Expr::Unary(e) => match e.op {
+            syn::UnOp::Deref(t) => t.span,
+            syn::UnOp::Not(t) => t.span,
+            syn::UnOp::Neg(t) => t.span,
+            _ => return expr_start(&e.expr),
+        },
+        Expr::Reference(e) => e.and_token.span,
+        Expr::Paren(e) => e.paren_token.span.open(),
+        Expr::Block(e) => e.block.brace_token.span.open(),
+        Expr::Unsafe(e) => e.unsafe_token.span,
+        Expr::Lit(e) => e.lit.span(),
+        _ => return None,
+    };
+    Some(span.byte_range().start)
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        let (attrs, name, function) = item_parts(item);
+        let entered = self.enter(attrs, name, function);
+        visit::visit_item(self, item);
+        self.leave(&entered);
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast ImplItem) {
+        let (attrs, name, function) = match item {
+            ImplItem::Fn(f) => (&f.attrs[..], Some(f.sig.ident.to_string()), true),
+            ImplItem::Const(c) => (&c.attrs[..], Some(c.ident.to_string()), false),
+            ImplItem::Type(t) => (&t.attrs[..], None, false),
+            ImplItem::Macro(m) => (&m.attrs[..], None, false),
+            _ => (&[][..], None, false),
+        };
+        let entered = self.enter(attrs, name, function);
+        visit::visit_impl_item(self, item);
+        self.leave(&entered);
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast TraitItem) {
+        let (attrs, name, function) = match item {
+            TraitItem::Fn(f) => (&f.attrs[..], Some(f.sig.ident.to_string()), true),
+            TraitItem::Const(c) => (&c.attrs[..], Some(c.ident.to_string()), false),
+            TraitItem::Type(t) => (&t.attrs[..], None, false),
+            TraitItem::Macro(m) => (&m.attrs[..], None, false),
+            _ => (&[][..], None, false),
+        };
+        let entered = self.enter(attrs, name, function);
+        visit::visit_trait_item(self, item);
+        self.leave(&entered);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        let start = match stmt {
+            Stmt::Local(local) => Some(local.let_token.span.byte_range().start),
+            Stmt::Expr(expr, _) => expr_start(expr),
+            Stmt::Macro(mac) => mac.mac.path.segments.first().map(|s| s.ident.span().byte_range().start),
+            Stmt::Item(_) => None,
+        };
+        self.with_statement(start, |walker| visit::visit_stmt(walker, stmt));
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let entered = self.enter(&local.attrs, None, false);
+        visit::visit_local(self, local);
+        self.leave(&entered);
+    }
+
+    fn visit_stmt_macro(&mut self, stmt: &'ast syn::StmtMacro) {
+        let entered = self.enter(&stmt.attrs, None, false);
+        visit::visit_stmt_macro(self, stmt);
+        self.leave(&entered);
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        let entered = self.enter(&closure.attrs, None, false);
+        visit::visit_expr_closure(self, closure);
+        self.leave(&entered);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        let entered = self.enter(&arm.attrs, None, false);
+        visit::visit_arm(self, arm);
+        self.leave(&entered);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let entered = self.enter(&call.attrs, None, false);
+        let rules = self.codex.triggers().method_rules(&call.method);
+        if !rules.is_empty() {
+            self.record(rules, &call.method);
+        }
+        visit::visit_expr_method_call(self, call);
+        self.leave(&entered);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if path.path.segments.len() >= 2 || path.qself.is_some() {
+            self.qualified_method(path.qself.is_some(), &path.path);
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.macro_path(&mac.path);
+        self.visit_macro_tokens(&mac.tokens);
+    }
+}

@@ -1,0 +1,124 @@
+//! rustc-like reports drawn with ariadne: the rule code and title, the offending token
+//! underlined in its source line, the help, and the incident the rule comes from.
+//!
+//! Diagnostics carry their own source lines (`snippet`), so nothing is read again here.
+//! Positions are in characters, so ariadne is told to count characters.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+
+use super::Context;
+use crate::codex::Severity;
+use crate::diagnostic::{Diagnostic, Summary};
+
+pub(super) fn render(
+    writer: &mut dyn Write,
+    diagnostics: &[&Diagnostic],
+    summary: &Summary,
+    context: &Context,
+) -> io::Result<()> {
+    for diagnostic in diagnostics {
+        render_one(writer, diagnostic, context)?;
+    }
+    write_summary(writer, diagnostics, summary)
+}
+
+fn kind(severity: Severity) -> ReportKind<'static> {
+    match severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+        Severity::Info => ReportKind::Advice,
+    }
+}
+
+fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::Result<()> {
+    let mut note = format!("rule {} `{}`, stage {}", d.rule, d.name, d.stage.as_str());
+    if !d.incidents.is_empty() {
+        note.push_str(&format!("; from incident {}", d.incidents.join(", ")));
+    }
+    note.push_str(&format!("; see `cargo codex explain {}`", d.rule));
+    if d.snippet.is_empty() {
+        // Nothing to draw (an unreadable or empty file): a rustc-style header and notes.
+        let label = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        writeln!(writer, "{label}[{}]: {}", d.rule, d.title)?;
+        writeln!(writer, "  --> {}:{}:{}", d.path, d.start.line, d.start.column)?;
+        writeln!(writer, "  = {}", d.message)?;
+        if let Some(help) = &d.help {
+            writeln!(writer, "  = help: {help}")?;
+        }
+        writeln!(writer, "  = note: {note}")?;
+        return writeln!(writer);
+    }
+    // ariadne numbers gutter lines from the start of its source (a display offset only moves
+    // the header), so the snippet is preceded by empty lines: cheap, and the numbers are right.
+    let padding = d.start.line.saturating_sub(1);
+    let range = snippet_range(d);
+    let span = (d.path.clone(), range.start + padding..range.end + padding);
+    let mut report = Report::build(kind(d.severity), span.clone())
+        .with_config(
+            Config::default()
+                .with_color(context.color)
+                .with_index_type(IndexType::Char),
+        )
+        .with_code(&d.rule)
+        .with_message(&d.title)
+        .with_label(Label::new(span).with_message(&d.message))
+        .with_note(note);
+    if let Some(help) = &d.help {
+        report = report.with_help(help);
+    }
+    let source = Source::from(format!("{}{}", "\n".repeat(padding), d.snippet));
+    report.finish().write((d.path.clone(), source), &mut *writer)?;
+    writeln!(writer)
+}
+
+/// The finding's character range inside its own snippet, never past the snippet's end.
+fn snippet_range(d: &Diagnostic) -> Range<usize> {
+    let lines: Vec<&str> = d.snippet.split('\n').collect();
+    let total = d.snippet.chars().count();
+    let start = d.start.column.saturating_sub(1).min(total);
+    let before_end: usize = lines
+        .iter()
+        .take(d.end.line.saturating_sub(d.start.line))
+        .map(|line| line.chars().count() + 1)
+        .sum();
+    let end = (before_end + d.end.column.saturating_sub(1)).clamp(start, total);
+    start..end
+}
+
+/// The closing line of people-facing formats.
+pub(super) fn write_summary(writer: &mut dyn Write, diagnostics: &[&Diagnostic], summary: &Summary) -> io::Result<()> {
+    let files = plural(summary.files, "file");
+    if diagnostics.is_empty() {
+        writeln!(writer, "No findings in {files}.")?;
+    } else {
+        let enforced = diagnostics.iter().filter(|d| d.is_enforced()).count();
+        writeln!(
+            writer,
+            "Found {} ({enforced} enforced) in {files}.",
+            plural(diagnostics.len(), "finding")
+        )?;
+    }
+    if summary.unparsed > 0 {
+        writeln!(
+            writer,
+            "{} could not be read or parsed in full; see the findings above.",
+            plural(summary.unparsed, "file")
+        )?;
+    }
+    Ok(())
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

@@ -1,0 +1,87 @@
+//! The JSON contract (`cargo-codex/diagnostics/v1`): field names and meanings are stable; new
+//! fields may be added, none removed or renamed without a new schema version.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Summary};
+
+/// Identifies the document's shape.
+pub(super) const SCHEMA: &str = "cargo-codex/diagnostics/v1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    tool: Tool,
+    diagnostics: Vec<Entry<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    rule: &'a str,
+    name: &'a str,
+    title: &'a str,
+    severity: &'static str,
+    stage: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    snippet: &'a str,
+    item: Option<&'a str>,
+    scope: &'static str,
+    incidents: &'a [String],
+    url: Option<&'a str>,
+    fingerprint: &'a str,
+    /// Suggested fixes are not produced yet; the key is part of the contract.
+    fix: Option<()>,
+}
+
+pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic], summary: &Summary) -> io::Result<()> {
+    let document = Document {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics: diagnostics.iter().map(|d| entry(d)).collect(),
+        summary,
+    };
+    serde_json::to_writer_pretty(&mut *writer, &document)?;
+    writeln!(writer)
+}
+
+fn entry(d: &Diagnostic) -> Entry<'_> {
+    Entry {
+        rule: &d.rule,
+        name: &d.name,
+        title: &d.title,
+        severity: d.severity.as_str(),
+        stage: d.stage.as_str(),
+        path: &d.path,
+        line: d.start.line,
+        column: d.start.column,
+        end_line: d.end.line,
+        end_column: d.end.column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        snippet: &d.snippet,
+        item: d.item.as_deref(),
+        scope: d.scope.as_str(),
+        incidents: &d.incidents,
+        url: d.url.as_deref(),
+        fingerprint: &d.fingerprint,
+        fix: None,
+    }
+}

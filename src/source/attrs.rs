@@ -1,0 +1,140 @@
+//! What attributes say about scope and lint levels: `cfg(test)`, `#[test]`, `#[path]`,
+//! `#[allow(clippy::…)]`. Shared by the module tree (token level) and the walk (syn level).
+
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Meta, Token};
+
+/// Whether a `cfg` predicate can only hold when compiling tests.
+///
+/// `test` and `all(test, …)` require it; `any(test, x)` does not (unless every branch does),
+/// nor does `not(test)`.
+pub fn cfg_requires_test(meta: &Meta) -> bool {
+    match meta {
+        Meta::Path(path) => path.is_ident("test"),
+        Meta::NameValue(_) => false,
+        Meta::List(list) => {
+            let Ok(children) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            else {
+                return false;
+            };
+            if list.path.is_ident("all") {
+                children.iter().any(cfg_requires_test)
+            } else if list.path.is_ident("any") {
+                !children.is_empty() && children.iter().all(cfg_requires_test)
+            } else {
+                false
+            }
+        }
+    }
+}
+
+/// Whether an item carrying these attributes exists only in test builds or is a test function.
+pub fn is_test_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| is_cfg_test(attr) || is_test_attribute(attr))
+}
+
+/// `#[cfg(<predicate requiring test>)]`.
+pub fn is_cfg_test(attr: &Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && attr
+            .parse_args::<Meta>()
+            .is_ok_and(|predicate| cfg_requires_test(&predicate))
+}
+
+/// `#[test]`, `#[tokio::test]` or any `…::test`, and the test-case attributes of common crates.
+pub fn is_test_attribute(attr: &Attribute) -> bool {
+    let path = attr.path();
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let name = last.ident.to_string();
+    name == "test"
+        || (path.segments.len() == 1
+            && matches!(name.as_str(), "rstest" | "test_case" | "quickcheck" | "wasm_bindgen_test"))
+}
+
+/// `#[bench]`.
+pub fn is_bench(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("bench"))
+}
+
+/// `#[path = "…"]`.
+pub fn path_attribute(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        let Meta::NameValue(pair) = &attr.meta else {
+            return None;
+        };
+        if !pair.path.is_ident("path") {
+            return None;
+        }
+        match &pair.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(path),
+                ..
+            }) => Some(path.value()),
+            _ => None,
+        }
+    })
+}
+
+/// Clippy lints named in `#[allow(clippy::x)]` and `#[expect(clippy::x)]`, without the prefix.
+pub fn clippy_allows(attrs: &[Attribute]) -> Vec<String> {
+    let mut lints = Vec::new();
+    for attr in attrs {
+        let path = attr.path();
+        if !(path.is_ident("allow") || path.is_ident("expect")) {
+            continue;
+        }
+        let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
+            continue;
+        };
+        for meta in list {
+            let segments = &meta.path().segments;
+            if segments.len() == 2 && segments.first().is_some_and(|s| s.ident == "clippy") {
+                if let Some(lint) = segments.last() {
+                    lints.push(lint.ident.to_string());
+                }
+            }
+        }
+    }
+    lints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(text: &str) -> Attribute {
+        let item: syn::ItemFn = syn::parse_str(&format!("{text} fn f() {{}}")).unwrap();
+        item.attrs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn cfg_predicates() {
+        assert!(is_cfg_test(&attr("#[cfg(test)]")));
+        assert!(is_cfg_test(&attr("#[cfg(all(test, unix))]")));
+        assert!(is_cfg_test(&attr("#[cfg(all(unix, any(test, test)))]")));
+        assert!(!is_cfg_test(&attr("#[cfg(any(test, feature = \"x\"))]")));
+        assert!(!is_cfg_test(&attr("#[cfg(not(test))]")));
+        assert!(!is_cfg_test(&attr("#[cfg(unix)]")));
+        assert!(!is_cfg_test(&attr("#[cfg_attr(test, derive(Debug))]")));
+    }
+
+    #[test]
+    fn test_attributes() {
+        assert!(is_test_attribute(&attr("#[test]")));
+        assert!(is_test_attribute(&attr("#[tokio::test(flavor = \"multi_thread\")]")));
+        assert!(!is_test_attribute(&attr("#[inline]")));
+        assert!(!is_test_attribute(&attr("#[my::testing]")));
+    }
+
+    #[test]
+    fn clippy_lints_and_paths() {
+        assert_eq!(
+            clippy_allows(&[attr("#[allow(clippy::unwrap_used, dead_code)]")]),
+            ["unwrap_used"]
+        );
+        assert_eq!(clippy_allows(&[attr("#[expect(clippy::panic)]")]), ["panic"]);
+        assert_eq!(path_attribute(&[attr("#[path = \"x/y.rs\"]")]).as_deref(), Some("x/y.rs"));
+    }
+}

@@ -1,0 +1,113 @@
+//! Which files a run checks: walking folders with `ignore` (honouring `.gitignore`), skipping
+//! Cargo's `target/` folders and the configured excludes.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::WalkBuilder;
+
+use crate::codex::load::display_path;
+
+/// The files found, and the entries that could not be walked.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Rust files to check, sorted, without duplicates.
+    pub files: Vec<PathBuf>,
+    /// Entries the walk could not read, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// Finds the Rust files under `paths` (or under `root` when `paths` is empty).
+///
+/// Files named explicitly are checked even without a `.rs` extension; files under folders must
+/// end in `.rs`. `exclude` globs are matched against paths relative to `root`.
+pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
+    let mut found = Discovered::default();
+    let roots = if paths.is_empty() {
+        vec![root.to_path_buf()]
+    } else {
+        paths.to_vec()
+    };
+    let excluded = |path: &Path| !exclude.is_empty() && exclude.is_match(display_path(path, root));
+    for start in roots {
+        let metadata = std::fs::symlink_metadata(&start);
+        if metadata.as_ref().is_ok_and(|m| !m.is_dir()) || metadata.is_err() {
+            // A named file, a symlink or a missing path: reading it reports what is wrong.
+            if !excluded(&start) {
+                found.files.push(start);
+            }
+            continue;
+        }
+        let walker = WalkBuilder::new(&start)
+            .require_git(false)
+            .follow_links(false)
+            .sort_by_file_name(Ord::cmp)
+            .filter_entry(move |entry| {
+                !(entry.file_type().is_some_and(|t| t.is_dir()) && is_cargo_target(entry.path()))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if !is_dir && path.extension().is_some_and(|ext| ext == "rs") && !excluded(path) {
+                        found.files.push(path.to_path_buf());
+                    }
+                }
+                Err(error) => {
+                    let path = error_path(&error).unwrap_or_else(|| start.clone());
+                    found.errors.push((path, error.to_string()));
+                }
+            }
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+/// Cargo's build folder: `target/` beside a `Cargo.toml`, or any folder Cargo tagged.
+fn is_cargo_target(dir: &Path) -> bool {
+    dir.file_name().is_some_and(|name| name == "target")
+        && (dir.join("CACHEDIR.TAG").exists()
+            || dir.join(".rustc_info.json").exists()
+            || dir.parent().is_some_and(|parent| parent.join("Cargo.toml").exists()))
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
+    }
+}
+
+/// Files that may declare `files` as modules without being checked themselves: the `.rs` files
+/// directly inside each folder from a file's own up to `root`. Reading their `mod` lines lets a
+/// file passed alone (as pre-commit does) keep the test scope its parent gives it.
+pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<&Path> = Vec::new();
+    for file in files {
+        for dir in file.ancestors().skip(1) {
+            if !dir.starts_with(root) {
+                break;
+            }
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+    }
+    let mut context: Vec<PathBuf> = dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && path.is_file())
+        .filter(|path| !files.contains(path))
+        .collect();
+    context.sort();
+    context.dedup();
+    context
+}

@@ -1,0 +1,343 @@
+//! Lexing a file into top-level items without building syntax trees.
+//!
+//! Every file is lexed (so a file that is not Rust is reported), but a syntax tree is built only
+//! for items that contain a word some rule looks at. This module splits the token stream into
+//! item-sized chunks and reads, from tokens alone, what the module tree needs: inner attributes
+//! and `mod` declarations.
+
+use std::ops::Range;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::Attribute;
+use syn::parse::Parser;
+
+use super::attrs;
+
+/// A lexed file: its inner attributes and its top-level items, still as tokens.
+pub struct Lexed {
+    /// `#![…]` attributes at the top of the file.
+    pub inner_attrs: Vec<Attribute>,
+    /// Top-level items in order.
+    pub chunks: Vec<Chunk>,
+}
+
+/// The tokens of one top-level item and the bytes they cover.
+pub struct Chunk {
+    /// The item's tokens, attributes included.
+    pub tokens: Vec<TokenTree>,
+    /// Byte range in the file, from the first token to the end of the last.
+    pub range: Range<usize>,
+}
+
+/// Why a file or an item could not be read as Rust.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    /// Byte offset the error points at.
+    pub offset: usize,
+    /// What the lexer or parser said.
+    pub message: String,
+}
+
+/// Lexes `text`, which must already have had a byte-order mark and shebang blanked out.
+///
+/// # Errors
+///
+/// When the text is not a valid token stream (unbalanced delimiters, bad literals…).
+pub fn lex(text: &str) -> Result<Lexed, SyntaxError> {
+    let stream: TokenStream = text.parse().map_err(|error: proc_macro2::LexError| SyntaxError {
+        offset: error.span().byte_range().start,
+        message: "cannot lex this file as Rust (unbalanced delimiter or malformed literal)".to_owned(),
+    })?;
+    let (inner_attrs, chunks) = split(stream.into_iter().collect());
+    Ok(Lexed {
+        inner_attrs: parse_attrs(inner_attrs, true),
+        chunks,
+    })
+}
+
+/// Replaces a leading byte-order mark and a shebang line with spaces of the same byte length,
+/// so the lexer accepts the text and byte offsets stay those of the original file.
+pub fn blank_preamble(text: &str) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut start = 0;
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.get_mut(..3).into_iter().flatten().for_each(|b| *b = b' ');
+        start = 3;
+        changed = true;
+    }
+    let rest = bytes.get(start..).unwrap_or_default();
+    if rest.starts_with(b"#!") && !rest.get(2..).unwrap_or_default().trim_ascii_start().starts_with(b"[") {
+        let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
+        bytes.get_mut(start..end).into_iter().flatten().for_each(|b| *b = b' ');
+        changed = true;
+    }
+    // Only ASCII bytes were overwritten with ASCII, so the text stays valid UTF-8.
+    changed.then(|| String::from_utf8(bytes).ok()).flatten()
+}
+
+/// Splits a token list into leading inner-attribute tokens and item chunks.
+///
+/// An item ends at a top-level `;`, or at a brace group followed by something that can start
+/// an item (an identifier or `#`). A brace group followed by `;` (`use a::{b};`) or by `>`
+/// (`impl Foo<{ N }> for X`) does not end one. A wrong split costs only time: the caller falls
+/// back to parsing the whole file when a chunk does not parse.
+fn split(tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
+    let mut tokens = tokens.into_iter().peekable();
+    let mut inner = Vec::new();
+    while let Some(TokenTree::Punct(hash)) = tokens.peek() {
+        if hash.as_char() != '#' {
+            break;
+        }
+        let mut lookahead = tokens.clone();
+        lookahead.next();
+        let bang = matches!(lookahead.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+        let bracket = matches!(lookahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
+        if !(bang && bracket) {
+            break;
+        }
+        inner.extend(tokens.by_ref().take(3));
+    }
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut ends_item = false;
+    for token in tokens {
+        let starts_item = matches!(&token, TokenTree::Ident(_))
+            || matches!(&token, TokenTree::Punct(p) if p.as_char() == '#');
+        if ends_item && starts_item && !current.is_empty() {
+            chunks.push(chunk(std::mem::take(&mut current)));
+        }
+        ends_item = match &token {
+            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+            _ => false,
+        };
+        let semicolon = matches!(&token, TokenTree::Punct(p) if p.as_char() == ';');
+        current.push(token);
+        if semicolon {
+            chunks.push(chunk(std::mem::take(&mut current)));
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(chunk(current));
+    }
+    (inner, chunks)
+}
+
+fn chunk(tokens: Vec<TokenTree>) -> Chunk {
+    let start = tokens.first().map_or(0, |t| t.span().byte_range().start);
+    let end = tokens.last().map_or(start, |t| t.span().byte_range().end);
+    Chunk {
+        tokens,
+        range: start..end.max(start),
+    }
+}
+
+fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let stream = TokenStream::from_iter(tokens);
+    let parsed = if inner {
+        Attribute::parse_inner.parse2(stream)
+    } else {
+        Attribute::parse_outer.parse2(stream)
+    };
+    parsed.unwrap_or_default()
+}
+
+/// Deepest nesting of delimiters in `tokens`, counted without recursion; stops early once
+/// `limit` is passed.
+pub fn nesting_depth(tokens: &[TokenTree], limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack: Vec<(Vec<TokenTree>, usize)> = Vec::new();
+    let groups = |list: &[TokenTree], depth: usize, stack: &mut Vec<(Vec<TokenTree>, usize)>| {
+        for token in list {
+            if let TokenTree::Group(group) = token {
+                stack.push((group.stream().into_iter().collect(), depth + 1));
+            }
+        }
+    };
+    groups(tokens, 0, &mut stack);
+    while let Some((list, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if deepest > limit {
+            break;
+        }
+        groups(&list, depth, &mut stack);
+    }
+    deepest
+}
+
+/// What the module tree needs from a file: its inner attributes and `mod` declarations.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleFacts {
+    /// The file is test-only by its own inner attributes (`#![cfg(test)]`).
+    pub test_only: bool,
+    /// Clippy lints allowed for the whole file (`#![allow(clippy::x)]`).
+    pub allows: Vec<String>,
+    /// Out-of-line `mod name;` declarations, at top level or in inline modules.
+    pub decls: Vec<ModDecl>,
+}
+
+/// One `mod name;` declaration.
+#[derive(Debug, Clone)]
+pub struct ModDecl {
+    /// The module's name.
+    pub name: String,
+    /// Names of the inline modules it sits in (`mod a { mod b; }` → `["a"]`).
+    pub inline_path: Vec<String>,
+    /// Its `#[path = "…"]`, if any.
+    pub path_attr: Option<String>,
+    /// It, or an inline module around it, is test-only.
+    pub test_only: bool,
+    /// Clippy lints allowed on it or around it.
+    pub allows: Vec<String>,
+}
+
+/// Reads the module facts of a lexed file from its tokens.
+pub fn module_facts(lexed: &Lexed) -> ModuleFacts {
+    let mut facts = ModuleFacts {
+        test_only: attrs::is_test_only(&lexed.inner_attrs),
+        allows: attrs::clippy_allows(&lexed.inner_attrs),
+        decls: Vec::new(),
+    };
+    let context = Context {
+        inline_path: Vec::new(),
+        test_only: false,
+        allows: Vec::new(),
+    };
+    for chunk in &lexed.chunks {
+        collect_decls(&chunk.tokens, &context, &mut facts.decls);
+    }
+    facts
+}
+
+struct Context {
+    inline_path: Vec<String>,
+    test_only: bool,
+    allows: Vec<String>,
+}
+
+/// Adds the declarations of one item (a `mod` declaration or an inline module) to `out`.
+fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>) {
+    let mut i = 0;
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(_))) = (tokens.get(i), tokens.get(i + 1)) {
+        if p.as_char() != '#' {
+            break;
+        }
+        i += 2;
+    }
+    let attr_tokens = tokens.get(..i).unwrap_or_default();
+    if matches!(tokens.get(i), Some(TokenTree::Ident(id)) if id == "pub") {
+        i += 1;
+        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis) {
+            i += 1;
+        }
+    }
+    let (Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) = (tokens.get(i), tokens.get(i + 1))
+    else {
+        return;
+    };
+    if keyword != "mod" {
+        return;
+    }
+    let item_attrs = parse_attrs(attr_tokens.to_vec(), false);
+    let test_only = context.test_only || attrs::is_test_only(&item_attrs);
+    let mut allows = context.allows.clone();
+    allows.extend(attrs::clippy_allows(&item_attrs));
+    let name = name.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+    match tokens.get(i + 2) {
+        Some(TokenTree::Punct(p)) if p.as_char() == ';' => out.push(ModDecl {
+            name,
+            inline_path: context.inline_path.clone(),
+            path_attr: attrs::path_attribute(&item_attrs),
+            test_only,
+            allows,
+        }),
+        Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
+            let (inner, chunks) = split(body.stream().into_iter().collect());
+            let inner = parse_attrs(inner, true);
+            let mut inline_path = context.inline_path.clone();
+            inline_path.push(name);
+            allows.extend(attrs::clippy_allows(&inner));
+            let nested = Context {
+                inline_path,
+                test_only: test_only || attrs::is_test_only(&inner),
+                allows,
+            };
+            for chunk in &chunks {
+                collect_decls(&chunk.tokens, &nested, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk_texts(text: &str) -> Vec<String> {
+        lex(text)
+            .unwrap()
+            .chunks
+            .iter()
+            .map(|c| text[c.range.clone()].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn splits_items_at_their_ends() {
+        let text = "#![allow(x)]\nuse a::{b, c};\nstruct S { a: u8 }\nimpl Foo<{ N }> for S {}\nconst X: u8 = { 1 };\nm! { }\nfn f() {}";
+        assert_eq!(
+            chunk_texts(text),
+            [
+                "use a::{b, c};",
+                "struct S { a: u8 }",
+                "impl Foo<{ N }> for S {}",
+                "const X: u8 = { 1 };",
+                "m! { }",
+                "fn f() {}"
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_mod_declarations_from_tokens() {
+        let text = "#![cfg(all(test, unix))]\n#[cfg(test)] mod a;\npub(crate) mod b;\n#[path = \"x.rs\"] mod c;\nmod d { #[allow(clippy::panic)] mod e; }\n#[cfg(test)] mod t { mod u; }";
+        let facts = module_facts(&lex(text).unwrap());
+        assert!(facts.test_only);
+        let decls: Vec<_> = facts
+            .decls
+            .iter()
+            .map(|d| (d.name.as_str(), d.inline_path.join("::"), d.path_attr.clone(), d.test_only, d.allows.clone()))
+            .collect();
+        assert_eq!(
+            decls,
+            [
+                ("a", String::new(), None, true, vec![]),
+                ("b", String::new(), None, false, vec![]),
+                ("c", String::new(), Some("x.rs".to_owned()), false, vec![]),
+                ("e", "d".to_owned(), None, false, vec!["panic".to_owned()]),
+                ("u", "t".to_owned(), None, true, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn preamble_is_blanked_keeping_offsets() {
+        let text = "\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}";
+        let blanked = blank_preamble(text).unwrap();
+        assert_eq!(blanked.len(), text.len());
+        assert!(lex(&blanked).is_ok());
+        assert!(blank_preamble("#![allow(x)]").is_none());
+    }
+
+    #[test]
+    fn depth_is_counted_without_recursion() {
+        let deep = format!("{}{}", "(".repeat(100_000), ")".repeat(100_000));
+        let tokens: Vec<TokenTree> = deep.parse::<TokenStream>().unwrap().into_iter().collect();
+        assert!(nesting_depth(&tokens, 500) > 500);
+    }
+}

@@ -1,0 +1,256 @@
+//! The module tree: which files a crate includes through `mod` declarations, and what each
+//! inherits from its parent (test-only status, module path, allowed clippy lints).
+//!
+//! A file's scope can depend on another file: `#[cfg(test)] mod tests;` in `lib.rs` makes
+//! `tests.rs` test code. This module sees only paths and [`ModuleFacts`]; it reads nothing.
+
+use std::collections::HashMap;
+
+use super::lex::{ModDecl, ModuleFacts};
+
+/// What a file inherits from where the module tree puts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// The file compiles only for tests.
+    pub test_only: bool,
+    /// Its module path inside its crate (`src/config/load.rs` → `["config", "load"]`).
+    pub module_path: Vec<String>,
+    /// Clippy lints allowed for the whole file by it or its ancestors.
+    pub allows: Vec<String>,
+}
+
+/// Places every file; `files` are `/`-separated paths relative to the project root.
+///
+/// Files no declaration reaches are crate roots (or orphans): their module path is guessed
+/// from their location. A file reached both from test-only and from normal code is normal code.
+pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
+    let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, (path, _))| (*path, i)).collect();
+    let mut owns_dir: Vec<bool> = files.iter().map(|(path, _)| owns_directory(path)).collect();
+    // A file loaded through `#[path]` owns its directory, like `mod.rs`; one pass finds them.
+    for (i, (path, facts)) in files.iter().enumerate() {
+        for decl in facts.decls.iter().filter(|d| d.path_attr.is_some()) {
+            if let Some(target) = resolve(path, owns_dir[i], decl, &index) {
+                owns_dir[target] = true;
+            }
+        }
+    }
+    let edges: Vec<Vec<(usize, &ModDecl)>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, facts))| {
+            facts
+                .decls
+                .iter()
+                .filter_map(|decl| Some((resolve(path, owns_dir[i], decl, &index)?, decl)))
+                .filter(|(target, _)| *target != i)
+                .collect()
+        })
+        .collect();
+    let mut reached = vec![false; files.len()];
+    edges.iter().flatten().for_each(|(target, _)| reached[*target] = true);
+
+    let mut placed: Vec<Option<Placement>> = vec![None; files.len()];
+    let mut work = Vec::new();
+    for (i, (path, facts)) in files.iter().enumerate() {
+        if !reached[i] {
+            placed[i] = Some(Placement {
+                test_only: facts.test_only,
+                module_path: guess_module_path(path),
+                allows: facts.allows.clone(),
+            });
+            work.push(i);
+        }
+    }
+    // Files only reachable through a cycle (which rustc rejects) become roots too.
+    loop {
+        while let Some(parent) = work.pop() {
+            let Some(from) = placed[parent].clone() else { continue };
+            for (child, decl) in &edges[parent] {
+                let facts = files[*child].1;
+                let mut module_path = from.module_path.clone();
+                module_path.extend(decl.inline_path.iter().cloned());
+                module_path.push(decl.name.clone());
+                let mut allows = from.allows.clone();
+                allows.extend(decl.allows.iter().cloned());
+                allows.extend(facts.allows.iter().cloned());
+                let candidate = Placement {
+                    test_only: from.test_only || decl.test_only || facts.test_only,
+                    module_path,
+                    allows,
+                };
+                let better = match &placed[*child] {
+                    None => true,
+                    Some(existing) => existing.test_only && !candidate.test_only,
+                };
+                if better {
+                    placed[*child] = Some(candidate);
+                    work.push(*child);
+                }
+            }
+        }
+        let Some(orphan) = placed.iter().position(Option::is_none) else { break };
+        let (path, facts) = files[orphan];
+        placed[orphan] = Some(Placement {
+            test_only: facts.test_only,
+            module_path: guess_module_path(path),
+            allows: facts.allows.clone(),
+        });
+        work.push(orphan);
+    }
+    placed.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// Whether `mod x;` in this file looks for `x.rs` beside it (`mod.rs`, `lib.rs`, `main.rs`,
+/// and crate roots) rather than in a folder named after it.
+fn owns_directory(path: &str) -> bool {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let crate_root_dir = dir.ends_with("src/bin")
+        || dir == "src/bin"
+        || ["tests", "benches", "examples"]
+            .iter()
+            .any(|d| dir == *d || dir.ends_with(&format!("/{d}")));
+    matches!(file, "mod.rs" | "lib.rs" | "main.rs" | "build.rs") || crate_root_dir
+}
+
+fn resolve(parent: &str, owns_dir: bool, decl: &ModDecl, index: &HashMap<&str, usize>) -> Option<usize> {
+    let (dir, file) = parent.rsplit_once('/').unwrap_or(("", parent));
+    let mut base = dir.to_owned();
+    if !owns_dir {
+        let stem = file.strip_suffix(".rs").unwrap_or(file);
+        base = join(&base, stem);
+    }
+    for module in &decl.inline_path {
+        base = join(&base, module);
+    }
+    let candidates = match &decl.path_attr {
+        Some(path) if decl.inline_path.is_empty() => vec![join(dir, path)],
+        Some(path) => vec![join(&base, path)],
+        None => vec![
+            join(&base, &format!("{}.rs", decl.name)),
+            join(&join(&base, &decl.name), "mod.rs"),
+        ],
+    };
+    candidates
+        .iter()
+        .find_map(|candidate| index.get(normalize(candidate).as_str()).copied())
+}
+
+fn join(dir: &str, rest: &str) -> String {
+    if dir.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{dir}/{rest}")
+    }
+}
+
+/// Resolves `.` and `..` lexically: `src/a/../b.rs` → `src/b.rs`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The module path a file would have if its crate declared it where it stands.
+fn guess_module_path(path: &str) -> Vec<String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let Some(src) = parts.iter().rposition(|part| *part == "src") else {
+        return Vec::new();
+    };
+    let mut module: Vec<String> = parts
+        .iter()
+        .skip(src + 1)
+        .map(|part| part.strip_suffix(".rs").unwrap_or(part).to_owned())
+        .collect();
+    if module.first().is_some_and(|first| first == "bin") {
+        return Vec::new();
+    }
+    if module.last().is_some_and(|last| matches!(last.as_str(), "mod" | "lib" | "main")) {
+        module.pop();
+    }
+    module
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decl(name: &str, test_only: bool) -> ModDecl {
+        ModDecl {
+            name: name.to_owned(),
+            inline_path: Vec::new(),
+            path_attr: None,
+            test_only,
+            allows: Vec::new(),
+        }
+    }
+
+    fn facts(decls: Vec<ModDecl>) -> ModuleFacts {
+        ModuleFacts {
+            decls,
+            ..ModuleFacts::default()
+        }
+    }
+
+    #[test]
+    fn test_status_and_paths_flow_down_the_tree() {
+        let lib = facts(vec![decl("engine", false), decl("tests", true)]);
+        let engine = facts(vec![decl("visit", false), {
+            let mut d = decl("fixtures", true);
+            d.path_attr = Some("../testdata/fixtures.rs".to_owned());
+            d
+        }]);
+        let leaf = ModuleFacts::default();
+        let files = [
+            ("src/lib.rs", &lib),
+            ("src/engine/mod.rs", &engine),
+            ("src/engine/visit.rs", &leaf),
+            ("src/tests.rs", &leaf),
+            ("src/testdata/fixtures.rs", &leaf),
+            ("src/orphan.rs", &leaf),
+        ];
+        let placed = place(&files);
+        let summary: Vec<(bool, String)> = placed.iter().map(|p| (p.test_only, p.module_path.join("::"))).collect();
+        assert_eq!(
+            summary,
+            [
+                (false, String::new()),
+                (false, "engine".to_owned()),
+                (false, "engine::visit".to_owned()),
+                (true, "tests".to_owned()),
+                (true, "engine::fixtures".to_owned()),
+                (false, "orphan".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn non_mod_rs_files_look_in_their_own_folder() {
+        let config = facts(vec![decl("load", false)]);
+        let lib = facts(vec![decl("config", true)]);
+        let leaf = ModuleFacts::default();
+        let files = [("src/lib.rs", &lib), ("src/config.rs", &config), ("src/config/load.rs", &leaf)];
+        let placed = place(&files);
+        assert!(placed[2].test_only);
+        assert_eq!(placed[2].module_path, ["config", "load"]);
+    }
+
+    #[test]
+    fn reached_from_prod_and_test_means_prod() {
+        let lib = facts(vec![decl("a", true), {
+            let mut d = decl("b", false);
+            d.path_attr = Some("a.rs".to_owned());
+            d
+        }]);
+        let leaf = ModuleFacts::default();
+        let placed = place(&[("src/lib.rs", &lib), ("src/a.rs", &leaf)]);
+        assert!(!placed[1].test_only);
+    }
+}

@@ -1,0 +1,219 @@
+//! Inline suppressions: `// codex:allow(CX0001) <reason>` at the end of a line, or alone on the
+//! line before the code it excuses; `// codex:allow-file(CX0001) <reason>` for a whole file.
+//!
+//! The reason is mandatory. A suppression without one suppresses nothing, and one that names an
+//! unknown rule or suppresses nothing is itself reported, so suppressions cannot rot silently.
+//! The comment must start with `codex:allow`, so prose that mentions it is not a directive.
+
+use crate::codex::{Builtin, Codex, RuleIndex};
+use crate::source::comment::comments_containing;
+use crate::text::{LineIndex, Position};
+
+const MARKER: &str = "codex:allow";
+
+/// One suppression comment.
+#[derive(Debug, Clone)]
+pub(crate) struct Directive {
+    /// Codes or names as written.
+    pub codes: Vec<String>,
+    /// Whether a reason follows the codes.
+    pub has_reason: bool,
+    /// `codex:allow-file`: the whole file.
+    pub file_wide: bool,
+    /// The line whose findings it covers.
+    pub target: usize,
+    /// Where the comment is.
+    pub start: Position,
+    /// End of the comment, exclusive.
+    pub end: Position,
+    /// The comment's line.
+    pub snippet: String,
+    /// The comment could not be read as a directive.
+    pub malformed: bool,
+}
+
+/// Reads every suppression directive in `text`.
+pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
+    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    comments_containing(text, MARKER)
+        .into_iter()
+        .filter_map(|comment| {
+            let body = text.get(comment.range.clone())?;
+            let body = body.trim_start_matches(['/', '*', '!']).trim_start();
+            let rest = body.strip_prefix(MARKER)?;
+            let (file_wide, rest) = match rest.strip_prefix("-file") {
+                Some(rest) => (true, rest),
+                None => (false, rest),
+            };
+            let start = lines.position(text, comment.range.start);
+            let end = lines.position(text, comment.range.end);
+            let target = if comment.own_line {
+                next_code_line(text, lines, end.line)
+            } else {
+                start.line
+            };
+            let mut directive = Directive {
+                codes: Vec::new(),
+                has_reason: false,
+                file_wide,
+                target,
+                start,
+                end,
+                snippet: lines.line_text(text, start.line).to_owned(),
+                malformed: true,
+            };
+            let Some(inside) = rest.strip_prefix('(') else {
+                return Some(directive);
+            };
+            let Some((codes, reason)) = inside.split_once(')') else {
+                return Some(directive);
+            };
+            directive.codes = codes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|code| !code.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let reason = reason.trim_end().trim_end_matches("*/").trim();
+            let reason = reason.trim_start_matches([':', '-', '—']).trim();
+            directive.has_reason = !reason.is_empty();
+            directive.malformed = directive.codes.is_empty();
+            Some(directive)
+        })
+        .collect()
+}
+
+/// The first line after `line` that holds code (not blank, not only a comment).
+fn next_code_line(text: &str, lines: &LineIndex, line: usize) -> usize {
+    (line + 1..=lines.line_count())
+        .find(|&n| {
+            let content = lines.line_text(text, n).trim_start();
+            !(content.is_empty() || content.starts_with("//") || content.starts_with("/*") || content.starts_with('*'))
+        })
+        .unwrap_or(line + 1)
+}
+
+/// A finding as suppressions see it.
+pub(crate) trait Suppressible {
+    /// The rule that fired.
+    fn rule(&self) -> RuleIndex;
+    /// The line it is on.
+    fn line(&self) -> usize;
+    /// The line its statement starts on, when inside one.
+    fn statement_line(&self) -> Option<usize>;
+}
+
+/// A problem with a suppression comment, to report as a built-in diagnostic.
+#[derive(Debug, Clone)]
+pub(crate) struct Misuse {
+    /// Which built-in rule.
+    pub kind: Builtin,
+    /// Specific message.
+    pub message: String,
+    /// Where.
+    pub start: Position,
+    /// End, exclusive.
+    pub end: Position,
+    /// The comment's line.
+    pub snippet: String,
+}
+
+/// Removes the findings that directives suppress, and reports directives that are wrong or unused.
+pub(crate) fn apply<F: Suppressible>(codex: &Codex, directives: &[Directive], findings: Vec<F>) -> (Vec<F>, Vec<Misuse>) {
+    let mut misuses = Vec::new();
+    let mut active: Vec<(usize, RuleIndex, bool)> = Vec::new();
+    for (d, directive) in directives.iter().enumerate() {
+        let misuse = |kind, message: String| Misuse {
+            kind,
+            message,
+            start: directive.start,
+            end: directive.end,
+            snippet: directive.snippet.clone(),
+        };
+        if directive.malformed {
+            misuses.push(misuse(
+                Builtin::UnknownRuleInSuppression,
+                "malformed suppression: write `codex:allow(CODE) reason`".to_owned(),
+            ));
+            continue;
+        }
+        if !directive.has_reason {
+            misuses.push(misuse(
+                Builtin::SuppressionWithoutReason,
+                format!("suppression of {} gives no reason, so it suppresses nothing", directive.codes.join(", ")),
+            ));
+        }
+        for code in &directive.codes {
+            match codex.find(code) {
+                Some(rule) if directive.has_reason => active.push((d, rule, false)),
+                Some(_) => {}
+                None => misuses.push(misuse(
+                    Builtin::UnknownRuleInSuppression,
+                    format!("unknown rule `{code}` in suppression"),
+                )),
+            }
+        }
+    }
+    let kept = findings
+        .into_iter()
+        .filter(|finding| {
+            let mut suppressed = false;
+            for (d, rule, used) in &mut active {
+                let directive = &directives[*d];
+                let covers = directive.file_wide
+                    || finding.line() == directive.target
+                    || finding.statement_line() == Some(directive.target);
+                if *rule == finding.rule() && covers {
+                    *used = true;
+                    suppressed = true;
+                }
+            }
+            !suppressed
+        })
+        .collect();
+    for (d, rule, used) in &active {
+        if !used {
+            let directive = &directives[*d];
+            let name = codex.rule(*rule).map_or("?", |r| r.id.as_str());
+            misuses.push(Misuse {
+                kind: Builtin::UnusedSuppression,
+                message: format!("suppression of {name} matches no finding"),
+                start: directive.start,
+                end: directive.end,
+                snippet: directive.snippet.clone(),
+            });
+        }
+    }
+    (kept, misuses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directives(text: &str) -> Vec<Directive> {
+        parse(text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn reads_codes_reasons_and_targets() {
+        let text = "// codex:allow(CX0001, CX0002) checked above\n\n// another comment\nlet x = y.unwrap();\nlet z = w.unwrap(); // codex:allow(CX0001)\n";
+        let found = directives(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].codes, ["CX0001", "CX0002"]);
+        assert!(found[0].has_reason);
+        assert_eq!(found[0].target, 4);
+        assert!(!found[1].has_reason);
+        assert_eq!(found[1].target, 5);
+    }
+
+    #[test]
+    fn prose_mentioning_the_marker_is_not_a_directive() {
+        assert!(directives("/// Write `codex:allow(CX0001) reason` to suppress.\nfn f() {}").is_empty());
+        let file = directives("// codex:allow-file(CX0003) generated code\n");
+        assert!(file[0].file_wide && file[0].has_reason);
+        assert!(directives("// codex:allow CX0001 oops\n")[0].malformed);
+    }
+}
