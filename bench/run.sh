@@ -254,12 +254,16 @@ if isinstance(d, dict):
         items = max(lists, key=len) if lists else []
 def rule_of(x):
     if isinstance(x, dict):
-        for key in ("rule", "rule_id", "ruleId", "code", "id", "check", "lint"):
+        for key in ("name", "rule", "rule_id", "ruleId", "code", "id", "check", "lint"):
             if isinstance(x.get(key), str):
                 return x[key]
     return "?"
 c = collections.Counter(rule_of(x) for x in items)
-print(f"{len(items)} findings (" + ", ".join(f"{k} {v}" for k, v in sorted(c.items())) + ")")
+files = {x.get("path") for x in items if isinstance(x, dict) and x.get("path")}
+summary = d.get("summary") if isinstance(d, dict) else None
+print(f"{len(items)} findings in {len(files)} files ("
+      + ", ".join(f"{k} {v}" for k, v in sorted(c.items())) + ")"
+      + (f"; summary {json.dumps(summary, separators=(', ', ': '))}" if isinstance(summary, dict) else ""))
 EOF
 )" || CODEX_FINDINGS="(could not count findings in its JSON output)"
         info "cargo-codex (exit $rc): $CODEX_FINDINGS"

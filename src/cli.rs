@@ -181,6 +181,8 @@ fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Pat
         // Rules tested from disk would clash with their embedded copies.
         settings.sources.embedded = false;
     }
+    // Fixtures test rules as written; stage and severity overrides do not change what matches.
+    settings.overrides = codex::codex::Overrides::default();
 }
 
 fn check(
@@ -196,7 +198,11 @@ fn check(
         .iter()
         .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
         .collect();
-    let found = discover::discover(&settings.root, &paths, &settings.exclude);
+    let mut found = discover::discover(&settings.root, &paths, &settings.exclude);
+    // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
+    found
+        .files
+        .retain(|file| !settings.sources.rule_dirs.iter().any(|dir| file.starts_with(dir)));
     let context = if paths.is_empty() {
         Vec::new()
     } else {

@@ -18,7 +18,7 @@ pub use matcher::{Matcher, Narrowing, Triggers};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Severity {
     /// Something that breaks in production.
     Error,
@@ -41,7 +41,7 @@ impl Severity {
 
 /// How far a rule has been rolled out: the Codex applies "fail small" to itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Stage {
     /// Reported only in machine formats; never changes the exit code.
     Shadow,
@@ -64,7 +64,7 @@ impl Stage {
 
 /// Which kind of code a finding sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Scope {
     /// Code that ships.
     Prod,
@@ -224,5 +224,46 @@ impl Codex {
     /// The compiled lookups the walk uses.
     pub fn triggers(&self) -> &Triggers {
         &self.triggers
+    }
+}
+
+impl TryFrom<String> for Severity {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            "info" => Ok(Severity::Info),
+            other => Err(format!("unknown severity `{other}`: expected one of `error`, `warning`, `info`")),
+        }
+    }
+}
+
+impl TryFrom<String> for Stage {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "shadow" => Ok(Stage::Shadow),
+            "warn" => Ok(Stage::Warn),
+            "enforce" => Ok(Stage::Enforce),
+            other => Err(format!("unknown stage `{other}`: expected one of `shadow`, `warn`, `enforce`")),
+        }
+    }
+}
+
+impl TryFrom<String> for Scope {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "prod" => Ok(Scope::Prod),
+            "test" => Ok(Scope::Test),
+            "bench" => Ok(Scope::Bench),
+            "example" => Ok(Scope::Example),
+            "build" => Ok(Scope::Build),
+            other => Err(format!("unknown scope `{other}`: expected one of `prod`, `test`, `bench`, `example`, `build`")),
+        }
     }
 }

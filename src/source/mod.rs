@@ -52,8 +52,9 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
             return Err(ReadError::whole(reason));
         }
     };
-    if metadata.is_dir() {
-        return Err(ReadError::whole("is a directory, not a Rust file".to_owned()));
+    if !metadata.is_file() {
+        // A FIFO or device would block or never end; only regular files are read.
+        return Err(ReadError::whole("not a regular file (a directory, FIFO or device)".to_owned()));
     }
     if metadata.len() > max_size {
         return Err(ReadError::whole(format!(

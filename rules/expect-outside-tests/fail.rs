@@ -1,0 +1,20 @@
+// Each line marked `//~ CX0002` must be reported, and no other.
+pub fn load(text: &str) -> u32 {
+    let port: u32 = text.parse().expect("port is a number"); //~ CX0002
+    let err = "x".parse::<u8>().expect_err("must fail"); //~ CX0002
+    let qualified = Option::expect(Some(1), "present"); //~ CX0002
+    let full = core::result::Result::expect(text.parse::<u32>(), "number"); //~ CX0002
+    let chained = text
+        .split(',')
+        .next()
+        .expect("one field"); //~ CX0002
+    println!("{}", text.parse::<u8>().expect("a byte")); //~ CX0002
+    tracing_like!(value = ?text.parse::<u8>().expect("byte")); //~ CX0002
+    let _ = (err, qualified, full, chained);
+    port
+}
+
+#[cfg(any(test, feature = "x"))]
+fn not_only_tests() {
+    Some(1).expect("one"); //~ CX0002
+}

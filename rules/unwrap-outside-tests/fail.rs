@@ -1,0 +1,59 @@
+// Each line marked `//~ CX0001` must be reported, and no other.
+use std::collections::HashMap;
+
+macro_rules! first {
+    ($v:expr) => {
+        $v.first().unwrap() //~ CX0001
+    };
+}
+
+pub fn load(text: &str, map: &HashMap<String, u32>) -> u32 {
+    let port: u32 = text.parse().unwrap(); //~ CX0001
+    let size = text
+        .split(',')
+        .next()
+        .unwrap() //~ CX0001
+        .len();
+    let err = "x".parse::<u8>().unwrap_err(); //~ CX0001
+    let qualified = Option::unwrap(map.get("a")); //~ CX0001
+    let full = std::result::Result::unwrap(text.parse::<u32>()); //~ CX0001
+    let values: Vec<u32> = vec![text.parse()].into_iter().map(Result::unwrap).collect(); //~ CX0001
+    let generic = <Option<&u32>>::unwrap(map.get("b")); //~ CX0001
+    println!("{} {}", port, map.get("k").unwrap()); //~ CX0001
+    let message = format!("{:?}", text.parse::<u8>().unwrap()); //~ CX0001
+    assert!(text.parse::<u8>().unwrap() > 0); //~ CX0001
+    debug_assert_eq!(map.get("z").unwrap(), &1); //~ CX0001
+    let list = vec![map.get("a").unwrap(), map.get("b").unwrap()]; //~ CX0001 CX0001
+    let matched = matches!(map.get("q"), Some(v) if v.checked_add(1).unwrap() > 2); //~ CX0001
+    let nested = format!("{}", format!("{}", map.get("n").unwrap())); //~ CX0001
+    custom!(value => value.unwrap()); //~ CX0001
+    let closure = |s: &str| s.parse::<u32>().unwrap(); //~ CX0001
+    let _ = (size, err, qualified, full, values, generic, message, list, matched, nested, closure);
+    first!(vec![1u32])
+        + port
+}
+
+#[cfg(any(test, feature = "testing"))]
+fn compiled_outside_tests_too() {
+    Some(1).unwrap(); //~ CX0001
+}
+
+#[cfg(not(test))]
+fn not_test() {
+    Some(1).unwrap(); //~ CX0001
+}
+
+impl Loader {
+    fn reload(&self) -> u32 {
+        self.current.lock().unwrap().len() //~ CX0001
+    }
+}
+
+const DEFAULT: u32 = {
+    match Some(3) {
+        Some(v) => v,
+        None => 0,
+    }
+};
+
+static LAZY: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| "1".parse().unwrap()); //~ CX0001

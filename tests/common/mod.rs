@@ -1,0 +1,80 @@
+//! A temporary project to run the binary in, as ripgrep's `tests/util.rs` does.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A temporary folder holding a project.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Project {
+    pub fn new() -> Self {
+        Project {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `text` to `relative`, creating folders.
+    pub fn file(&self, relative: &str, text: &str) -> &Self {
+        self.bytes(relative, text.as_bytes())
+    }
+
+    pub fn bytes(&self, relative: &str, bytes: &[u8]) -> &Self {
+        let path = self.dir.path().join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+        self
+    }
+
+    /// Runs `cargo-codex ARGS` in the project folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(self.dir.path(), args)
+    }
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cargo-codex"))
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Output {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// The `path:line:col: …[CODE]` heads of concise output, without messages.
+pub fn heads(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|line| line.contains("]") && line.contains(": "))
+        .filter(|line| !line.starts_with("Found") && !line.starts_with("No findings"))
+        .map(|line| {
+            let (location, rest) = line.split_once(": ").unwrap();
+            let code = rest.split_once('[').unwrap().1.split_once(']').unwrap().0;
+            format!("{location} {code}")
+        })
+        .collect()
+}

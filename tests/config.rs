@@ -1,0 +1,147 @@
+//! End to end: codex.toml layering, a project's own rules, and precise errors for bad rule and
+//! configuration files (file, line, column, a drawn underline; exit 2; every error at once).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Project, heads};
+
+const CODE: &str = "pub fn f(m: &std::sync::Mutex<u8>) -> u8 {\n    let v = Some(1).unwrap();\n    *m.lock().expect(\"poisoned\") + v\n}\n";
+
+const LOCK_RULE: &str = r###"id = "ACME0001"
+title = "mutex lock"
+severity = "warning"
+stage = "enforce"
+message = "locking a mutex on the request path"
+help = "use the actor instead"
+doc = "## What it does\nx\n## Why is this bad?\ny\n## Example\nz"
+
+[match]
+method = ["lock"]
+exclude_paths = ["src/legacy/**"]
+"###;
+
+#[test]
+fn overrides_change_stage_and_turn_rules_off() {
+    let project = Project::new();
+    project.file("src/lib.rs", CODE);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), ["src/lib.rs:2:21 CX0001", "src/lib.rs:3:15 CX0002"]);
+    assert_eq!(out.code, 1);
+
+    project.file("codex.toml", "[rules.CX0001]\nstage = \"warn\"\n[rules.expect-outside-tests]\nenabled = false\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), ["src/lib.rs:2:21 CX0001"]);
+    assert_eq!(out.code, 0, "a warn-stage finding does not fail the run");
+
+    project.file("codex.toml", "[rules.CX0001]\nstage = \"shadow\"\nseverity = \"info\"\n[rules.CX0002]\nenabled = false\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), Vec::<String>::new(), "shadow findings stay out of human formats");
+    assert_eq!(out.code, 0);
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["stage"], "shadow");
+    assert_eq!(json["diagnostics"][0]["severity"], "info");
+    assert_eq!(json["summary"]["enforced"], 0);
+}
+
+#[test]
+fn a_projects_own_rules_are_loaded_tested_and_enforced() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", CODE)
+        .file("src/legacy/old.rs", CODE)
+        .file("codex-rules/mutex-lock-on-request-path.toml", LOCK_RULE)
+        .file("codex-rules/mutex-lock-on-request-path/fail.rs", "fn f(m: &M) { m.lock(); } //~ ACME0001\n")
+        .file("codex-rules/mutex-lock-on-request-path/pass.rs", "fn f(m: &M) { m.try_lock(); }\n")
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\nexclude = [\"target-like\"]\n[rules.CX0001]\nenabled = false\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/legacy/old.rs:3:15 CX0002", "src/lib.rs:3:8 ACME0001", "src/lib.rs:3:15 CX0002"],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["test", "codex-rules", "--bless"]);
+    assert!(out.stdout.contains("test ACME0001 mutex-lock-on-request-path ... ok"), "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0);
+    let out = project.run(&["test", "codex-rules"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+
+    project.file("codex-rules/mutex-lock-on-request-path/pass.rs", "fn f(m: &M) { m.lock(); }\n");
+    let out = project.run(&["test", "codex-rules"]);
+    assert!(out.stdout.contains("pass.rs: expected findings on lines [], found [1]"), "{}", out.stdout);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn exclude_globs_and_gitignore_and_target_are_skipped() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("generated/big.rs", "fn f() { Some(1).unwrap(); }\n")
+        .file("ignored/x.rs", "fn f() { Some(1).unwrap(); }\n")
+        .file(".gitignore", "ignored/\n")
+        .file("Cargo.toml", "[package]\nname = \"x\"\n")
+        .file("target/debug/build/out.rs", "fn f() { Some(1).unwrap(); }\n")
+        .file("codex.toml", "exclude = [\"generated\"]\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), Vec::<String>::new(), "{}", out.stdout);
+    assert!(out.stdout.contains("No findings in 1 file."));
+}
+
+#[test]
+fn every_rule_file_error_is_shown_with_its_place() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("rules/unknown-key.toml", &LOCK_RULE.replace("ACME0001", "ACME0002").replace("title =", "titel ="))
+        .file("rules/wrong-type.toml", &LOCK_RULE.replace("ACME0001", "ACME0003").replace("severity = \"warning\"", "severity = 3"))
+        .file("rules/duplicate-code.toml", LOCK_RULE)
+        .file("rules/mutex-lock.toml", LOCK_RULE)
+        .file("rules/bad-glob.toml", &LOCK_RULE.replace("ACME0001", "ACME0004").replace("src/legacy/**", "src/[legacy"))
+        .file(
+            "rules/unknown-incident.toml",
+            &LOCK_RULE.replace("ACME0001", "ACME0005").replace("stage = \"enforce\"", "stage = \"enforce\"\nincidents = [\"2031-01-01-nope\"]"),
+        )
+        .file("rules/no-matcher.toml", &LOCK_RULE.replace("ACME0001", "ACME0006").replace("method = [\"lock\"]\n", ""))
+        .file("rules/unknown-kind.toml", &LOCK_RULE.replace("ACME0001", "ACME0007").replace("method =", "methods ="))
+        .file("codex.toml", "rule_dirs = [\"rules\"]\n");
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let err = &out.stderr;
+    for expected in [
+        "rules/unknown-key.toml:2:1: unknown field `titel`",
+        "rules/wrong-type.toml:3:12: invalid type: integer `3`, expected a string",
+        "rules/mutex-lock.toml:1:6: rule `ACME0001` is already defined in rules/duplicate-code.toml",
+        "rules/bad-glob.toml:11:18: invalid glob `src/[legacy`",
+        "rules/unknown-incident.toml:5:14: unknown incident `2031-01-01-nope`",
+        "rules/no-matcher.toml:9:1: `[match]` needs a matcher kind",
+        "rules/unknown-kind.toml:10:1: unknown field `methods`, expected one of `method`, `macro`",
+        "the Codex could not be loaded: 7 errors",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(err.contains("───"), "errors are drawn under the offending text:\n{err}");
+}
+
+#[test]
+fn configuration_errors_are_located_too() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("codex.toml", "exclude = [\"a\"]\nmax_file_sise = 3\n[rules.CX0404]\nstage = \"warn\"\n");
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("codex.toml:2:1: unknown field `max_file_sise`"), "{}", out.stderr);
+    project.file("codex.toml", "rule_dirs = [\"nowhere\"]\n[rules.CX0404]\nstage = \"warn\"\n");
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("codex.toml:1:14: folder `nowhere` does not exist"), "{}", out.stderr);
+    project.file("codex.toml", "[rules.CX0404]\nstage = \"warn\"\n");
+    let out = project.run(&["check"]);
+    assert!(out.stderr.contains("codex.toml:1:8: unknown rule `CX0404`"), "{}", out.stderr);
+    project.file("codex.toml", "[rules.CX0001]\nstage = \"loud\"\n");
+    let out = project.run(&["check"]);
+    assert!(out.stderr.contains("codex.toml:2:9: unknown stage `loud`: expected one of `shadow`, `warn`, `enforce`"), "{}", out.stderr);
+}

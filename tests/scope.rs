@@ -1,0 +1,81 @@
+//! End to end: which code is test code, across the module tree, as DESIGN.md defines it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Project, heads};
+
+const UNWRAP: &str = "pub fn f() -> u8 { Some(1).unwrap() }\n";
+
+fn tree() -> Project {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "mod engine;\n#[cfg(test)]\nmod tests;\n#[cfg(all(test, unix))]\nmod unix_tests;\n#[cfg(any(test, feature = \"x\"))]\nmod maybe;\n#[cfg(not(test))]\nmod real;\n#[cfg(test)]\n#[path = \"fixtures/data.rs\"]\nmod data;\n",
+        )
+        .file("src/engine/mod.rs", "mod visit;\n#[cfg(test)]\nmod helpers;\npub fn run() -> u8 { Some(1).unwrap() }\n")
+        .file("src/engine/visit.rs", UNWRAP)
+        .file("src/engine/helpers.rs", "mod deeper;\npub fn h() -> u8 { Some(1).unwrap() }\n")
+        .file("src/engine/helpers/deeper.rs", UNWRAP)
+        .file("src/tests.rs", UNWRAP)
+        .file("src/unix_tests.rs", UNWRAP)
+        .file("src/maybe.rs", UNWRAP)
+        .file("src/real.rs", UNWRAP)
+        .file("src/fixtures/data.rs", UNWRAP)
+        .file("tests/integration.rs", UNWRAP)
+        .file("tests/common/mod.rs", UNWRAP)
+        .file("benches/speed.rs", UNWRAP)
+        .file("examples/demo.rs", UNWRAP)
+        .file("build.rs", "fn main() { std::env::var(\"OUT_DIR\").unwrap(); }\n")
+        .file(
+            "src/bin/tool.rs",
+            "fn main() { Some(1).unwrap(); }\n#[cfg(test)]\nimpl Foo { fn t() { Some(1).unwrap(); } }\n#[test]\nfn t() { Some(1).unwrap(); }\n#[tokio::test]\nasync fn a() { Some(1).unwrap(); }\n#[rstest]\nfn r() { Some(1).unwrap(); }\n",
+        );
+    project
+}
+
+#[test]
+fn test_scope_follows_the_module_tree() {
+    let project = tree();
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/bin/tool.rs:1:21 CX0001",
+            "src/engine/mod.rs:4:30 CX0001",
+            "src/engine/visit.rs:1:28 CX0001",
+            "src/maybe.rs:1:28 CX0001",
+            "src/real.rs:1:28 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn a_file_passed_alone_keeps_the_scope_its_parent_gives_it() {
+    let project = tree();
+    for test_file in ["src/tests.rs", "src/engine/helpers.rs", "src/engine/helpers/deeper.rs", "src/fixtures/data.rs"] {
+        let out = project.run(&["check", "--format", "concise", test_file]);
+        assert_eq!(heads(&out.stdout), Vec::<String>::new(), "{test_file}: {}", out.stdout);
+        assert_eq!(out.code, 0);
+    }
+    let out = project.run(&["check", "--format", "concise", "src/engine/visit.rs"]);
+    assert_eq!(heads(&out.stdout), ["src/engine/visit.rs:1:28 CX0001"]);
+}
+
+#[test]
+fn json_reports_scope_and_item_path() {
+    let project = tree();
+    project.file(
+        "src/engine/visit.rs",
+        "pub struct Walker;\nimpl Walker {\n    pub fn walk(&self) -> u8 { Some(1).unwrap() }\n}\n",
+    );
+    let out = project.run(&["check", "--format", "json", "src/engine/visit.rs"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["item"], "engine::visit::Walker::walk");
+    assert_eq!(first["scope"], "prod");
+}
