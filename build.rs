@@ -17,7 +17,11 @@ fn main() -> io::Result<()> {
         for file in &files {
             let relative = file.strip_prefix(&root).unwrap_or(file);
             let relative = relative.to_string_lossy().replace('\\', "/");
-            let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display());
+            let _ = writeln!(
+                out,
+                "    ({relative:?}, include_str!({:?})),",
+                file.display()
+            );
             println!("cargo:rerun-if-changed={}", file.display());
         }
         out.push_str("];\n");

@@ -13,6 +13,7 @@
 
 use std::error::Error;
 use std::fmt;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,9 +22,18 @@ use rayon::prelude::*;
 
 /// What happened to one file.
 enum Outcome {
-    Parsed { bytes: u64 },
-    ReadFailed { path: PathBuf, error: std::io::Error },
-    ParseFailed { path: PathBuf, bytes: u64, error: syn::Error },
+    Parsed {
+        bytes: u64,
+    },
+    ReadFailed {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    ParseFailed {
+        path: PathBuf,
+        bytes: u64,
+        error: syn::Error,
+    },
 }
 
 #[derive(Debug)]
@@ -74,7 +84,7 @@ fn parse_one(path: PathBuf) -> Outcome {
 fn run() -> Result<(), Box<dyn Error>> {
     let mut roots: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if roots.iter().any(|r| r == "-h" || r == "--help") {
-        println!("usage: bare_parse [PATH]...");
+        writeln!(std::io::stdout().lock(), "usage: bare_parse [PATH]...")?;
         return Ok(());
     }
     if roots.is_empty() {
@@ -124,14 +134,18 @@ fn run() -> Result<(), Box<dyn Error>> {
     for line in &first_failures {
         eprintln!("bare_parse: {line}");
     }
-    println!(
+    // Megabytes with one decimal, in integers (no lossy u64 -> f64 cast).
+    let tenths_of_mb = (total_bytes + 50_000) / 100_000;
+    writeln!(
+        std::io::stdout().lock(),
         "bare_parse: {} files, {parsed} parsed, {parse_failed} failed to parse, \
-         {read_failed} unreadable, {:.1} MB, {:.2} s, {} threads",
+         {read_failed} unreadable, {}.{} MB, {:.2} s, {} threads",
         parsed + parse_failed + read_failed,
-        total_bytes as f64 / 1_000_000.0,
+        tenths_of_mb / 10,
+        tenths_of_mb % 10,
         start.elapsed().as_secs_f64(),
         rayon::current_num_threads(),
-    );
+    )?;
     Ok(())
 }
 

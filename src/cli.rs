@@ -37,7 +37,11 @@ impl From<Status> for ExitCode {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "cargo-codex", version, about = "Enforce a Codex of incident-born rules on Rust code")]
+#[command(
+    name = "cargo-codex",
+    version,
+    about = "Enforce a Codex of incident-born rules on Rust code"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -113,7 +117,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Err(error) => {
             let usage = error.use_stderr();
             error.print().context("writing the usage message")?;
-            return Ok(if usage { Status::Failure } else { Status::Clean });
+            return Ok(if usage {
+                Status::Failure
+            } else {
+                Status::Clean
+            });
         }
     };
     let color = match cli.color {
@@ -160,14 +168,19 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
 
 fn report_load_errors(errors: &[load::LoadError], color: bool) -> Result<Status> {
     let color = color && io::stderr().is_terminal();
-    report::error::render_load_errors(&mut io::stderr().lock(), errors, color).context("writing errors")?;
+    report::error::render_load_errors(&mut io::stderr().lock(), errors, color)
+        .context("writing errors")?;
     Ok(Status::Failure)
 }
 
 /// `cargo codex test DIRS`: the rule folders named, with their sibling `codex/` incidents.
 fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Path) {
     for dir in dirs {
-        let dir = if dir.is_absolute() { dir.clone() } else { cwd.join(dir) };
+        let dir = if dir.is_absolute() {
+            dir.clone()
+        } else {
+            cwd.join(dir)
+        };
         if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir()) {
             if !settings.sources.incident_dirs.contains(&incidents) {
                 settings.sources.incident_dirs.push(incidents);
@@ -196,13 +209,23 @@ fn check(
     let paths: Vec<PathBuf> = args
         .paths
         .iter()
-        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        })
         .collect();
     let mut found = discover::discover(&settings.root, &paths, &settings.exclude);
     // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
-    found
-        .files
-        .retain(|file| !settings.sources.rule_dirs.iter().any(|dir| file.starts_with(dir)));
+    found.files.retain(|file| {
+        !settings
+            .sources
+            .rule_dirs
+            .iter()
+            .any(|dir| file.starts_with(dir))
+    });
     let context = if paths.is_empty() {
         Vec::new()
     } else {
@@ -232,7 +255,10 @@ fn check(
 fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
     let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
         let mut err = io::stderr().lock();
-        writeln!(err, "error: unknown rule `{code}`; `cargo codex rules` lists them")?;
+        writeln!(
+            err,
+            "error: unknown rule `{code}`; `cargo codex rules` lists them"
+        )?;
         return Ok(Status::Failure);
     };
     writeln!(out, "{} {}: {}", rule.id, rule.name, rule.title)?;
@@ -252,7 +278,11 @@ fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status>
     writeln!(out, "\n{}", rule.doc.trim_end())?;
     for id in &rule.incidents {
         if let Some(incident) = codex.incident(id) {
-            writeln!(out, "\n## Incident {} ({})\n{}\n\n{}", incident.id, incident.date, incident.title, incident.summary)?;
+            writeln!(
+                out,
+                "\n## Incident {} ({})\n{}\n\n{}",
+                incident.id, incident.date, incident.title, incident.summary
+            )?;
             if let Some(source) = &incident.source {
                 writeln!(out, "\nPost-mortem: {source}")?;
             }
@@ -263,8 +293,22 @@ fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status>
 
 fn describe(matcher: &Matcher) -> String {
     match matcher {
-        Matcher::Method(names) => format!("method calls {}", names.iter().map(|n| format!(".{n}()")).collect::<Vec<_>>().join(", ")),
-        Matcher::Macro(names) => format!("macro invocations {}", names.iter().map(|n| format!("{n}!")).collect::<Vec<_>>().join(", ")),
+        Matcher::Method(names) => format!(
+            "method calls {}",
+            names
+                .iter()
+                .map(|n| format!(".{n}()"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Matcher::Macro(names) => format!(
+            "macro invocations {}",
+            names
+                .iter()
+                .map(|n| format!("{n}!"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

@@ -89,24 +89,7 @@ pub struct Settings {
 ///
 /// An unreadable or invalid configuration file, every problem at once, each located.
 pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
-    let start = flags.start.as_ref().map_or_else(|| cwd.to_path_buf(), |p| absolute(p, cwd));
-    let start_dir = if start.is_dir() {
-        start.clone()
-    } else {
-        start.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
-    };
-    let config_file = match &flags.config {
-        Some(path) => Some(absolute(path, cwd)),
-        None => start_dir.ancestors().map(|dir| dir.join(FILE_NAME)).find(|path| path.is_file()),
-    };
-    let root = match &config_file {
-        Some(file) => file.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
-        None => match start_dir.ancestors().find(|dir| dir.join(".git").exists()) {
-            Some(repository) => repository.to_path_buf(),
-            None if start_dir.starts_with(cwd) => cwd.to_path_buf(),
-            None => start_dir.clone(),
-        },
-    };
+    let (config_file, root) = locate(flags, cwd);
     let (options, file) = match &config_file {
         Some(path) => {
             let text = fs::read_to_string(path).map_err(|source| {
@@ -116,7 +99,8 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
                 }]
             })?;
             let file = TextFile::new(display_path(path, cwd), text);
-            let options = toml::from_str::<Options>(&file.text).map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
+            let options = toml::from_str::<Options>(&file.text)
+                .map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
             (options, Some(file))
         }
         None => (Options::default(), None),
@@ -132,7 +116,11 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
                 errors.push(LoadError::invalid(
                     file,
                     dir.span(),
-                    format!("folder `{}` does not exist (paths are relative to {})", dir.get_ref(), FILE_NAME),
+                    format!(
+                        "folder `{}` does not exist (paths are relative to {})",
+                        dir.get_ref(),
+                        FILE_NAME
+                    ),
                 ));
             }
         }
@@ -145,7 +133,11 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         None if file.is_some() && root.join("codex").is_dir() => vec![root.join("codex")],
         None => Vec::new(),
     };
-    let exclude = compile_excludes(file.as_ref(), options.exclude.unwrap_or_default(), &mut errors);
+    let exclude = compile_excludes(
+        file.as_ref(),
+        options.exclude.unwrap_or_default(),
+        &mut errors,
+    );
     let overrides = Overrides {
         rules: options
             .rules
@@ -182,11 +174,53 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
     })
 }
 
-fn compile_excludes(file: Option<&TextFile>, globs: Vec<Spanned<String>>, errors: &mut Vec<LoadError>) -> GlobSet {
+/// The configuration file (explicit, or the nearest `codex.toml` above where the run starts)
+/// and the project root: the file's folder, else the enclosing git repository, else the
+/// working directory when the run starts inside it, else the starting folder.
+fn locate(flags: &Flags, cwd: &Path) -> (Option<PathBuf>, PathBuf) {
+    let start = flags
+        .start
+        .as_ref()
+        .map_or_else(|| cwd.to_path_buf(), |p| absolute(p, cwd));
+    let start_dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    };
+    let config_file = match &flags.config {
+        Some(path) => Some(absolute(path, cwd)),
+        None => start_dir
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|path| path.is_file()),
+    };
+    let root = match &config_file {
+        Some(file) => file
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+        None => match start_dir.ancestors().find(|dir| dir.join(".git").exists()) {
+            Some(repository) => repository.to_path_buf(),
+            None if start_dir.starts_with(cwd) => cwd.to_path_buf(),
+            None => start_dir.clone(),
+        },
+    };
+    (config_file, root)
+}
+
+fn compile_excludes(
+    file: Option<&TextFile>,
+    globs: Vec<Spanned<String>>,
+    errors: &mut Vec<LoadError>,
+) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         // `generated/**` should also exclude the folder itself when named on its own.
-        for pattern in [glob.get_ref().clone(), format!("{}/**", glob.get_ref().trim_end_matches('/'))] {
+        for pattern in [
+            glob.get_ref().clone(),
+            format!("{}/**", glob.get_ref().trim_end_matches('/')),
+        ] {
             match Glob::new(&pattern) {
                 Ok(compiled) => {
                     builder.add(compiled);

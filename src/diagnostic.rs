@@ -1,5 +1,7 @@
 //! Diagnostics as plain data: what every output format renders, and nothing about rendering.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -97,7 +99,8 @@ impl Diagnostic {
 /// Sorts diagnostics by (path, start, rule): a parallel run gives byte-identical output.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.start, &a.rule, a.end, &a.message).cmp(&(&b.path, b.start, &b.rule, b.end, &b.message))
+        (&a.path, a.start, &a.rule, a.end, &a.message)
+            .cmp(&(&b.path, b.start, &b.rule, b.end, &b.message))
     });
 }
 
@@ -125,7 +128,14 @@ pub fn assign_fingerprints(diagnostics: &mut [Diagnostic]) {
         hasher.update(rank.to_string().as_bytes());
         *rank += 1;
         let digest = hasher.finalize();
-        diagnostic.fingerprint = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        diagnostic.fingerprint =
+            digest
+                .iter()
+                .take(16)
+                .fold(String::with_capacity(32), |mut hex, byte| {
+                    let _ = write!(hex, "{byte:02x}");
+                    hex
+                });
     }
 }
 

@@ -90,7 +90,10 @@ fn next_code_line(text: &str, lines: &LineIndex, line: usize) -> usize {
     (line + 1..=lines.line_count())
         .find(|&n| {
             let content = lines.line_text(text, n).trim_start();
-            !(content.is_empty() || content.starts_with("//") || content.starts_with("/*") || content.starts_with('*'))
+            !(content.is_empty()
+                || content.starts_with("//")
+                || content.starts_with("/*")
+                || content.starts_with('*'))
         })
         .unwrap_or(line + 1)
 }
@@ -121,7 +124,11 @@ pub(crate) struct Misuse {
 }
 
 /// Removes the findings that directives suppress, and reports directives that are wrong or unused.
-pub(crate) fn apply<F: Suppressible>(codex: &Codex, directives: &[Directive], findings: Vec<F>) -> (Vec<F>, Vec<Misuse>) {
+pub(crate) fn apply<F: Suppressible>(
+    codex: &Codex,
+    directives: &[Directive],
+    findings: Vec<F>,
+) -> (Vec<F>, Vec<Misuse>) {
     let mut misuses = Vec::new();
     let mut active: Vec<(usize, RuleIndex, bool)> = Vec::new();
     for (d, directive) in directives.iter().enumerate() {
@@ -142,7 +149,10 @@ pub(crate) fn apply<F: Suppressible>(codex: &Codex, directives: &[Directive], fi
         if !directive.has_reason {
             misuses.push(misuse(
                 Builtin::SuppressionWithoutReason,
-                format!("suppression of {} gives no reason, so it suppresses nothing", directive.codes.join(", ")),
+                format!(
+                    "suppression of {} gives no reason, so it suppresses nothing",
+                    directive.codes.join(", ")
+                ),
             ));
         }
         for code in &directive.codes {
@@ -211,7 +221,9 @@ mod tests {
 
     #[test]
     fn prose_mentioning_the_marker_is_not_a_directive() {
-        assert!(directives("/// Write `codex:allow(CX0001) reason` to suppress.\nfn f() {}").is_empty());
+        assert!(
+            directives("/// Write `codex:allow(CX0001) reason` to suppress.\nfn f() {}").is_empty()
+        );
         let file = directives("// codex:allow-file(CX0003) generated code\n");
         assert!(file[0].file_wide && file[0].has_reason);
         assert!(directives("// codex:allow CX0001 oops\n")[0].malformed);

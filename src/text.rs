@@ -34,7 +34,9 @@ impl LineIndex {
 
     /// The 0-based line holding byte `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
     }
 
     /// The position of byte `offset` in `text`; offsets past the end clamp to the end, and an
@@ -43,9 +45,11 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts.get(line).copied().unwrap_or(0);
-        let column = text
-            .get(start..)
-            .map_or(0, |rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count());
+        let column = text.get(start..).map_or(0, |rest| {
+            rest.char_indices()
+                .take_while(|(i, _)| start + i < offset)
+                .count()
+        });
         Position {
             line: line + 1,
             column: column + 1,
@@ -59,7 +63,10 @@ impl LineIndex {
             .and_then(|i| self.starts.get(i))
             .copied()
             .unwrap_or(text.len());
-        let end = self.starts.get(line).map_or(text.len(), |&next| next.saturating_sub(1));
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |&next| next.saturating_sub(1));
         let end = end.max(start);
         let bytes = text.as_bytes();
         let end = if end > start && bytes.get(end - 1) == Some(&b'\r') {
@@ -85,9 +92,15 @@ mod tests {
         let text = "é = 1;\nlet x = \"ü\".len();\n";
         let index = LineIndex::new(text);
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(index.position(text, 3), Position { line: 1, column: 2 });
+        assert_eq!(index.position(text, 2), Position { line: 1, column: 2 });
         let dot = text.find(".len").unwrap();
-        assert_eq!(index.position(text, dot), Position { line: 2, column: 12 });
+        assert_eq!(
+            index.position(text, dot),
+            Position {
+                line: 2,
+                column: 12
+            }
+        );
         assert_eq!(index.line_text(text, 2), "let x = \"ü\".len();");
     }
 

@@ -69,7 +69,11 @@ fn test_rule(codex: &Codex, rule: &Rule, dir: &Path, bless: bool) -> Vec<String>
         };
         let found = run(codex, rule, &root, &path);
         let found_lines: Vec<usize> = found.iter().map(|d| d.start.line).collect();
-        let expected = if must_fire { marked_lines(&text, &rule.id) } else { Vec::new() };
+        let expected = if must_fire {
+            marked_lines(&text, &rule.id)
+        } else {
+            Vec::new()
+        };
         if must_fire && expected.is_empty() {
             failures.push(format!("{fixture} marks no line with `//~ {}`", rule.id));
         }
@@ -105,8 +109,12 @@ pub fn marked_lines(text: &str, code: &str) -> Vec<usize> {
         while let Some(at) = rest.find("//~") {
             rest = &rest[at + 3..];
             let ups = rest.chars().take_while(|&c| c == '^').count();
-            let marked = rest[ups..].split_whitespace().take_while(|word| !word.starts_with("//"));
-            let count = marked.filter(|word| word.trim_end_matches(',') == code).count();
+            let marked = rest[ups..]
+                .split_whitespace()
+                .take_while(|word| !word.starts_with("//"));
+            let count = marked
+                .filter(|word| word.trim_end_matches(',') == code)
+                .count();
             lines.extend(std::iter::repeat_n((index + 1).saturating_sub(ups), count));
         }
     }
@@ -115,14 +123,30 @@ pub fn marked_lines(text: &str, code: &str) -> Vec<usize> {
 }
 
 fn line_diff(fixture: &str, expected: &[usize], found: &[usize]) -> String {
-    let missing: Vec<String> = expected.iter().filter(|l| !found.contains(l)).map(ToString::to_string).collect();
-    let extra: Vec<String> = found.iter().filter(|l| !expected.contains(l)).map(ToString::to_string).collect();
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|l| !found.contains(l))
+        .map(ToString::to_string)
+        .collect();
+    let extra: Vec<String> = found
+        .iter()
+        .filter(|l| !expected.contains(l))
+        .map(ToString::to_string)
+        .collect();
     let mut text = format!("{fixture}: expected findings on lines {expected:?}, found {found:?}");
     if !missing.is_empty() {
-        let _ = write!(text, "\n  - expected but not found: line {}", missing.join(", "));
+        let _ = write!(
+            text,
+            "\n  - expected but not found: line {}",
+            missing.join(", ")
+        );
     }
     if !extra.is_empty() {
-        let _ = write!(text, "\n  + found but not expected: line {}", extra.join(", "));
+        let _ = write!(
+            text,
+            "\n  + found but not expected: line {}",
+            extra.join(", ")
+        );
     }
     text
 }
@@ -158,14 +182,24 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
     for incident in codex.incidents() {
         for code in &incident.rules {
             if codex.find(code).is_none() {
-                problems.push(format!("incident {} lists unknown rule {code}", incident.id));
+                problems.push(format!(
+                    "incident {} lists unknown rule {code}",
+                    incident.id
+                ));
             }
         }
     }
-    for rule in codex.rules().iter().filter(|r| !matches!(r.matcher, Matcher::Builtin(_))) {
+    for rule in codex
+        .rules()
+        .iter()
+        .filter(|r| !matches!(r.matcher, Matcher::Builtin(_)))
+    {
         for heading in ["## What it does", "## Why is this bad?", "## Example"] {
             if !rule.doc.contains(heading) {
-                problems.push(format!("{} ({}): doc lacks the heading `{heading}`", rule.id, rule.origin));
+                problems.push(format!(
+                    "{} ({}): doc lacks the heading `{heading}`",
+                    rule.id, rule.origin
+                ));
             }
         }
         if rule.message.starts_with(|c: char| c.is_uppercase()) || rule.message.ends_with('.') {
@@ -175,9 +209,14 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
             ));
         }
         for incident in &rule.incidents {
-            let listed = codex.incident(incident).is_some_and(|i| i.rules.iter().any(|r| r == &rule.id));
+            let listed = codex
+                .incident(incident)
+                .is_some_and(|i| i.rules.iter().any(|r| r == &rule.id));
             if !listed {
-                problems.push(format!("{}: incident {incident} does not list this rule in its `rules`", rule.id));
+                problems.push(format!(
+                    "{}: incident {incident} does not list this rule in its `rules`",
+                    rule.id
+                ));
             }
         }
     }
@@ -188,7 +227,11 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
 pub fn summarize(verification: &Verification) -> String {
     let mut text = String::new();
     for rule in &verification.rules {
-        let status = if rule.failures.is_empty() { "ok" } else { "FAILED" };
+        let status = if rule.failures.is_empty() {
+            "ok"
+        } else {
+            "FAILED"
+        };
         let _ = writeln!(text, "test {} {} ... {status}", rule.id, rule.name);
         for failure in &rule.failures {
             for line in failure.lines() {
@@ -199,7 +242,11 @@ pub fn summarize(verification: &Verification) -> String {
     for problem in &verification.integrity {
         let _ = writeln!(text, "integrity: {problem}");
     }
-    let failed = verification.rules.iter().filter(|r| !r.failures.is_empty()).count();
+    let failed = verification
+        .rules
+        .iter()
+        .filter(|r| !r.failures.is_empty())
+        .count();
     let passed = verification.rules.len() - failed;
     let _ = writeln!(
         text,
@@ -215,7 +262,8 @@ mod tests {
 
     #[test]
     fn marks_on_the_line_and_above() {
-        let text = "a.unwrap(); //~ CX0001\nb.unwrap(); c.unwrap(); //~ CX0001 CX0001\n//~^ CX0002\n";
+        let text =
+            "a.unwrap(); //~ CX0001\nb.unwrap(); c.unwrap(); //~ CX0001 CX0001\n//~^ CX0002\n";
         assert_eq!(marked_lines(text, "CX0001"), [1, 2, 2]);
         assert_eq!(marked_lines(text, "CX0002"), [2]);
     }

@@ -24,7 +24,9 @@ fn bad_tree() -> Project {
         .file("src/chain.rs", &format!("fn g() -> u32 {{ Some(1).unwrap() + {} }}\n", vec!["1"; 50_000].join(" + ")))
         .file("src/notrust.rs", "this is ' not \" rust unwrap\n");
     std::os::unix::fs::symlink("missing.rs", project.path().join("src/broken.rs")).unwrap();
-    let fifo = std::process::Command::new("mkfifo").arg(project.path().join("src/pipe.rs")).status();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(project.path().join("src/pipe.rs"))
+        .status();
     assert!(fifo.is_ok_and(|status| status.success()));
     project
 }
@@ -52,11 +54,18 @@ fn every_bad_file_is_reported_and_the_run_goes_on() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("broken symbolic link"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("broken symbolic link"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("not valid UTF-8"));
     assert!(out.stdout.contains("not a regular file"));
     assert!(out.stdout.contains("more than 256 levels deep"));
-    assert!(out.stdout.contains("7 files could not be read or parsed in full"));
+    assert!(
+        out.stdout
+            .contains("7 files could not be read or parsed in full")
+    );
     assert_eq!(out.code, 1);
 }
 
@@ -76,8 +85,14 @@ fn bad_files_appear_in_json_and_human_output_too() {
         .collect();
     assert_eq!(reasons.len(), 3);
     let human = project.run(&["check", "--color", "never"]);
-    assert!(human.stdout.contains("error[CX9000]: source file that cannot be read"), "{}", human.stdout);
-    assert!(human.stdout.contains("--> src/broken.rs:1:1"));
+    assert!(
+        human
+            .stdout
+            .contains("[CX9000] Error: source file that cannot be read"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("╭─[ src/broken.rs:1:1 ]"));
 }
 
 #[test]
@@ -88,14 +103,28 @@ fn files_over_the_size_limit_are_reported_not_read() {
         .file("src/huge.rs", &line.repeat(30 * 1024 * 1024 / line.len()))
         .file("src/ok.rs", "fn g() { Some(1).unwrap(); }\n");
     let out = project.run(&["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), ["src/huge.rs:1:1 CX9000", "src/ok.rs:1:18 CX0001"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/huge.rs:1:1 CX9000", "src/ok.rs:1:18 CX0001"]
+    );
     assert!(out.stdout.contains("over the 10485760-byte limit"));
 
     // The limit is configurable: a 2 MB file is read by default and refused under a 1 MB limit.
     let project = Project::new();
-    project.file("src/big.rs", &format!("{}fn g() {{ Some(1).unwrap(); }}\n", line.repeat(2_000_000 / line.len())));
+    project.file(
+        "src/big.rs",
+        &format!(
+            "{}fn g() {{ Some(1).unwrap(); }}\n",
+            line.repeat(2_000_000 / line.len())
+        ),
+    );
     let out = project.run(&["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), ["src/big.rs:86957:18 CX0001"], "{}", out.stdout);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/big.rs:86957:18 CX0001"],
+        "{}",
+        out.stdout
+    );
     project.file("codex.toml", "max_file_size = 1_000_000\n");
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout), ["src/big.rs:1:1 CX9000"]);
@@ -104,7 +133,10 @@ fn files_over_the_size_limit_are_reported_not_read() {
 #[test]
 fn a_byte_order_mark_and_a_shebang_keep_positions() {
     let project = Project::new();
-    project.file("src/main.rs", "\u{feff}#!/usr/bin/env run-cargo-script\nfn main() { Some(1).unwrap(); }\n");
+    project.file(
+        "src/main.rs",
+        "\u{feff}#!/usr/bin/env run-cargo-script\nfn main() { Some(1).unwrap(); }\n",
+    );
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout), ["src/main.rs:2:21 CX0001"]);
 }

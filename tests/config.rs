@@ -26,17 +26,27 @@ fn overrides_change_stage_and_turn_rules_off() {
     let project = Project::new();
     project.file("src/lib.rs", CODE);
     let out = project.run(&["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), ["src/lib.rs:2:21 CX0001", "src/lib.rs:3:15 CX0002"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:2:21 CX0001", "src/lib.rs:3:15 CX0002"]
+    );
     assert_eq!(out.code, 1);
 
-    project.file("codex.toml", "[rules.CX0001]\nstage = \"warn\"\n[rules.expect-outside-tests]\nenabled = false\n");
+    project.file(
+        "codex.toml",
+        "[rules.CX0001]\nstage = \"warn\"\n[rules.expect-outside-tests]\nenabled = false\n",
+    );
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout), ["src/lib.rs:2:21 CX0001"]);
     assert_eq!(out.code, 0, "a warn-stage finding does not fail the run");
 
     project.file("codex.toml", "[rules.CX0001]\nstage = \"shadow\"\nseverity = \"info\"\n[rules.CX0002]\nenabled = false\n");
     let out = project.run(&["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), Vec::<String>::new(), "shadow findings stay out of human formats");
+    assert_eq!(
+        heads(&out.stdout),
+        Vec::<String>::new(),
+        "shadow findings stay out of human formats"
+    );
     assert_eq!(out.code, 0);
     let out = project.run(&["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -58,19 +68,37 @@ fn a_projects_own_rules_are_loaded_tested_and_enforced() {
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(
         heads(&out.stdout),
-        ["src/legacy/old.rs:3:15 CX0002", "src/lib.rs:3:8 ACME0001", "src/lib.rs:3:15 CX0002"],
+        [
+            "src/legacy/old.rs:3:15 CX0002",
+            "src/lib.rs:3:8 ACME0001",
+            "src/lib.rs:3:15 CX0002"
+        ],
         "{}",
         out.stdout
     );
     let out = project.run(&["test", "codex-rules", "--bless"]);
-    assert!(out.stdout.contains("test ACME0001 mutex-lock-on-request-path ... ok"), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("test ACME0001 mutex-lock-on-request-path ... ok"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
     assert_eq!(out.code, 0);
     let out = project.run(&["test", "codex-rules"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
 
-    project.file("codex-rules/mutex-lock-on-request-path/pass.rs", "fn f(m: &M) { m.lock(); }\n");
+    project.file(
+        "codex-rules/mutex-lock-on-request-path/pass.rs",
+        "fn f(m: &M) { m.lock(); }\n",
+    );
     let out = project.run(&["test", "codex-rules"]);
-    assert!(out.stdout.contains("pass.rs: expected findings on lines [], found [1]"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("pass.rs: expected findings on lines [], found [1]"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(out.code, 1);
 }
 
@@ -83,7 +111,10 @@ fn exclude_globs_and_gitignore_and_target_are_skipped() {
         .file("ignored/x.rs", "fn f() { Some(1).unwrap(); }\n")
         .file(".gitignore", "ignored/\n")
         .file("Cargo.toml", "[package]\nname = \"x\"\n")
-        .file("target/debug/build/out.rs", "fn f() { Some(1).unwrap(); }\n")
+        .file(
+            "target/debug/build/out.rs",
+            "fn f() { Some(1).unwrap(); }\n",
+        )
         .file("codex.toml", "exclude = [\"generated\"]\n");
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout), Vec::<String>::new(), "{}", out.stdout);
@@ -95,17 +126,45 @@ fn every_rule_file_error_is_shown_with_its_place() {
     let project = Project::new();
     project
         .file("src/lib.rs", "pub fn f() {}\n")
-        .file("rules/unknown-key.toml", &LOCK_RULE.replace("ACME0001", "ACME0002").replace("title =", "titel ="))
-        .file("rules/wrong-type.toml", &LOCK_RULE.replace("ACME0001", "ACME0003").replace("severity = \"warning\"", "severity = 3"))
+        .file(
+            "rules/unknown-key.toml",
+            &LOCK_RULE
+                .replace("ACME0001", "ACME0002")
+                .replace("title =", "titel ="),
+        )
+        .file(
+            "rules/wrong-type.toml",
+            &LOCK_RULE
+                .replace("ACME0001", "ACME0003")
+                .replace("severity = \"warning\"", "severity = 3"),
+        )
         .file("rules/duplicate-code.toml", LOCK_RULE)
         .file("rules/mutex-lock.toml", LOCK_RULE)
-        .file("rules/bad-glob.toml", &LOCK_RULE.replace("ACME0001", "ACME0004").replace("src/legacy/**", "src/[legacy"))
+        .file(
+            "rules/bad-glob.toml",
+            &LOCK_RULE
+                .replace("ACME0001", "ACME0004")
+                .replace("src/legacy/**", "src/[legacy"),
+        )
         .file(
             "rules/unknown-incident.toml",
-            &LOCK_RULE.replace("ACME0001", "ACME0005").replace("stage = \"enforce\"", "stage = \"enforce\"\nincidents = [\"2031-01-01-nope\"]"),
+            &LOCK_RULE.replace("ACME0001", "ACME0005").replace(
+                "stage = \"enforce\"",
+                "stage = \"enforce\"\nincidents = [\"2031-01-01-nope\"]",
+            ),
         )
-        .file("rules/no-matcher.toml", &LOCK_RULE.replace("ACME0001", "ACME0006").replace("method = [\"lock\"]\n", ""))
-        .file("rules/unknown-kind.toml", &LOCK_RULE.replace("ACME0001", "ACME0007").replace("method =", "methods ="))
+        .file(
+            "rules/no-matcher.toml",
+            &LOCK_RULE
+                .replace("ACME0001", "ACME0006")
+                .replace("method = [\"lock\"]\n", ""),
+        )
+        .file(
+            "rules/unknown-kind.toml",
+            &LOCK_RULE
+                .replace("ACME0001", "ACME0007")
+                .replace("method =", "methods ="),
+        )
         .file("codex.toml", "rule_dirs = [\"rules\"]\n");
     let out = project.run(&["check"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -122,26 +181,53 @@ fn every_rule_file_error_is_shown_with_its_place() {
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
-    assert!(err.contains("───"), "errors are drawn under the offending text:\n{err}");
+    assert!(
+        err.contains("───"),
+        "errors are drawn under the offending text:\n{err}"
+    );
 }
 
 #[test]
 fn configuration_errors_are_located_too() {
     let project = Project::new();
-    project
-        .file("src/lib.rs", "pub fn f() {}\n")
-        .file("codex.toml", "exclude = [\"a\"]\nmax_file_sise = 3\n[rules.CX0404]\nstage = \"warn\"\n");
+    project.file("src/lib.rs", "pub fn f() {}\n").file(
+        "codex.toml",
+        "exclude = [\"a\"]\nmax_file_sise = 3\n[rules.CX0404]\nstage = \"warn\"\n",
+    );
     let out = project.run(&["check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("codex.toml:2:1: unknown field `max_file_sise`"), "{}", out.stderr);
-    project.file("codex.toml", "rule_dirs = [\"nowhere\"]\n[rules.CX0404]\nstage = \"warn\"\n");
+    assert!(
+        out.stderr
+            .contains("codex.toml:2:1: unknown field `max_file_sise`"),
+        "{}",
+        out.stderr
+    );
+    project.file(
+        "codex.toml",
+        "rule_dirs = [\"nowhere\"]\n[rules.CX0404]\nstage = \"warn\"\n",
+    );
     let out = project.run(&["check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("codex.toml:1:14: folder `nowhere` does not exist"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("codex.toml:1:14: folder `nowhere` does not exist"),
+        "{}",
+        out.stderr
+    );
     project.file("codex.toml", "[rules.CX0404]\nstage = \"warn\"\n");
     let out = project.run(&["check"]);
-    assert!(out.stderr.contains("codex.toml:1:8: unknown rule `CX0404`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("codex.toml:1:8: unknown rule `CX0404`"),
+        "{}",
+        out.stderr
+    );
     project.file("codex.toml", "[rules.CX0001]\nstage = \"loud\"\n");
     let out = project.run(&["check"]);
-    assert!(out.stderr.contains("codex.toml:2:9: unknown stage `loud`: expected one of `shadow`, `warn`, `enforce`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "codex.toml:2:9: unknown stage `loud`: expected one of `shadow`, `warn`, `enforce`"
+        ),
+        "{}",
+        out.stderr
+    );
 }

@@ -57,9 +57,19 @@ fn test_scope_follows_the_module_tree() {
 #[test]
 fn a_file_passed_alone_keeps_the_scope_its_parent_gives_it() {
     let project = tree();
-    for test_file in ["src/tests.rs", "src/engine/helpers.rs", "src/engine/helpers/deeper.rs", "src/fixtures/data.rs"] {
+    for test_file in [
+        "src/tests.rs",
+        "src/engine/helpers.rs",
+        "src/engine/helpers/deeper.rs",
+        "src/fixtures/data.rs",
+    ] {
         let out = project.run(&["check", "--format", "concise", test_file]);
-        assert_eq!(heads(&out.stdout), Vec::<String>::new(), "{test_file}: {}", out.stdout);
+        assert_eq!(
+            heads(&out.stdout),
+            Vec::<String>::new(),
+            "{test_file}: {}",
+            out.stdout
+        );
         assert_eq!(out.code, 0);
     }
     let out = project.run(&["check", "--format", "concise", "src/engine/visit.rs"]);

@@ -72,7 +72,11 @@ impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Located(file, span, message) = self;
         let position = LineIndex::new(&file.text).position(&file.text, span.start);
-        write!(f, "{}:{}:{}: {message}", file.path, position.line, position.column)
+        write!(
+            f,
+            "{}:{}:{}: {message}",
+            file.path, position.line, position.column
+        )
     }
 }
 
@@ -206,9 +210,13 @@ pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadE
     let mut incidents: Vec<Incident> = Vec::new();
     for (file, _) in &incident_files {
         match parse_incident(file) {
-            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => errors.push(
-                LoadError::invalid(file, 0..0, format!("incident `{}` is defined twice", incident.id)),
-            ),
+            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
+                errors.push(LoadError::invalid(
+                    file,
+                    0..0,
+                    format!("incident `{}` is defined twice", incident.id),
+                ));
+            }
             Ok(incident) => incidents.push(incident),
             Err(error) => errors.push(error),
         }
@@ -279,7 +287,9 @@ fn read_files(
         paths.sort();
         for path in paths {
             match fs::read_to_string(&path) {
-                Ok(text) => files.push((TextFile::new(display_path(&path, root), text), Some(path))),
+                Ok(text) => {
+                    files.push((TextFile::new(display_path(&path, root), text), Some(path)));
+                }
                 Err(source) => errors.push(LoadError::Read { path, source }),
             }
         }
@@ -316,14 +326,18 @@ fn stem(path: &str) -> &str {
 }
 
 fn parse_incident(file: &TextFile) -> Result<Incident, LoadError> {
-    let raw: IncidentFile = toml::from_str(&file.text).map_err(|e| LoadError::from_toml(file, &e))?;
+    let raw: IncidentFile =
+        toml::from_str(&file.text).map_err(|e| LoadError::from_toml(file, &e))?;
     let id = stem(&file.path).to_owned();
     if let Some(written) = &raw.id {
         if written.get_ref() != &id {
             return Err(LoadError::invalid(
                 file,
                 written.span(),
-                format!("incident id `{}` must equal the file name `{id}`", written.get_ref()),
+                format!(
+                    "incident id `{}` must equal the file name `{id}`",
+                    written.get_ref()
+                ),
             ));
         }
     }
@@ -348,7 +362,8 @@ fn parse_rule(
     sources: &Sources,
     incidents: &[Incident],
 ) -> Result<(Rule, Range<usize>), Vec<LoadError>> {
-    let raw: RuleFile = toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
+    let raw: RuleFile =
+        toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
     let mut errors = Vec::new();
     let name = stem(&file.path).to_owned();
     if !is_kebab(&name) {
@@ -359,48 +374,8 @@ fn parse_rule(
         ));
     }
     let id_span = raw.id.span();
-    let id = raw.id.into_inner();
-    if !is_rule_code(&id) {
-        errors.push(LoadError::invalid(
-            file,
-            id_span.clone(),
-            format!("rule code `{id}` must be upper-case letters then digits, like `CX0042`"),
-        ));
-    } else if id.starts_with("CX9") {
-        errors.push(LoadError::invalid(
-            file,
-            id_span.clone(),
-            "codes CX9000 to CX9999 are reserved for the tool's own rules",
-        ));
-    }
-    for incident in &raw.incidents {
-        if !incidents.iter().any(|known| &known.id == incident.get_ref()) {
-            errors.push(LoadError::invalid(
-                file,
-                incident.span(),
-                format!(
-                    "unknown incident `{}`: add codex/{}.toml or fix the id",
-                    incident.get_ref(),
-                    incident.get_ref()
-                ),
-            ));
-        }
-    }
-    if let Some(clippy) = &raw.clippy {
-        if !is_identifier(clippy.get_ref()) {
-            errors.push(LoadError::invalid(
-                file,
-                clippy.span(),
-                "`clippy` is a lint name without the `clippy::` prefix, like `unwrap_used`",
-            ));
-        }
-    }
-    if raw.message.get_ref().trim().is_empty() {
-        errors.push(LoadError::invalid(file, raw.message.span(), "`message` must not be empty"));
-    }
-    if raw.scopes.is_empty() {
-        errors.push(LoadError::invalid(file, raw.matcher.span(), "`scopes` must name at least one scope"));
-    }
+    let id = raw.id.get_ref().clone();
+    validate_fields(file, &raw, incidents, &mut errors);
     let match_span = raw.matcher.span();
     let matcher = compile_matcher(file, raw.matcher.into_inner(), match_span, &mut errors);
     if !errors.is_empty() {
@@ -439,6 +414,69 @@ fn parse_rule(
     Ok((rule, id_span))
 }
 
+/// Checks the fields of a rule file that serde cannot: code shape, incidents, lint name.
+fn validate_fields(
+    file: &TextFile,
+    raw: &RuleFile,
+    incidents: &[Incident],
+    errors: &mut Vec<LoadError>,
+) {
+    let id_span = raw.id.span();
+    let id = raw.id.get_ref();
+    if !is_rule_code(id) {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            format!("rule code `{id}` must be upper-case letters then digits, like `CX0042`"),
+        ));
+    } else if id.starts_with("CX9") {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            "codes CX9000 to CX9999 are reserved for the tool's own rules",
+        ));
+    }
+    for incident in &raw.incidents {
+        if !incidents
+            .iter()
+            .any(|known| &known.id == incident.get_ref())
+        {
+            errors.push(LoadError::invalid(
+                file,
+                incident.span(),
+                format!(
+                    "unknown incident `{}`: add codex/{}.toml or fix the id",
+                    incident.get_ref(),
+                    incident.get_ref()
+                ),
+            ));
+        }
+    }
+    if let Some(clippy) = &raw.clippy {
+        if !is_identifier(clippy.get_ref()) {
+            errors.push(LoadError::invalid(
+                file,
+                clippy.span(),
+                "`clippy` is a lint name without the `clippy::` prefix, like `unwrap_used`",
+            ));
+        }
+    }
+    if raw.message.get_ref().trim().is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            raw.message.span(),
+            "`message` must not be empty",
+        ));
+    }
+    if raw.scopes.is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            raw.matcher.span(),
+            "`scopes` must name at least one scope",
+        ));
+    }
+}
+
 fn compile_matcher(
     file: &TextFile,
     raw: MatchFile,
@@ -475,14 +513,21 @@ fn compile_matcher(
                     errors.push(LoadError::invalid(
                         file,
                         name.span(),
-                        format!("`{}` is not a {kind} name: write a bare identifier, like `unwrap`", name.get_ref()),
+                        format!(
+                            "`{}` is not a {kind} name: write a bare identifier, like `unwrap`",
+                            name.get_ref()
+                        ),
                     ));
                     None
                 }
             })
             .collect();
         if names.is_empty() {
-            errors.push(LoadError::invalid(file, list_span, format!("`{kind}` must list at least one name")));
+            errors.push(LoadError::invalid(
+                file,
+                list_span,
+                format!("`{kind}` must list at least one name"),
+            ));
         }
         chosen = Some(match kind {
             "method" => Matcher::Method(names),
@@ -531,7 +576,10 @@ fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Ve
             errors.push(LoadError::invalid(
                 &change.file,
                 change.span.clone(),
-                format!("unknown rule `{}`: `cargo codex rules` lists the codes", change.code),
+                format!(
+                    "unknown rule `{}`: `cargo codex rules` lists the codes",
+                    change.code
+                ),
             ));
             continue;
         };
@@ -559,7 +607,9 @@ fn is_kebab(name: &str) -> bool {
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
         && !name.contains("--")
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn is_identifier(name: &str) -> bool {

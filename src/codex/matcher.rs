@@ -131,7 +131,8 @@ impl Triggers {
             .filter(|hit| {
                 let before = hit.start().checked_sub(1).and_then(|i| bytes.get(i));
                 let after = bytes.get(hit.end());
-                !before.is_some_and(|&b| is_ident_byte(b)) && !after.is_some_and(|&b| is_ident_byte(b))
+                !before.is_some_and(|&b| is_ident_byte(b))
+                    && !after.is_some_and(|&b| is_ident_byte(b))
             })
             .map(|hit| hit.start())
             .collect()

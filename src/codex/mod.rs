@@ -235,7 +235,9 @@ impl TryFrom<String> for Severity {
             "error" => Ok(Severity::Error),
             "warning" => Ok(Severity::Warning),
             "info" => Ok(Severity::Info),
-            other => Err(format!("unknown severity `{other}`: expected one of `error`, `warning`, `info`")),
+            other => Err(format!(
+                "unknown severity `{other}`: expected one of `error`, `warning`, `info`"
+            )),
         }
     }
 }
@@ -248,7 +250,9 @@ impl TryFrom<String> for Stage {
             "shadow" => Ok(Stage::Shadow),
             "warn" => Ok(Stage::Warn),
             "enforce" => Ok(Stage::Enforce),
-            other => Err(format!("unknown stage `{other}`: expected one of `shadow`, `warn`, `enforce`")),
+            other => Err(format!(
+                "unknown stage `{other}`: expected one of `shadow`, `warn`, `enforce`"
+            )),
         }
     }
 }
@@ -263,7 +267,9 @@ impl TryFrom<String> for Scope {
             "bench" => Ok(Scope::Bench),
             "example" => Ok(Scope::Example),
             "build" => Ok(Scope::Build),
-            other => Err(format!("unknown scope `{other}`: expected one of `prod`, `test`, `bench`, `example`, `build`")),
+            other => Err(format!(
+                "unknown scope `{other}`: expected one of `prod`, `test`, `bench`, `example`, `build`"
+            )),
         }
     }
 }

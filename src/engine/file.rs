@@ -66,9 +66,12 @@ impl Checked {
 
     /// Whether some of the file could not be read or parsed.
     pub(super) fn is_unparsed(&self) -> bool {
-        self.problems
-            .iter()
-            .any(|p| matches!(p.kind, Builtin::UnreadableSource | Builtin::UnparsableSource))
+        self.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                Builtin::UnreadableSource | Builtin::UnparsableSource
+            )
+        })
     }
 }
 
@@ -82,7 +85,12 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
     };
     if text.is_empty() {
         let start = Position { line: 1, column: 1 };
-        return Checked::problem(Builtin::EmptySource, "this file is empty".to_owned(), start, String::new());
+        return Checked::problem(
+            Builtin::EmptySource,
+            "this file is empty".to_owned(),
+            start,
+            String::new(),
+        );
     }
     let lines = LineIndex::new(&text);
     let checked = check_text(codex, &text, &lines);
@@ -119,7 +127,9 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
     let mut problems = Vec::new();
     if !hits.is_empty() {
         let needed = chunks_with_hits(lexed.chunks, &hits);
-        walk_chunks(&mut walker, needed, source, &mut |offset, message| problems.push(problem_at(offset, message)));
+        walk_chunks(&mut walker, needed, source, &mut |offset, message| {
+            problems.push(problem_at(offset, message));
+        });
     }
     let findings = walker
         .findings
@@ -141,7 +151,9 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
                 test: raw.test,
                 bench: raw.bench,
                 clippy_allowed: raw.clippy_allowed,
-                statement_line: raw.statement.map(|offset| lines.position(text, offset).line),
+                statement_line: raw
+                    .statement
+                    .map(|offset| lines.position(text, offset).line),
             }
         })
         .collect();
@@ -170,7 +182,12 @@ fn chunks_with_hits(chunks: Vec<Chunk>, hits: &[usize]) -> Vec<Chunk> {
 /// Parses and walks `chunks`. If one does not parse, the whole file is parsed instead (the
 /// split may have been wrong); if that fails too, each broken item is reported and the others
 /// are still walked.
-fn walk_chunks(walker: &mut Walker<'_>, chunks: Vec<Chunk>, source: &str, report: &mut dyn FnMut(usize, String)) {
+fn walk_chunks(
+    walker: &mut Walker<'_>,
+    chunks: Vec<Chunk>,
+    source: &str,
+    report: &mut dyn FnMut(usize, String),
+) {
     let mut items = Vec::new();
     let mut broken = Vec::new();
     let mut too_deep = false;
@@ -179,7 +196,9 @@ fn walk_chunks(walker: &mut Walker<'_>, chunks: Vec<Chunk>, source: &str, report
             too_deep = true;
             report(
                 chunk.range.start,
-                format!("this item nests delimiters more than {MAX_NESTING} levels deep; it was not checked"),
+                format!(
+                    "this item nests delimiters more than {MAX_NESTING} levels deep; it was not checked"
+                ),
             );
             continue;
         }
@@ -196,7 +215,10 @@ fn walk_chunks(walker: &mut Walker<'_>, chunks: Vec<Chunk>, source: &str, report
             return;
         }
         for error in broken {
-            report(error.span().byte_range().start, format!("syntax error: {error}"));
+            report(
+                error.span().byte_range().start,
+                format!("syntax error: {error}"),
+            );
         }
     }
     for item in &items {

@@ -47,7 +47,8 @@ impl Walker<'_> {
                 None => Some(0),
                 Some(TokenTree::Punct(p)) if p.as_char() == ',' || p.as_char() == ';' => Some(1),
                 Some(TokenTree::Punct(p)) if p.as_char() == '=' => {
-                    matches!(tokens.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>').then_some(2)
+                    matches!(tokens.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>')
+                        .then_some(2)
                 }
                 _ => None,
             };
@@ -67,7 +68,7 @@ impl Walker<'_> {
         if piece.is_empty() {
             return;
         }
-        let stream = TokenStream::from_iter(piece.iter().cloned());
+        let stream: TokenStream = piece.iter().cloned().collect();
         if let Ok(expr) = syn::parse2::<Expr>(stream) {
             self.visit_expr(&expr);
             return;
@@ -83,7 +84,8 @@ impl Walker<'_> {
             match token {
                 TokenTree::Ident(ident) => {
                     let before = i.checked_sub(1).and_then(|j| tokens.get(j));
-                    let after_dot = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                    let after_dot =
+                        matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
                     let after_path = i >= 3
                         && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':')
                         && matches!(tokens.get(i - 3), Some(TokenTree::Ident(owner))
@@ -99,7 +101,8 @@ impl Walker<'_> {
                     let bang = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
                     if let (true, Some(TokenTree::Group(body))) = (bang, tokens.get(i + 2)) {
                         let path = syn::Path::from(ident.clone());
-                        let qualified = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                        let qualified =
+                            matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':');
                         if !qualified || is_std_prefix(tokens, i) {
                             self.macro_path(&path);
                         }

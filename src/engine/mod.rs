@@ -66,7 +66,10 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
         let context: Vec<Checked> = inputs.context.par_iter().map(context).collect();
         (checked, context)
     };
-    let (checked, context) = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+    let (checked, context) = match rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+    {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };
@@ -76,15 +79,18 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run
 /// goes on.
 fn check_guarded(codex: &Codex, path: &Path, max: u64) -> Checked {
-    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max))).unwrap_or_else(|_| Checked {
-        problems: vec![Problem {
-            kind: Builtin::UnparsableSource,
-            message: "internal error while checking this file; please report it with the file".to_owned(),
-            start: Position { line: 1, column: 1 },
-            end: Position { line: 1, column: 1 },
-            snippet: String::new(),
-        }],
-        ..Checked::default()
+    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max))).unwrap_or_else(|_| {
+        Checked {
+            problems: vec![Problem {
+                kind: Builtin::UnparsableSource,
+                message: "internal error while checking this file; please report it with the file"
+                    .to_owned(),
+                start: Position { line: 1, column: 1 },
+                end: Position { line: 1, column: 1 },
+                snippet: String::new(),
+            }],
+            ..Checked::default()
+        }
     })
 }
 
@@ -106,7 +112,10 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
     for ((file, path), placement) in checked.into_iter().zip(&relative).zip(&placements) {
         finish_file(codex, file, path, placement, &mut diagnostics);
     }
-    if let Some(rule) = codex.builtin(Builtin::UnreadableSource).and_then(|i| codex.rule(i)) {
+    if let Some(rule) = codex
+        .builtin(Builtin::UnreadableSource)
+        .and_then(|i| codex.rule(i))
+    {
         for (path, reason) in &inputs.walk_errors {
             let location = Location {
                 path: display_path(path, &inputs.root),
@@ -122,7 +131,10 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
     diagnostic::sort(&mut diagnostics);
     diagnostic::assign_fingerprints(&mut diagnostics);
     let summary = Summary::of(&diagnostics, inputs.files.len(), unparsed);
-    Run { diagnostics, summary }
+    Run {
+        diagnostics,
+        summary,
+    }
 }
 
 struct Placed {
@@ -143,7 +155,13 @@ impl Suppressible for Placed {
     }
 }
 
-fn finish_file(codex: &Codex, file: Checked, path: &str, placement: &tree::Placement, out: &mut Vec<Diagnostic>) {
+fn finish_file(
+    codex: &Codex,
+    file: Checked,
+    path: &str,
+    placement: &tree::Placement,
+    out: &mut Vec<Diagnostic>,
+) {
     let base = source::path_scope(path);
     let file_scope = if placement.test_only && base != Scope::Test {
         Scope::Test
@@ -164,19 +182,31 @@ fn finish_file(codex: &Codex, file: Checked, path: &str, placement: &tree::Place
             let mut item_path = placement.module_path.clone();
             item_path.extend(finding.item.iter().cloned());
             let item = (!item_path.is_empty()).then(|| item_path.join("::"));
-            let function = finding.function.as_deref().map(|name| (name, item.as_deref().unwrap_or(name)));
+            let function = finding
+                .function
+                .as_deref()
+                .map(|name| (name, item.as_deref().unwrap_or(name)));
             let allowed_by_clippy = finding.clippy_allowed
-                || rule.clippy.as_ref().is_some_and(|lint| placement.allows.contains(lint));
+                || rule
+                    .clippy
+                    .as_ref()
+                    .is_some_and(|lint| placement.allows.contains(lint));
             let in_reach = rule.applies_to(scope)
                 && rule.narrowing.admits_path(path)
                 && rule.narrowing.admits_function(function)
                 && !allowed_by_clippy;
-            in_reach.then_some(Placed { finding, scope, item })
+            in_reach.then_some(Placed {
+                finding,
+                scope,
+                item,
+            })
         })
         .collect();
     let (kept, misuses) = suppress::apply(codex, &file.directives, placed);
     for placed in kept {
-        let Some(rule) = codex.rule(placed.finding.rule) else { continue };
+        let Some(rule) = codex.rule(placed.finding.rule) else {
+            continue;
+        };
         let location = Location {
             path: path.to_owned(),
             start: placed.finding.start,
@@ -187,15 +217,20 @@ fn finish_file(codex: &Codex, file: Checked, path: &str, placement: &tree::Place
         };
         out.push(Diagnostic::new(rule, location, None));
     }
-    let problems = file.problems.into_iter().chain(misuses.into_iter().map(|m| Problem {
-        kind: m.kind,
-        message: m.message,
-        start: m.start,
-        end: m.end,
-        snippet: m.snippet,
-    }));
+    let problems = file
+        .problems
+        .into_iter()
+        .chain(misuses.into_iter().map(|m| Problem {
+            kind: m.kind,
+            message: m.message,
+            start: m.start,
+            end: m.end,
+            snippet: m.snippet,
+        }));
     for problem in problems {
-        let Some(rule) = codex.builtin(problem.kind).and_then(|i| codex.rule(i)) else { continue };
+        let Some(rule) = codex.builtin(problem.kind).and_then(|i| codex.rule(i)) else {
+            continue;
+        };
         let location = Location {
             path: path.to_owned(),
             start: problem.start,

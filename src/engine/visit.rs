@@ -45,6 +45,7 @@ pub(crate) struct Walker<'a> {
 }
 
 /// What entering an item changed, to undo on leaving it.
+#[allow(clippy::struct_excessive_bools)] // independent flags, each undone on its own
 struct Entered {
     named: bool,
     function: bool,
@@ -137,9 +138,12 @@ impl<'a> Walker<'a> {
         if rules.is_empty() {
             return;
         }
-        let on_type = segments
-            .next()
-            .is_some_and(|owner| owner.ident.to_string().starts_with(|c: char| c.is_uppercase()));
+        let on_type = segments.next().is_some_and(|owner| {
+            owner
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_uppercase())
+        });
         if qself || on_type {
             self.record(rules, &last.ident);
         }
@@ -147,17 +151,18 @@ impl<'a> Walker<'a> {
 
     /// Macro rules for a macro path: `panic!`, `std::panic!`, `core::panic!`, `::core::panic!`.
     pub(crate) fn macro_path(&mut self, path: &syn::Path) {
-        let Some(last) = path.segments.last() else { return };
+        let Some(last) = path.segments.last() else {
+            return;
+        };
         let rules = self.codex.triggers().macro_rules(&last.ident);
         if rules.is_empty() {
             return;
         }
         let std_path = path.segments.len() == 1
             || (path.segments.len() == 2
-                && path
-                    .segments
-                    .first()
-                    .is_some_and(|first| first.ident == "std" || first.ident == "core" || first.ident == "alloc"));
+                && path.segments.first().is_some_and(|first| {
+                    first.ident == "std" || first.ident == "core" || first.ident == "alloc"
+                }));
         if std_path {
             self.record(rules, &last.ident);
         }
@@ -282,7 +287,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let start = match stmt {
             Stmt::Local(local) => Some(local.let_token.span.byte_range().start),
             Stmt::Expr(expr, _) => expr_start(expr),
-            Stmt::Macro(mac) => mac.mac.path.segments.first().map(|s| s.ident.span().byte_range().start),
+            Stmt::Macro(mac) => mac
+                .mac
+                .path
+                .segments
+                .first()
+                .map(|s| s.ident.span().byte_range().start),
             Stmt::Item(_) => None,
         };
         self.with_statement(start, |walker| visit::visit_stmt(walker, stmt));

@@ -4,7 +4,11 @@ use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Summary};
 
-pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic], summary: &Summary) -> io::Result<()> {
+pub(super) fn render(
+    writer: &mut dyn Write,
+    diagnostics: &[&Diagnostic],
+    summary: &Summary,
+) -> io::Result<()> {
     for d in diagnostics {
         writeln!(
             writer,

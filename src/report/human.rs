@@ -4,6 +4,7 @@
 //! Diagnostics carry their own source lines (`snippet`), so nothing is read again here.
 //! Positions are in characters, so ariadne is told to count characters.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -36,23 +37,27 @@ fn kind(severity: Severity) -> ReportKind<'static> {
 fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::Result<()> {
     let mut note = format!("rule {} `{}`, stage {}", d.rule, d.name, d.stage.as_str());
     if !d.incidents.is_empty() {
-        note.push_str(&format!("; from incident {}", d.incidents.join(", ")));
+        let _ = write!(note, "; from incident {}", d.incidents.join(", "));
     }
-    note.push_str(&format!("; see `cargo codex explain {}`", d.rule));
+    let _ = write!(note, "; see `cargo codex explain {}`", d.rule);
     if d.snippet.is_empty() {
-        // Nothing to draw (an unreadable or empty file): a rustc-style header and notes.
-        let label = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
+        // Nothing to draw (an unreadable or empty file): the same frame, without source lines.
+        let kind = match d.severity {
+            Severity::Error => "Error",
+            Severity::Warning => "Warning",
+            Severity::Info => "Advice",
         };
-        writeln!(writer, "{label}[{}]: {}", d.rule, d.title)?;
-        writeln!(writer, "  --> {}:{}:{}", d.path, d.start.line, d.start.column)?;
-        writeln!(writer, "  = {}", d.message)?;
+        writeln!(writer, "[{}] {kind}: {}", d.rule, d.title)?;
+        writeln!(
+            writer,
+            "   ╭─[ {}:{}:{} ]",
+            d.path, d.start.line, d.start.column
+        )?;
+        writeln!(writer, "   │\n   │ {}\n   │ ", d.message)?;
         if let Some(help) = &d.help {
-            writeln!(writer, "  = help: {help}")?;
+            writeln!(writer, "   │ Help: {help}\n   │ ")?;
         }
-        writeln!(writer, "  = note: {note}")?;
+        writeln!(writer, "   │ Note: {note}\n───╯")?;
         return writeln!(writer);
     }
     // ariadne numbers gutter lines from the start of its source (a display offset only moves
@@ -74,7 +79,9 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
         report = report.with_help(help);
     }
     let source = Source::from(format!("{}{}", "\n".repeat(padding), d.snippet));
-    report.finish().write((d.path.clone(), source), &mut *writer)?;
+    report
+        .finish()
+        .write((d.path.clone(), source), &mut *writer)?;
     writeln!(writer)
 }
 
@@ -93,7 +100,11 @@ fn snippet_range(d: &Diagnostic) -> Range<usize> {
 }
 
 /// The closing line of people-facing formats.
-pub(super) fn write_summary(writer: &mut dyn Write, diagnostics: &[&Diagnostic], summary: &Summary) -> io::Result<()> {
+pub(super) fn write_summary(
+    writer: &mut dyn Write,
+    diagnostics: &[&Diagnostic],
+    summary: &Summary,
+) -> io::Result<()> {
     let files = plural(summary.files, "file");
     if diagnostics.is_empty() {
         writeln!(writer, "No findings in {files}.")?;

@@ -48,7 +48,11 @@ struct Entry<'a> {
     fix: Option<()>,
 }
 
-pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic], summary: &Summary) -> io::Result<()> {
+pub(super) fn render(
+    writer: &mut dyn Write,
+    diagnostics: &[&Diagnostic],
+    summary: &Summary,
+) -> io::Result<()> {
     let document = Document {
         schema: SCHEMA,
         tool: Tool {

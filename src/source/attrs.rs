@@ -13,7 +13,8 @@ pub fn cfg_requires_test(meta: &Meta) -> bool {
         Meta::Path(path) => path.is_ident("test"),
         Meta::NameValue(_) => false,
         Meta::List(list) => {
-            let Ok(children) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            let Ok(children) =
+                list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
             else {
                 return false;
             };
@@ -30,7 +31,9 @@ pub fn cfg_requires_test(meta: &Meta) -> bool {
 
 /// Whether an item carrying these attributes exists only in test builds or is a test function.
 pub fn is_test_only(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| is_cfg_test(attr) || is_test_attribute(attr))
+    attrs
+        .iter()
+        .any(|attr| is_cfg_test(attr) || is_test_attribute(attr))
 }
 
 /// `#[cfg(<predicate requiring test>)]`.
@@ -50,7 +53,10 @@ pub fn is_test_attribute(attr: &Attribute) -> bool {
     let name = last.ident.to_string();
     name == "test"
         || (path.segments.len() == 1
-            && matches!(name.as_str(), "rstest" | "test_case" | "quickcheck" | "wasm_bindgen_test"))
+            && matches!(
+                name.as_str(),
+                "rstest" | "test_case" | "quickcheck" | "wasm_bindgen_test"
+            ))
 }
 
 /// `#[bench]`.
@@ -123,7 +129,9 @@ mod tests {
     #[test]
     fn test_attributes() {
         assert!(is_test_attribute(&attr("#[test]")));
-        assert!(is_test_attribute(&attr("#[tokio::test(flavor = \"multi_thread\")]")));
+        assert!(is_test_attribute(&attr(
+            "#[tokio::test(flavor = \"multi_thread\")]"
+        )));
         assert!(!is_test_attribute(&attr("#[inline]")));
         assert!(!is_test_attribute(&attr("#[my::testing]")));
     }
@@ -134,7 +142,13 @@ mod tests {
             clippy_allows(&[attr("#[allow(clippy::unwrap_used, dead_code)]")]),
             ["unwrap_used"]
         );
-        assert_eq!(clippy_allows(&[attr("#[expect(clippy::panic)]")]), ["panic"]);
-        assert_eq!(path_attribute(&[attr("#[path = \"x/y.rs\"]")]).as_deref(), Some("x/y.rs"));
+        assert_eq!(
+            clippy_allows(&[attr("#[expect(clippy::panic)]")]),
+            ["panic"]
+        );
+        assert_eq!(
+            path_attribute(&[attr("#[path = \"x/y.rs\"]")]).as_deref(),
+            Some("x/y.rs")
+        );
     }
 }

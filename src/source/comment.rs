@@ -22,7 +22,8 @@ pub fn comments_containing(text: &str, needle: &str) -> Vec<Comment> {
         let next = bytes.get(i + 1).copied();
         match byte {
             b'/' if next == Some(b'/') => {
-                let end = memchr::memchr(b'\n', bytes.get(i..).unwrap_or_default()).map_or(bytes.len(), |n| i + n);
+                let end = memchr::memchr(b'\n', bytes.get(i..).unwrap_or_default())
+                    .map_or(bytes.len(), |n| i + n);
                 push(text, i..end, needle, &mut found);
                 i = end;
             }
@@ -32,7 +33,9 @@ pub fn comments_containing(text: &str, needle: &str) -> Vec<Comment> {
                 i = end;
             }
             b'"' => i = string_end(bytes, i + 1),
-            b'r' if starts_raw_string(bytes, i) && !continues_identifier(bytes, i) => i = raw_string_end(bytes, i + 1),
+            b'r' if starts_raw_string(bytes, i) && !continues_identifier(bytes, i) => {
+                i = raw_string_end(bytes, i + 1);
+            }
             b'\'' => i = char_or_lifetime_end(bytes, i),
             _ => i += 1,
         }
@@ -41,8 +44,14 @@ pub fn comments_containing(text: &str, needle: &str) -> Vec<Comment> {
 }
 
 fn push(text: &str, range: Range<usize>, needle: &str, found: &mut Vec<Comment>) {
-    if text.get(range.clone()).is_some_and(|body| body.contains(needle)) {
-        let line_start = text.get(..range.start).and_then(|before| before.rfind('\n')).map_or(0, |n| n + 1);
+    if text
+        .get(range.clone())
+        .is_some_and(|body| body.contains(needle))
+    {
+        let line_start = text
+            .get(..range.start)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |n| n + 1);
         let own_line = text
             .get(line_start..range.start)
             .is_some_and(|prefix| prefix.trim().is_empty());
@@ -179,7 +188,11 @@ mod tests {
         let text = "// allow a\nlet x = 1; // allow b\n/* allow /* nested */ c */ x";
         assert_eq!(
             bodies(text),
-            [("// allow a", true), ("// allow b", false), ("/* allow /* nested */ c */", true)]
+            [
+                ("// allow a", true),
+                ("// allow b", false),
+                ("/* allow /* nested */ c */", true)
+            ]
         );
     }
 

@@ -51,7 +51,8 @@ pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered
                 Ok(entry) => {
                     let path = entry.path();
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                    if !is_dir && path.extension().is_some_and(|ext| ext == "rs") && !excluded(path) {
+                    if !is_dir && path.extension().is_some_and(|ext| ext == "rs") && !excluded(path)
+                    {
                         found.files.push(path.to_path_buf());
                     }
                 }
@@ -72,13 +73,17 @@ fn is_cargo_target(dir: &Path) -> bool {
     dir.file_name().is_some_and(|name| name == "target")
         && (dir.join("CACHEDIR.TAG").exists()
             || dir.join(".rustc_info.json").exists()
-            || dir.parent().is_some_and(|parent| parent.join("Cargo.toml").exists()))
+            || dir
+                .parent()
+                .is_some_and(|parent| parent.join("Cargo.toml").exists()))
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         _ => None,
     }
 }

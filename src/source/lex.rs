@@ -44,10 +44,13 @@ pub struct SyntaxError {
 ///
 /// When the text is not a valid token stream (unbalanced delimiters, bad literals…).
 pub fn lex(text: &str) -> Result<Lexed, SyntaxError> {
-    let stream: TokenStream = text.parse().map_err(|error: proc_macro2::LexError| SyntaxError {
-        offset: error.span().byte_range().start,
-        message: "cannot lex this file as Rust (unbalanced delimiter or malformed literal)".to_owned(),
-    })?;
+    let stream: TokenStream = text
+        .parse()
+        .map_err(|error: proc_macro2::LexError| SyntaxError {
+            offset: error.span().byte_range().start,
+            message: "cannot lex this file as Rust (unbalanced delimiter or malformed literal)"
+                .to_owned(),
+        })?;
     let (inner_attrs, chunks) = split(stream.into_iter().collect());
     Ok(Lexed {
         inner_attrs: parse_attrs(inner_attrs, true),
@@ -62,14 +65,28 @@ pub fn blank_preamble(text: &str) -> Option<String> {
     let mut changed = false;
     let mut start = 0;
     if bytes.starts_with("\u{feff}".as_bytes()) {
-        bytes.get_mut(..3).into_iter().flatten().for_each(|b| *b = b' ');
+        bytes
+            .get_mut(..3)
+            .into_iter()
+            .flatten()
+            .for_each(|b| *b = b' ');
         start = 3;
         changed = true;
     }
     let rest = bytes.get(start..).unwrap_or_default();
-    if rest.starts_with(b"#!") && !rest.get(2..).unwrap_or_default().trim_ascii_start().starts_with(b"[") {
+    if rest.starts_with(b"#!")
+        && !rest
+            .get(2..)
+            .unwrap_or_default()
+            .trim_ascii_start()
+            .starts_with(b"[")
+    {
         let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
-        bytes.get_mut(start..end).into_iter().flatten().for_each(|b| *b = b' ');
+        bytes
+            .get_mut(start..end)
+            .into_iter()
+            .flatten()
+            .for_each(|b| *b = b' ');
         changed = true;
     }
     // Only ASCII bytes were overwritten with ASCII, so the text stays valid UTF-8.
@@ -221,7 +238,9 @@ struct Context {
 /// Adds the declarations of one item (a `mod` declaration or an inline module) to `out`.
 fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>) {
     let mut i = 0;
-    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(_))) = (tokens.get(i), tokens.get(i + 1)) {
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(_))) =
+        (tokens.get(i), tokens.get(i + 1))
+    {
         if p.as_char() != '#' {
             break;
         }
@@ -230,11 +249,13 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
     let attr_tokens = tokens.get(..i).unwrap_or_default();
     if matches!(tokens.get(i), Some(TokenTree::Ident(id)) if id == "pub") {
         i += 1;
-        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis) {
+        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+        {
             i += 1;
         }
     }
-    let (Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) = (tokens.get(i), tokens.get(i + 1))
+    let (Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) =
+        (tokens.get(i), tokens.get(i + 1))
     else {
         return;
     };
@@ -311,7 +332,15 @@ mod tests {
         let decls: Vec<_> = facts
             .decls
             .iter()
-            .map(|d| (d.name.as_str(), d.inline_path.join("::"), d.path_attr.clone(), d.test_only, d.allows.clone()))
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.inline_path.join("::"),
+                    d.path_attr.clone(),
+                    d.test_only,
+                    d.allows.clone(),
+                )
+            })
             .collect();
         assert_eq!(
             decls,

@@ -44,7 +44,9 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
         Err(error) => {
             let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
             let reason = if link {
-                let target = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+                let target = fs::read_link(path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
                 format!("broken symbolic link (its target `{target}` does not exist)")
             } else {
                 format!("cannot read file: {}", io_reason(&error))
@@ -54,7 +56,9 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
     };
     if !metadata.is_file() {
         // A FIFO or device would block or never end; only regular files are read.
-        return Err(ReadError::whole("not a regular file (a directory, FIFO or device)".to_owned()));
+        return Err(ReadError::whole(
+            "not a regular file (a directory, FIFO or device)".to_owned(),
+        ));
     }
     if metadata.len() > max_size {
         return Err(ReadError::whole(format!(
@@ -64,11 +68,15 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
     }
     let mut bytes = Vec::new();
     fs::File::open(path)
-        .and_then(|file| file.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
+        .and_then(|file| {
+            file.take(max_size.saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
         .map_err(|error| ReadError::whole(format!("cannot read file: {}", io_reason(&error))))?;
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(error.as_bytes().get(..offset).unwrap_or_default()).into_owned();
+        let valid = String::from_utf8_lossy(error.as_bytes().get(..offset).unwrap_or_default())
+            .into_owned();
         let position = LineIndex::new(&valid).position(&valid, valid.len());
         ReadError {
             position,

@@ -24,7 +24,11 @@ pub struct Placement {
 /// Files no declaration reaches are crate roots (or orphans): their module path is guessed
 /// from their location. A file reached both from test-only and from normal code is normal code.
 pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
-    let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, (path, _))| (*path, i)).collect();
+    let index: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| (*path, i))
+        .collect();
     let mut owns_dir: Vec<bool> = files.iter().map(|(path, _)| owns_directory(path)).collect();
     // A file loaded through `#[path]` owns its directory, like `mod.rs`; one pass finds them.
     for (i, (path, facts)) in files.iter().enumerate() {
@@ -47,7 +51,10 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         })
         .collect();
     let mut reached = vec![false; files.len()];
-    edges.iter().flatten().for_each(|(target, _)| reached[*target] = true);
+    edges
+        .iter()
+        .flatten()
+        .for_each(|(target, _)| reached[*target] = true);
 
     let mut placed: Vec<Option<Placement>> = vec![None; files.len()];
     let mut work = Vec::new();
@@ -64,7 +71,9 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
     // Files only reachable through a cycle (which rustc rejects) become roots too.
     loop {
         while let Some(parent) = work.pop() {
-            let Some(from) = placed[parent].clone() else { continue };
+            let Some(from) = placed[parent].clone() else {
+                continue;
+            };
             for (child, decl) in &edges[parent] {
                 let facts = files[*child].1;
                 let mut module_path = from.module_path.clone();
@@ -88,7 +97,9 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
                 }
             }
         }
-        let Some(orphan) = placed.iter().position(Option::is_none) else { break };
+        let Some(orphan) = placed.iter().position(Option::is_none) else {
+            break;
+        };
         let (path, facts) = files[orphan];
         placed[orphan] = Some(Placement {
             test_only: facts.test_only,
@@ -112,7 +123,12 @@ fn owns_directory(path: &str) -> bool {
     matches!(file, "mod.rs" | "lib.rs" | "main.rs" | "build.rs") || crate_root_dir
 }
 
-fn resolve(parent: &str, owns_dir: bool, decl: &ModDecl, index: &HashMap<&str, usize>) -> Option<usize> {
+fn resolve(
+    parent: &str,
+    owns_dir: bool,
+    decl: &ModDecl,
+    index: &HashMap<&str, usize>,
+) -> Option<usize> {
     let (dir, file) = parent.rsplit_once('/').unwrap_or(("", parent));
     let mut base = dir.to_owned();
     if !owns_dir {
@@ -172,7 +188,10 @@ fn guess_module_path(path: &str) -> Vec<String> {
     if module.first().is_some_and(|first| first == "bin") {
         return Vec::new();
     }
-    if module.last().is_some_and(|last| matches!(last.as_str(), "mod" | "lib" | "main")) {
+    if module
+        .last()
+        .is_some_and(|last| matches!(last.as_str(), "mod" | "lib" | "main"))
+    {
         module.pop();
     }
     module
@@ -217,7 +236,10 @@ mod tests {
             ("src/orphan.rs", &leaf),
         ];
         let placed = place(&files);
-        let summary: Vec<(bool, String)> = placed.iter().map(|p| (p.test_only, p.module_path.join("::"))).collect();
+        let summary: Vec<(bool, String)> = placed
+            .iter()
+            .map(|p| (p.test_only, p.module_path.join("::")))
+            .collect();
         assert_eq!(
             summary,
             [
@@ -236,7 +258,11 @@ mod tests {
         let config = facts(vec![decl("load", false)]);
         let lib = facts(vec![decl("config", true)]);
         let leaf = ModuleFacts::default();
-        let files = [("src/lib.rs", &lib), ("src/config.rs", &config), ("src/config/load.rs", &leaf)];
+        let files = [
+            ("src/lib.rs", &lib),
+            ("src/config.rs", &config),
+            ("src/config/load.rs", &leaf),
+        ];
         let placed = place(&files);
         assert!(placed[2].test_only);
         assert_eq!(placed[2].module_path, ["config", "load"]);

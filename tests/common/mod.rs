@@ -6,35 +6,35 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A temporary folder holding a project.
-pub struct Project {
+pub(crate) struct Project {
     dir: tempfile::TempDir,
 }
 
 /// What a run printed and how it ended.
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
 }
 
 impl Project {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Project {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes `text` to `relative`, creating folders.
-    pub fn file(&self, relative: &str, text: &str) -> &Self {
+    pub(crate) fn file(&self, relative: &str, text: &str) -> &Self {
         self.bytes(relative, text.as_bytes())
     }
 
-    pub fn bytes(&self, relative: &str, bytes: &[u8]) -> &Self {
+    pub(crate) fn bytes(&self, relative: &str, bytes: &[u8]) -> &Self {
         let path = self.dir.path().join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, bytes).unwrap();
@@ -42,16 +42,16 @@ impl Project {
     }
 
     /// Runs `cargo-codex ARGS` in the project folder.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         run_in(self.dir.path(), args)
     }
 }
 
-pub fn binary() -> PathBuf {
+pub(crate) fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cargo-codex"))
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
     let output = Command::new(binary())
         .args(args)
         .current_dir(dir)
@@ -66,10 +66,10 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The `path:line:col: …[CODE]` heads of concise output, without messages.
-pub fn heads(stdout: &str) -> Vec<String> {
+pub(crate) fn heads(stdout: &str) -> Vec<String> {
     stdout
         .lines()
-        .filter(|line| line.contains("]") && line.contains(": "))
+        .filter(|line| line.contains(']') && line.contains(": "))
         .filter(|line| !line.starts_with("Found") && !line.starts_with("No findings"))
         .map(|line| {
             let (location, rest) = line.split_once(": ").unwrap();

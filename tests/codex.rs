@@ -1,0 +1,100 @@
+//! The default Codex tests itself: every rule's fixtures fire exactly on their marked lines,
+//! near misses stay silent, the human output matches `fail.stderr`, and the Codex is whole.
+//! Update expected outputs with `cargo run -- test rules --bless`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use codex::codex::load::load;
+use codex::codex::{Matcher, Overrides, Sources};
+use codex::verify;
+
+fn disk_codex() -> codex::codex::Codex {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = Sources {
+        embedded: false,
+        rule_dirs: vec![root.join("rules")],
+        incident_dirs: vec![root.join("codex")],
+        root: root.to_path_buf(),
+        url_template: None,
+    };
+    load(&sources, &Overrides::default()).unwrap_or_else(|errors| panic!("{errors:#?}"))
+}
+
+#[test]
+fn every_rule_passes_its_fixtures() {
+    let verification = verify::verify(&disk_codex(), false);
+    assert!(
+        verification.passed(),
+        "{}",
+        verify::summarize(&verification)
+    );
+    assert_eq!(verification.rules.len(), 3);
+}
+
+#[test]
+fn the_embedded_codex_is_the_one_on_disk() {
+    let embedded = load(
+        &Sources {
+            embedded: true,
+            ..Sources::default()
+        },
+        &Overrides::default(),
+    )
+    .unwrap();
+    let disk = disk_codex();
+    let ids = |codex: &codex::codex::Codex| -> Vec<String> {
+        codex
+            .rules()
+            .iter()
+            .map(|r| format!("{} {} {:?}", r.id, r.name, r.matcher))
+            .collect()
+    };
+    assert_eq!(ids(&embedded), ids(&disk));
+    assert!(
+        embedded
+            .rules()
+            .iter()
+            .any(|r| matches!(r.matcher, Matcher::Builtin(_)))
+    );
+}
+
+#[test]
+fn incidents_are_cited_and_complete() {
+    let codex = disk_codex();
+    let incident = codex
+        .incident("2025-11-18-bot-management-feature-file")
+        .unwrap();
+    assert_eq!(incident.rules, ["CX0001", "CX0002", "CX0003"]);
+    assert!(incident.summary.contains("200"));
+    assert!(verify::integrity(&codex).is_empty());
+}
+
+#[test]
+fn a_rule_citing_an_unknown_incident_does_not_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/unwrap-outside-tests.toml"),
+    )
+    .unwrap()
+    .replace(
+        "2025-11-18-bot-management-feature-file",
+        "2099-01-01-unknown",
+    );
+    std::fs::write(dir.path().join("unwrap-outside-tests.toml"), rule).unwrap();
+    let sources = Sources {
+        embedded: false,
+        rule_dirs: vec![dir.path().to_path_buf()],
+        root: dir.path().to_path_buf(),
+        ..Sources::default()
+    };
+    let errors = load(&sources, &Overrides::default()).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("unwrap-outside-tests.toml:5:14: unknown incident `2099-01-01-unknown`"),
+        "{}",
+        errors[0]
+    );
+}

@@ -1,0 +1,42 @@
+//! Snapshots of every output format on one fixed project: no colours, relative paths.
+//! Update with `INSTA_UPDATE=always cargo test --test snapshots` and review the diff.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::Project;
+
+fn project() -> Project {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "mod config;\n#[cfg(test)]\nmod tests;\n\npub fn serve(port: Option<u16>) -> u16 {\n    let port = port\n        .map(|p| p + 1)\n        .unwrap();\n    if port == 0 {\n        panic!(\"no port\");\n    }\n    port\n}\n",
+        )
+        .file(
+            "src/config.rs",
+            "pub struct Loader;\n\nimpl Loader {\n    /// Loads the feature file (café).\n    pub fn load(&self, text: &str) -> usize {\n        let n: usize = text.parse().expect(\"a number\"); // codex:allow(CX0002)\n        n\n    }\n}\n",
+        )
+        .file("src/tests.rs", "fn t() { Some(1).unwrap(); }\n")
+        .file("src/empty.rs", "")
+        .bytes("src/latin1.rs", b"// caf\xe9\n");
+    project
+}
+
+#[test]
+fn human() {
+    let out = project().run(&["check", "--color", "never"]);
+    insta::assert_snapshot!("human", out.stdout);
+}
+
+#[test]
+fn concise() {
+    let out = project().run(&["check", "--format", "concise"]);
+    insta::assert_snapshot!("concise", out.stdout);
+}
+
+#[test]
+fn json() {
+    let out = project().run(&["check", "--format", "json"]);
+    insta::assert_snapshot!("json", out.stdout);
+}
