@@ -1,6 +1,7 @@
 //! Which files a run checks: walking folders with `ignore` (honouring `.gitignore`), skipping
 //! Cargo's `target/` folders and the configured excludes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -92,14 +93,13 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 /// directly inside each folder from a file's own up to `root`. Reading their `mod` lines lets a
 /// file passed alone (as pre-commit does) keep the test scope its parent gives it.
 pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<&Path> = Vec::new();
+    let checked: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let mut dirs: HashSet<&Path> = HashSet::new();
     for file in files {
         for dir in file.ancestors().skip(1) {
-            if !dir.starts_with(root) {
+            // Folders already seen had their ancestors added then.
+            if !dir.starts_with(root) || !dirs.insert(dir) {
                 break;
-            }
-            if !dirs.contains(&dir) {
-                dirs.push(dir);
             }
         }
     }
@@ -110,9 +110,8 @@ pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && path.is_file())
-        .filter(|path| !files.contains(path))
+        .filter(|path| !checked.contains(path.as_path()))
         .collect();
     context.sort();
-    context.dedup();
     context
 }
