@@ -3,9 +3,12 @@
 
 Reads a JSON spec of tools, runs them round robin (tool A, B, C, A, B, C,
 ...) for N rounds after W warm-up rounds, and reports per tool the MEDIAN
-wall time and the peak RSS (max over the timed runs). Each run is measured
-with `/usr/bin/time -f '%e %M'` when that program exists, else with
-os.wait4()'s rusage (per-child ru_maxrss) and a monotonic clock.
+wall time and the peak RSS (max over the timed runs), plus the median CPU
+time (user + system), which other load on the machine disturbs less than
+wall time. Each run is measured with `/usr/bin/time -f '%e %M %U %S'` when
+that program exists, else with os.wait4()'s rusage (per-child ru_maxrss,
+ru_utime, ru_stime) and a monotonic clock; that fallback's peak RSS has a
+floor of about 15 MB, the forked Python before exec.
 
 Spec (JSON file):
   {
@@ -48,21 +51,22 @@ def have_gnu_time() -> bool:
     try:
         with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
             subprocess.run(
-                [TIME_BIN, "-f", "%e %M", "-o", tf.name, "true"],
+                [TIME_BIN, "-f", "%e %M %U %S", "-o", tf.name, "true"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=True,
             )
             parts = open(tf.name).read().split()
-            float(parts[-2]), int(parts[-1])
+            float(parts[-4]), int(parts[-3]), float(parts[-2]), float(parts[-1])
         return True
     except (OSError, subprocess.CalledProcessError, ValueError, IndexError):
         return False
 
 
 class RunResult:
-    def __init__(self, seconds: float, rss_kb: int, code: int, stderr_tail: str):
+    def __init__(self, seconds: float, rss_kb: int, cpu: float, code: int, stderr_tail: str):
         self.seconds = seconds
+        self.cpu = cpu
         self.rss_kb = rss_kb
         self.code = code
         self.stderr_tail = stderr_tail
@@ -88,7 +92,7 @@ def run_once(tool: dict, use_gnu_time: bool) -> RunResult:
         time_path = os.path.join(tmp, "time")
         with open(err_path, "wb") as err, open(os.devnull, "wb") as out:
             if use_gnu_time:
-                cmd = [TIME_BIN, "-f", "%e %M", "-o", time_path] + tool["cmd"]
+                cmd = [TIME_BIN, "-f", "%e %M %U %S", "-o", time_path] + tool["cmd"]
                 proc = subprocess.run(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
                 code = proc.returncode
                 try:
@@ -96,8 +100,9 @@ def run_once(tool: dict, use_gnu_time: bool) -> RunResult:
                     # before the format line when the command fails.
                     last = open(time_path).read().strip().splitlines()[-1].split()
                     seconds, rss_kb = float(last[0]), int(last[1])
+                    cpu = float(last[2]) + float(last[3])
                 except (OSError, ValueError, IndexError):
-                    seconds, rss_kb = float("nan"), 0
+                    seconds, rss_kb, cpu = float("nan"), 0, float("nan")
             else:
                 start = time.perf_counter()
                 proc = subprocess.Popen(tool["cmd"], stdout=out, stderr=err, env=env, cwd=cwd)
@@ -106,7 +111,8 @@ def run_once(tool: dict, use_gnu_time: bool) -> RunResult:
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 code = proc.returncode
                 rss_kb = int(usage.ru_maxrss)  # KiB on Linux
-        return RunResult(seconds, rss_kb, code, _tail(err_path))
+                cpu = usage.ru_utime + usage.ru_stime
+        return RunResult(seconds, rss_kb, cpu, code, _tail(err_path))
 
 
 def fmt_ratio(num: float | None, den: float | None) -> str:
@@ -131,7 +137,7 @@ def main() -> int:
     tools = spec["tools"]
     meta = spec.get("meta", {})
     use_gnu_time = have_gnu_time()
-    method = "/usr/bin/time -f '%e %M'" if use_gnu_time else "python os.wait4 rusage + perf_counter"
+    method = "/usr/bin/time -f '%e %M %U %S'" if use_gnu_time else "python os.wait4 rusage + perf_counter"
     print(f"measure: {len(tools)} tools, {args.warmup} warm-up + {args.runs} timed rounds, "
           f"round robin, timing via {method}", flush=True)
 
@@ -151,7 +157,8 @@ def main() -> int:
                 continue
             r = run_once(tool, use_gnu_time)
             ok = r.code in tool.get("ok_codes", [0])
-            print(f"  [{label}] {name:<12} {r.seconds:8.2f} s {r.rss_kb / 1024:9.1f} MB  exit {r.code}"
+            print(f"  [{label}] {name:<12} {r.seconds:8.2f} s {r.rss_kb / 1024:9.1f} MB "
+                  f"{r.cpu:8.2f} s CPU  exit {r.code}"
                   + ("" if ok else "  <-- FAILED"), flush=True)
             if not ok:
                 failed[name] = f"exit {r.code}"
@@ -178,41 +185,46 @@ def main() -> int:
             "min_s": min(secs),
             "max_s": max(secs),
             "peak_rss_mb": max(r.rss_kb for r in rs) / 1024.0,
+            "median_cpu_s": statistics.median(r.cpu for r in rs),
             "runs": len(rs),
         }
 
     by_role = {t.get("role"): t["name"] for t in tools}
 
-    def med(role: str) -> float | None:
+    def med(role: str, key: str = "median_s") -> float | None:
         n = by_role.get(role)
         s = summary.get(n) if n else None
-        return s["median_s"] if s else None
+        return s[key] if s else None
 
     rows = []
     for tool in tools:
         name = tool["name"]
         s = summary[name]
         if name in skipped:
-            rows.append((name, "SKIPPED", "-", "-", skipped[name]))
+            rows.append((name, "SKIPPED", "-", "-", "-"))
         elif s is None:
-            rows.append((name, f"FAILED ({failed.get(name, 'no samples')})", "-", "-", tool.get("note", "")))
+            rows.append((name, f"FAILED ({failed.get(name, 'no samples')})", "-", "-", "-"))
         else:
             rows.append((name, f"{s['median_s']:.2f}", f"{s['min_s']:.2f}-{s['max_s']:.2f}",
-                         f"{s['peak_rss_mb']:.1f}", tool.get("note", "")))
+                         f"{s['peak_rss_mb']:.1f}", f"{s['median_cpu_s']:.2f}"))
 
     subj, comp, base = by_role.get("subject", "?"), by_role.get("competitor", "?"), by_role.get("baseline", "?")
     ratio_rows = [
-        (f"{comp} / {subj} (speed-up of {subj})", fmt_ratio(med("competitor"), med("subject"))),
-        (f"{subj} / {base} (overhead over bare parsing)", fmt_ratio(med("subject"), med("baseline"))),
+        (f"{comp} / {subj} (speed-up of {subj}, wall)", fmt_ratio(med("competitor"), med("subject"))),
+        (f"{subj} / {base} (overhead over bare parsing, wall)", fmt_ratio(med("subject"), med("baseline"))),
+        (f"{comp} / {subj} (CPU time)",
+         fmt_ratio(med("competitor", "median_cpu_s"), med("subject", "median_cpu_s"))),
+        (f"{subj} / {base} (CPU time)",
+         fmt_ratio(med("subject", "median_cpu_s"), med("baseline", "median_cpu_s"))),
     ]
 
-    headers = ("tool", "median s", "min-max s", "peak RSS MB", "")
-    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(4)]
+    headers = ("tool", "median s", "min-max s", "peak RSS MB", "median CPU s")
+    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(5)]
     print()
-    print("  ".join(h.ljust(w) for h, w in zip(headers[:4], widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)))
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
     print()
     for label, val in ratio_rows:
         print(f"{label}: {val}")
@@ -226,11 +238,11 @@ def main() -> int:
         for k, v in meta.items():
             lines.append(f"- **{k}**: {v}")
         lines.append("")
-        lines.append("| tool | median s | min-max s | peak RSS MB | command |")
-        lines.append("| --- | ---: | ---: | ---: | --- |")
+        lines.append("| tool | median s | min-max s | peak RSS MB | median CPU s | command |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | --- |")
         for tool, r in zip(tools, rows):
             cmd = " ".join(tool.get("display_cmd", tool["cmd"]))
-            lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | `{cmd}` |")
+            lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} | `{cmd}` |")
         lines.append("")
         lines.append("| ratio | value |")
         lines.append("| --- | ---: |")

@@ -89,3 +89,30 @@ fn json_reports_scope_and_item_path() {
     assert_eq!(first["item"], "engine::visit::Walker::walk");
     assert_eq!(first["scope"], "prod");
 }
+
+#[test]
+fn inner_attributes_and_clippy_allows_are_inherited_down_the_tree() {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "mod inner;\n#[allow(clippy::expect_used)]\nmod lenient;\nmod strict;\npub fn f() -> u8 { Some(1).expect(\"x\") }\n",
+        )
+        .file("src/inner.rs", "#![cfg(test)]\npub fn t() -> u8 { Some(1).unwrap() }\n")
+        .file("src/lenient.rs", "mod child;\npub fn l() -> u8 { Some(1).expect(\"x\") + Some(2).unwrap() }\n")
+        .file("src/lenient/child.rs", "pub fn c() -> u8 { Some(1).expect(\"x\") }\n")
+        .file("src/strict.rs", "pub fn s() -> u8 { Some(1).expect(\"x\") }\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lenient.rs:2:50 CX0001", "src/lib.rs:5:28 CX0002", "src/strict.rs:1:28 CX0002"],
+        "{}",
+        out.stdout
+    );
+    project.file(
+        "src/lib.rs",
+        "#![allow(clippy::expect_used)]\nmod inner;\nmod lenient;\nmod strict;\npub fn f() -> u8 { Some(1).expect(\"x\") }\n",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), ["src/lenient.rs:2:50 CX0001"], "{}", out.stdout);
+}

@@ -99,6 +99,20 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
     checked
 }
 
+/// Reads and lexes the file at `path` for its module facts only: a parent of checked files
+/// that is not itself checked. A file that cannot be read or lexed has no facts.
+pub(crate) fn facts(path: &Path, max_size: u64) -> ModuleFacts {
+    let Ok(text) = source::read(path, max_size) else {
+        return ModuleFacts::default();
+    };
+    let blanked = lex::blank_preamble(&text);
+    let facts = lex::lex(blanked.as_deref().unwrap_or(&text))
+        .map(|lexed| lex::module_facts(&lexed))
+        .unwrap_or_default();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    facts
+}
+
 fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
     let blanked = lex::blank_preamble(text);
     let source = blanked.as_deref().unwrap_or(text);

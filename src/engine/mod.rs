@@ -55,11 +55,11 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
     let max = inputs.max_file_size;
     let work = |path: &PathBuf| check_guarded(codex, path, max);
     let context = |path: &PathBuf| {
-        let mut checked = check_guarded(codex, path, max);
-        checked.findings.clear();
-        checked.problems.clear();
-        checked.directives.clear();
-        checked
+        let facts = panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max))).unwrap_or_default();
+        Checked {
+            facts,
+            ..Checked::default()
+        }
     };
     let run = || {
         let checked: Vec<Checked> = inputs.files.par_iter().map(work).collect();
