@@ -122,7 +122,7 @@ SG_VERSION="$("$SG" --version)"
 info "$SG_VERSION"
 
 SG_CONFIG="$BENCH_DIR/ast-grep/sgconfig.yml"
-info "checking the ast-grep rules on bench/ast-grep/sample/sample.rs"
+info "checking the ast-grep rules on bench/ast-grep/sample/unwrap_panic.rs.txt"
 sample_ids="$("$SG" scan -c "$SG_CONFIG" --json=stream "$BENCH_DIR/ast-grep/sample" |
     python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["ruleId"] for l in sys.stdin if l.strip())))')" ||
     die "ast-grep scan of the sample failed (see the message above)"

@@ -105,7 +105,11 @@ fn inner_attributes_and_clippy_allows_are_inherited_down_the_tree() {
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(
         heads(&out.stdout),
-        ["src/lenient.rs:2:50 CX0001", "src/lib.rs:5:28 CX0002", "src/strict.rs:1:28 CX0002"],
+        [
+            "src/lenient.rs:2:50 CX0001",
+            "src/lib.rs:5:28 CX0002",
+            "src/strict.rs:1:28 CX0002"
+        ],
         "{}",
         out.stdout
     );
@@ -114,5 +118,10 @@ fn inner_attributes_and_clippy_allows_are_inherited_down_the_tree() {
         "#![allow(clippy::expect_used)]\nmod inner;\nmod lenient;\nmod strict;\npub fn f() -> u8 { Some(1).expect(\"x\") }\n",
     );
     let out = project.run(&["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), ["src/lenient.rs:2:50 CX0001"], "{}", out.stdout);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lenient.rs:2:50 CX0001"],
+        "{}",
+        out.stdout
+    );
 }

@@ -311,12 +311,15 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 
 /// `path` relative to `root` with `/` separators when it is inside it.
 pub(crate) fn display_path(path: &Path, root: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        // Outside the root: shown as given, with `/` separators.
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 /// The file stem of a display path: `rules/a/unwrap-outside-tests.toml` → `unwrap-outside-tests`.

@@ -55,7 +55,8 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
     let max = inputs.max_file_size;
     let work = |path: &PathBuf| check_guarded(codex, path, max);
     let context = |path: &PathBuf| {
-        let facts = panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max))).unwrap_or_default();
+        let facts =
+            panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max))).unwrap_or_default();
         Checked {
             facts,
             ..Checked::default()
