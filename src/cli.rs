@@ -309,6 +309,18 @@ fn describe(matcher: &Matcher) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Matcher::Call(paths) => format!(
+            "function calls {}",
+            paths
+                .iter()
+                .map(|p| format!("{p}()"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Matcher::Index(codex::codex::IndexKey::Reference) => {
+            "indexing by reference: `map[&key]`".to_owned()
+        }
+        Matcher::Index(codex::codex::IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

@@ -70,7 +70,7 @@ impl Diagnostic {
             name: rule.name.clone(),
             title: rule.title.clone(),
             severity: rule.severity,
-            stage: rule.stage,
+            stage: rule.stage_at(&location.path),
             path: location.path,
             start: location.start,
             end: location.end,

@@ -145,6 +145,7 @@ impl Builtin {
             title: spec.title.to_owned(),
             severity: spec.severity,
             stage: spec.stage,
+            enforce_paths: None,
             incidents: Vec::new(),
             scopes: vec![
                 Scope::Prod,

@@ -12,11 +12,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Builtin, Codex, Incident, Matcher, Narrowing, Rule, Scope, Severity, Stage};
+use super::{Builtin, Codex, Incident, Rule, Scope, Severity, Stage, compile};
 use crate::text::LineIndex;
 
 mod embedded {
@@ -146,6 +145,7 @@ struct RuleFile {
     severity: Severity,
     #[serde(default = "default_stage")]
     stage: Stage,
+    enforce_paths: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     incidents: Vec<Spanned<String>>,
     #[serde(default = "default_scopes")]
@@ -156,20 +156,7 @@ struct RuleFile {
     doc: String,
     url: Option<String>,
     #[serde(rename = "match")]
-    matcher: Spanned<MatchFile>,
-}
-
-/// The `[match]` table as written: one matcher kind plus optional narrowing.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MatchFile {
-    method: Option<Spanned<Vec<Spanned<String>>>>,
-    #[serde(rename = "macro")]
-    macro_: Option<Spanned<Vec<Spanned<String>>>>,
-    inside_fn: Option<Vec<Spanned<String>>>,
-    not_inside_fn: Option<Vec<Spanned<String>>>,
-    paths: Option<Vec<Spanned<String>>>,
-    exclude_paths: Option<Vec<Spanned<String>>>,
+    matcher: Spanned<compile::MatchFile>,
 }
 
 /// An incident record as written.
@@ -256,6 +243,7 @@ pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadE
         }
     }
     apply_overrides(&mut rules, overrides, &mut errors);
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
     if errors.is_empty() {
         Ok(Codex::new(rules, incidents))
     } else {
@@ -379,8 +367,9 @@ fn parse_rule(
     let id_span = raw.id.span();
     let id = raw.id.get_ref().clone();
     validate_fields(file, &raw, incidents, &mut errors);
+    let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
-    let matcher = compile_matcher(file, raw.matcher.into_inner(), match_span, &mut errors);
+    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -402,6 +391,7 @@ fn parse_rule(
         title: raw.title,
         severity: raw.severity,
         stage: raw.stage,
+        enforce_paths,
         incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
         scopes: raw.scopes,
         clippy: raw.clippy.map(Spanned::into_inner),
@@ -480,95 +470,6 @@ fn validate_fields(
     }
 }
 
-fn compile_matcher(
-    file: &TextFile,
-    raw: MatchFile,
-    span: Range<usize>,
-    errors: &mut Vec<LoadError>,
-) -> Option<(Matcher, Narrowing)> {
-    let narrowing = Narrowing {
-        paths: compile_globs(file, raw.paths, errors),
-        exclude_paths: compile_globs(file, raw.exclude_paths, errors),
-        inside_fn: compile_globs(file, raw.inside_fn, errors),
-        not_inside_fn: compile_globs(file, raw.not_inside_fn, errors),
-    };
-    let kinds = [("method", raw.method), ("macro", raw.macro_)];
-    let mut chosen = None;
-    for (kind, names) in kinds {
-        let Some(names) = names else { continue };
-        if chosen.is_some() {
-            errors.push(LoadError::invalid(
-                file,
-                names.span(),
-                format!("`{kind}`: a rule has exactly one matcher kind; split it into two rules"),
-            ));
-            continue;
-        }
-        let list_span = names.span();
-        let names: Vec<String> = names
-            .into_inner()
-            .into_iter()
-            .filter_map(|name| {
-                let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
-                if is_identifier(text) {
-                    Some(text.to_owned())
-                } else {
-                    errors.push(LoadError::invalid(
-                        file,
-                        name.span(),
-                        format!(
-                            "`{}` is not a {kind} name: write a bare identifier, like `unwrap`",
-                            name.get_ref()
-                        ),
-                    ));
-                    None
-                }
-            })
-            .collect();
-        if names.is_empty() {
-            errors.push(LoadError::invalid(
-                file,
-                list_span,
-                format!("`{kind}` must list at least one name"),
-            ));
-        }
-        chosen = Some(match kind {
-            "method" => Matcher::Method(names),
-            _ => Matcher::Macro(names),
-        });
-    }
-    if chosen.is_none() {
-        errors.push(LoadError::invalid(
-            file,
-            span,
-            "`[match]` needs a matcher kind: `method = [\"name\"]` or `macro = [\"name\"]`",
-        ));
-    }
-    chosen.map(|matcher| (matcher, narrowing))
-}
-
-fn compile_globs(
-    file: &TextFile,
-    globs: Option<Vec<Spanned<String>>>,
-    errors: &mut Vec<LoadError>,
-) -> Option<GlobSet> {
-    let globs = globs?;
-    let mut builder = GlobSetBuilder::new();
-    for glob in &globs {
-        match Glob::new(glob.get_ref()) {
-            Ok(compiled) => {
-                builder.add(compiled);
-            }
-            Err(error) => errors.push(LoadError::invalid(
-                file,
-                glob.span(),
-                format!("invalid glob `{}`: {}", glob.get_ref(), error.kind()),
-            )),
-        }
-    }
-    builder.build().ok()
-}
-
 fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Vec<LoadError>) {
     let mut disabled = Vec::new();
     for change in &overrides.rules {
@@ -615,7 +516,7 @@ fn is_kebab(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn is_identifier(name: &str) -> bool {
+pub(super) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')

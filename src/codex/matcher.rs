@@ -17,8 +17,146 @@ pub enum Matcher {
     Method(Vec<String>),
     /// Macro invocations by name: `panic!`, `std::panic!` and `core::panic!` alike.
     Macro(Vec<String>),
+    /// Function calls by path, resolved through the file's `use` declarations and aliases.
+    Call(Vec<PathPattern>),
+    /// Indexing expressions (`map[&key]`), which panic when the key is absent.
+    Index(IndexKey),
     /// Raised by the tool itself; no rule file can use it.
     Builtin(Builtin),
+}
+
+/// Which indexing expressions an `index` rule matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKey {
+    /// Every `a[b]`.
+    Any,
+    /// Only `a[&b]`: a lookup by reference, as maps are indexed.
+    Reference,
+}
+
+/// A function path a `call` rule matches: `std::process::exit`, `serde_json::from_*` (a `*` in
+/// a segment matches any characters), `*::serve` (any path ending so), or a single name such as
+/// `run_forever`, which matches that function whatever its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPattern {
+    any_prefix: bool,
+    segments: Vec<String>,
+}
+
+impl PathPattern {
+    /// Parses a pattern.
+    ///
+    /// # Errors
+    ///
+    /// An empty segment, a character that cannot be in a path, or a last segment that is only `*`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut segments: Vec<String> = text
+            .trim_start_matches("::")
+            .split("::")
+            .map(str::to_owned)
+            .collect();
+        let any_prefix = segments.len() > 1 && segments.first().is_some_and(|s| s == "*");
+        if any_prefix {
+            segments.remove(0);
+        }
+        for segment in &segments {
+            if segment.is_empty() {
+                return Err("a segment is empty".to_owned());
+            }
+            if !segment
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+            {
+                return Err(format!("`{segment}` is not a path segment"));
+            }
+        }
+        if segments
+            .last()
+            .is_none_or(|last| last.chars().all(|c| c == '*'))
+        {
+            return Err(
+                "the last segment must name the function, like `exit` or `from_*`".to_owned(),
+            );
+        }
+        Ok(PathPattern {
+            any_prefix,
+            segments,
+        })
+    }
+
+    /// Whether the resolved path `path` (segments, without a leading `::`) matches.
+    pub fn matches(&self, path: &[String]) -> bool {
+        if self.segments.len() == 1 && !self.any_prefix {
+            return path
+                .last()
+                .is_some_and(|last| wildcard(&self.segments[0], last));
+        }
+        let fits = if self.any_prefix {
+            path.len() >= self.segments.len()
+        } else {
+            path.len() == self.segments.len()
+        };
+        fits && self
+            .segments
+            .iter()
+            .rev()
+            .zip(path.iter().rev())
+            .all(|(pattern, segment)| wildcard(pattern, segment))
+    }
+
+    /// The literal text any match must contain, for the word search, and whether it must start
+    /// and end on word boundaries.
+    fn needle(&self) -> Needle {
+        let last = self.segments.last().map_or("", String::as_str);
+        let longest = last
+            .split('*')
+            .max_by_key(|piece| piece.len())
+            .unwrap_or(last);
+        Needle {
+            text: longest.to_owned(),
+            word_start: last.starts_with(longest),
+            word_end: last.ends_with(longest),
+        }
+    }
+}
+
+impl std::fmt::Display for PathPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.any_prefix {
+            f.write_str("*::")?;
+        }
+        f.write_str(&self.segments.join("::"))
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let Some(first) = pieces.next() else {
+        return pattern == text;
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// A literal the word search looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Needle {
+    text: String,
+    word_start: bool,
+    word_end: bool,
 }
 
 /// Where a rule applies, beyond its scopes.
@@ -65,46 +203,76 @@ impl Narrowing {
 pub struct Triggers {
     methods: Vec<(String, Vec<RuleIndex>)>,
     macros: Vec<(String, Vec<RuleIndex>)>,
-    words: Option<AhoCorasick>,
+    calls: Vec<(PathPattern, RuleIndex)>,
+    index: Vec<(IndexKey, RuleIndex)>,
+    needles: Vec<Needle>,
+    search: Option<AhoCorasick>,
 }
 
 impl Triggers {
-    /// Indexes `rules` by method and macro name.
+    /// Indexes `rules` by what they look at.
     pub(crate) fn compile(rules: &[Rule]) -> Self {
         let mut methods: Vec<(String, Vec<RuleIndex>)> = Vec::new();
         let mut macros: Vec<(String, Vec<RuleIndex>)> = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
+        let mut calls = Vec::new();
+        let mut index = Vec::new();
+        let mut needles: Vec<Needle> = Vec::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
             let (table, names) = match &rule.matcher {
                 Matcher::Method(names) => (&mut methods, names),
                 Matcher::Macro(names) => (&mut macros, names),
+                Matcher::Call(patterns) => {
+                    for pattern in patterns {
+                        needles.push(pattern.needle());
+                        calls.push((pattern.clone(), rule_index));
+                    }
+                    continue;
+                }
+                Matcher::Index(key) => {
+                    let text = if *key == IndexKey::Reference {
+                        "[&"
+                    } else {
+                        "["
+                    };
+                    needles.push(Needle {
+                        text: text.to_owned(),
+                        word_start: false,
+                        word_end: false,
+                    });
+                    index.push((*key, rule_index));
+                    continue;
+                }
                 Matcher::Builtin(_) => continue,
             };
             for name in names {
+                needles.push(Needle {
+                    text: name.clone(),
+                    word_start: true,
+                    word_end: true,
+                });
                 match table.iter_mut().find(|(known, _)| known == name) {
-                    Some((_, indices)) => indices.push(index),
-                    None => table.push((name.clone(), vec![index])),
+                    Some((_, indices)) => indices.push(rule_index),
+                    None => table.push((name.clone(), vec![rule_index])),
                 }
             }
         }
-        let mut all: Vec<&str> = methods
-            .iter()
-            .chain(&macros)
-            .map(|(name, _)| name.as_str())
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        let words = if all.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&all)
-                .ok()
-        };
+        needles.sort_by(|a, b| a.text.cmp(&b.text));
+        needles.dedup();
+        let search = (!needles.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(needles.iter().map(|n| &n.text))
+                    .ok()
+            })
+            .flatten();
         Triggers {
             methods,
             macros,
-            words,
+            calls,
+            index,
+            needles,
+            search,
         }
     }
 
@@ -118,25 +286,66 @@ impl Triggers {
         lookup(&self.macros, name)
     }
 
-    /// Byte offsets of whole-word occurrences of any trigger word in `text`, in order.
+    /// Whether any rule looks at function calls.
+    pub fn has_call_rules(&self) -> bool {
+        !self.calls.is_empty()
+    }
+
+    /// Rules matching a call to the resolved path `path`.
+    pub fn call_rules(&self, path: &[String]) -> Vec<RuleIndex> {
+        let mut rules: Vec<RuleIndex> = self
+            .calls
+            .iter()
+            .filter(|(pattern, _)| pattern.matches(path))
+            .map(|(_, rule)| *rule)
+            .collect();
+        rules.dedup();
+        rules
+    }
+
+    /// Rules matching an indexing expression whose index is (`reference`) or is not a `&…`.
+    pub fn index_rules(&self, reference: bool) -> Vec<RuleIndex> {
+        self.index
+            .iter()
+            .filter(|(key, _)| reference || *key == IndexKey::Any)
+            .map(|(_, rule)| *rule)
+            .collect()
+    }
+
+    /// Byte offsets of occurrences of any trigger in `text`, in order, respecting word
+    /// boundaries where the trigger is a whole name.
     ///
     /// Comments and strings count too: this is a cheap necessary condition, not a match.
     pub fn find_words(&self, text: &str) -> Vec<usize> {
-        let Some(words) = &self.words else {
+        let Some(search) = &self.search else {
             return Vec::new();
         };
         let bytes = text.as_bytes();
-        words
-            .find_iter(text)
+        let mut hits: Vec<usize> = search
+            .find_overlapping_iter(text)
             .filter(|hit| {
+                let needle = &self.needles[hit.pattern().as_usize()];
                 let before = hit.start().checked_sub(1).and_then(|i| bytes.get(i));
                 let after = bytes.get(hit.end());
-                !before.is_some_and(|&b| is_ident_byte(b))
-                    && !after.is_some_and(|&b| is_ident_byte(b))
+                let joined_before = needle.word_start && before.is_some_and(|&b| is_ident_byte(b));
+                let joined_after = needle.word_end && after.is_some_and(|&b| is_ident_byte(b));
+                !(joined_before || joined_after)
             })
             .map(|hit| hit.start())
-            .collect()
+            .collect();
+        hits.dedup();
+        hits
     }
+}
+
+/// Byte offsets of whole-word occurrences of `word` in `text`.
+pub fn find_word(text: &str, word: &str) -> impl Iterator<Item = usize> {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&at| {
+        let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+        let after = bytes.get(at + word.len());
+        !before.is_some_and(|&b| is_ident_byte(b)) && !after.is_some_and(|&b| is_ident_byte(b))
+    })
 }
 
 fn lookup<'a>(table: &'a [(String, Vec<RuleIndex>)], name: &proc_macro2::Ident) -> &'a [RuleIndex] {
@@ -148,4 +357,38 @@ fn lookup<'a>(table: &'a [(String, Vec<RuleIndex>)], name: &proc_macro2::Ident) 
 
 fn is_ident_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(text: &str) -> Vec<String> {
+        text.split("::").map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn path_patterns() {
+        let exit = PathPattern::parse("std::process::exit").unwrap();
+        assert!(exit.matches(&path("std::process::exit")));
+        assert!(!exit.matches(&path("my::std::process::exit")));
+        let from = PathPattern::parse("serde_json::from_*").unwrap();
+        assert!(from.matches(&path("serde_json::from_str")));
+        assert!(!from.matches(&path("serde_json::to_string")));
+        let serve = PathPattern::parse("*::Server::bind").unwrap();
+        assert!(serve.matches(&path("hyper::Server::bind")));
+        assert!(!serve.matches(&path("bind")));
+        let ready = PathPattern::parse("*_ready*").unwrap();
+        assert!(ready.matches(&path("deps::is_ready_now")));
+        assert!(PathPattern::parse("std::*").is_err());
+        assert!(PathPattern::parse("a::::b").is_err());
+        assert_eq!(
+            from.needle(),
+            Needle {
+                text: "from_".to_owned(),
+                word_start: true,
+                word_end: false
+            }
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! walk can use lives in [`matcher`]. The engine sees only the types here, never TOML.
 
 mod builtin;
+mod compile;
 pub mod load;
 pub mod matcher;
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::Builtin;
 pub use load::{LoadError, Overrides, RuleOverride, Sources};
-pub use matcher::{Matcher, Narrowing, Triggers};
+pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -110,6 +111,8 @@ pub struct Rule {
     pub severity: Severity,
     /// Rollout stage.
     pub stage: Stage,
+    /// When set, an `enforce` rule is enforced only on matching paths and warns elsewhere.
+    pub enforce_paths: Option<globset::GlobSet>,
     /// Incident ids the rule was born from.
     pub incidents: Vec<String>,
     /// Scopes in which the rule applies.
@@ -135,6 +138,14 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The stage of a finding at `path`: `enforce` narrows to `enforce_paths` when given.
+    pub fn stage_at(&self, path: &str) -> Stage {
+        match &self.enforce_paths {
+            Some(paths) if self.stage == Stage::Enforce && !paths.is_match(path) => Stage::Warn,
+            _ => self.stage,
+        }
+    }
+
     /// Whether the rule applies to code of this scope.
     pub fn applies_to(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)

@@ -6,6 +6,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 
 use super::visit::Walker;
+use crate::codex::matcher::find_word;
 use crate::codex::{Builtin, Codex};
 use crate::source::lex::{self, Chunk, ModuleFacts};
 use crate::source::{self, ReadError};
@@ -136,11 +137,29 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
         }
     };
     let facts = lex::module_facts(&lexed);
-    let hits = codex.triggers().find_words(source);
+    let mut hits = codex.triggers().find_words(source);
     let mut walker = Walker::new(codex);
     let mut problems = Vec::new();
     if !hits.is_empty() {
-        let needed = chunks_with_hits(lexed.chunks, &hits);
+        let (uses, items): (Vec<Chunk>, Vec<Chunk>) = lexed.chunks.into_iter().partition(is_use);
+        if codex.triggers().has_call_rules() {
+            // `use` items come first: they resolve call paths, and an alias (`exit as quit`)
+            // is one more word to search for.
+            for chunk in uses {
+                if let Ok(item) = syn::parse2::<syn::ItemUse>(chunk.tokens.into_iter().collect()) {
+                    walker.imports.add(&item);
+                }
+            }
+            let before = hits.len();
+            for alias in walker.imports.aliases() {
+                hits.extend(find_word(source, alias));
+            }
+            if hits.len() > before {
+                hits.sort_unstable();
+                hits.dedup();
+            }
+        }
+        let needed = chunks_with_hits(items, &hits);
         walk_chunks(&mut walker, needed, source, &mut |offset, message| {
             problems.push(problem_at(offset, message));
         });
@@ -177,6 +196,27 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
         problems,
         directives: suppress::parse(text, lines),
     }
+}
+
+/// Whether a chunk is a `use` item (after its attributes and visibility).
+fn is_use(chunk: &Chunk) -> bool {
+    use proc_macro2::TokenTree;
+    let mut tokens = chunk.tokens.iter().peekable();
+    while let Some(TokenTree::Punct(p)) = tokens.peek() {
+        if p.as_char() != '#' {
+            break;
+        }
+        tokens.next();
+        tokens.next();
+    }
+    let mut first = tokens.next();
+    if matches!(first, Some(TokenTree::Ident(id)) if id == "pub") {
+        first = tokens.next();
+        if matches!(first, Some(TokenTree::Group(_))) {
+            first = tokens.next();
+        }
+    }
+    matches!(first, Some(TokenTree::Ident(id)) if id == "use")
 }
 
 /// The chunks whose bytes contain at least one hit; both lists are in file order.

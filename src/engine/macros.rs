@@ -92,6 +92,10 @@ impl Walker<'_> {
                             if owner.to_string().starts_with(|c: char| c.is_uppercase()));
                     let called = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
                         || matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                    let paren = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                    if paren && !after_dot {
+                        self.call_path(&path_ending_at(tokens, i), ident);
+                    }
                     if (after_dot && called) || after_path {
                         let rules = triggers.method_rules(ident);
                         if !rules.is_empty() {
@@ -117,6 +121,24 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The `::`-separated identifiers ending at `tokens[end]`: `a::b::c` for `c`.
+fn path_ending_at(tokens: &[TokenTree], end: usize) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut i = end;
+    while let Some(TokenTree::Ident(ident)) = tokens.get(i) {
+        segments.push(ident.to_string());
+        let colons = i >= 3
+            && matches!(tokens.get(i - 1), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+            && matches!(tokens.get(i - 2), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+        if !colons {
+            break;
+        }
+        i -= 3;
+    }
+    segments.reverse();
+    segments
 }
 
 /// Whether the path ending at `tokens[end]` is `std::`, `core::` or `alloc::` then the name.

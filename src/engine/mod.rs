@@ -3,6 +3,7 @@
 //! suppressions; then sorted diagnostics with fingerprints.
 
 mod file;
+mod imports;
 mod macros;
 mod visit;
 

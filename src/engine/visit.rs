@@ -8,6 +8,7 @@ use proc_macro2::Ident;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
+use super::imports::Imports;
 use crate::codex::{Codex, RuleIndex};
 use crate::source::attrs;
 
@@ -42,6 +43,7 @@ pub(crate) struct Walker<'a> {
     bench_depth: usize,
     allows: Vec<String>,
     statement: Option<usize>,
+    pub(crate) imports: Imports,
 }
 
 /// What entering an item changed, to undo on leaving it.
@@ -65,6 +67,7 @@ impl<'a> Walker<'a> {
             bench_depth: 0,
             allows: Vec::new(),
             statement: None,
+            imports: Imports::default(),
         }
     }
 
@@ -106,6 +109,11 @@ impl<'a> Walker<'a> {
 
     /// Records a finding of each rule in `rules` at `token`.
     pub(crate) fn record(&mut self, rules: &[RuleIndex], token: &Ident) {
+        self.record_range(rules, token.span().byte_range());
+    }
+
+    /// Records a finding of each rule in `rules` over the bytes `range`.
+    pub(crate) fn record_range(&mut self, rules: &[RuleIndex], range: Range<usize>) {
         for &rule in rules {
             let clippy_allowed = self
                 .codex
@@ -114,7 +122,7 @@ impl<'a> Walker<'a> {
                 .is_some_and(|lint| self.allows.iter().any(|allowed| allowed == lint));
             self.findings.push(RawFinding {
                 rule,
-                range: token.span().byte_range(),
+                range: range.clone(),
                 item: self.items.clone(),
                 function: self.functions.last().cloned(),
                 test: self.test_depth > 0,
@@ -165,6 +173,26 @@ impl<'a> Walker<'a> {
                 }));
         if std_path {
             self.record(rules, &last.ident);
+        }
+    }
+
+    /// Call rules for a call of the function at `path` (as written), resolved through the
+    /// file's imports; the finding is on `name`, the path's last segment.
+    pub(crate) fn call_path(&mut self, path: &[String], name: &Ident) {
+        let triggers = self.codex.triggers();
+        if !triggers.has_call_rules() {
+            return;
+        }
+        let mut rules: Vec<RuleIndex> = self
+            .imports
+            .resolve(path)
+            .iter()
+            .flat_map(|candidate| triggers.call_rules(candidate))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        if !rules.is_empty() {
+            self.record(&rules, name);
         }
     }
 
@@ -337,6 +365,38 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.qualified_method(path.qself.is_some(), &path.path);
         }
         visit::visit_expr_path(self, path);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(path) = &*call.func {
+            if let (None, Some(last)) = (&path.qself, path.path.segments.last()) {
+                let segments: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                self.call_path(&segments, &last.ident);
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
+        let reference = matches!(&*index.index, Expr::Reference(_));
+        let rules = self.codex.triggers().index_rules(reference);
+        if !rules.is_empty() {
+            let span = index.bracket_token.span;
+            self.record_range(
+                &rules,
+                span.open().byte_range().start..span.close().byte_range().end,
+            );
+        }
+        visit::visit_expr_index(self, index);
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.imports.add(item);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {

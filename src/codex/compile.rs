@@ -1,0 +1,200 @@
+//! Compiling a rule's `[match]` table into a [`Matcher`] and its [`Narrowing`], with a located
+//! error for every mistake.
+
+use std::ops::Range;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::load::{LoadError, TextFile, is_identifier};
+use super::{IndexKey, Matcher, Narrowing, PathPattern};
+
+/// The `[match]` table as written: one matcher kind plus optional narrowing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MatchFile {
+    method: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(rename = "macro")]
+    macro_: Option<Spanned<Vec<Spanned<String>>>>,
+    call: Option<Spanned<Vec<Spanned<String>>>>,
+    index: Option<Spanned<IndexFile>>,
+    inside_fn: Option<Vec<Spanned<String>>>,
+    not_inside_fn: Option<Vec<Spanned<String>>>,
+    paths: Option<Vec<Spanned<String>>>,
+    exclude_paths: Option<Vec<Spanned<String>>>,
+}
+
+/// `index = { key = "reference" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexFile {
+    key: Option<Spanned<String>>,
+}
+
+/// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
+pub(super) fn compile(
+    file: &TextFile,
+    raw: MatchFile,
+    span: Range<usize>,
+    errors: &mut Vec<LoadError>,
+) -> Option<(Matcher, Narrowing)> {
+    let narrowing = Narrowing {
+        paths: globs(file, raw.paths, errors),
+        exclude_paths: globs(file, raw.exclude_paths, errors),
+        inside_fn: globs(file, raw.inside_fn, errors),
+        not_inside_fn: globs(file, raw.not_inside_fn, errors),
+    };
+    let mut chosen: Vec<(Matcher, Range<usize>)> = Vec::new();
+    if let Some(names) = raw.method {
+        let span = names.span();
+        chosen.push((
+            Matcher::Method(identifiers(file, names, "method", errors)),
+            span,
+        ));
+    }
+    if let Some(names) = raw.macro_ {
+        let span = names.span();
+        chosen.push((
+            Matcher::Macro(identifiers(file, names, "macro", errors)),
+            span,
+        ));
+    }
+    if let Some(paths) = raw.call {
+        let span = paths.span();
+        chosen.push((Matcher::Call(path_patterns(file, paths, errors)), span));
+    }
+    if let Some(index) = raw.index {
+        let span = index.span();
+        chosen.push((
+            Matcher::Index(index_key(file, index.into_inner(), errors)),
+            span,
+        ));
+    }
+    if let Some((_, extra)) = chosen.get(1) {
+        errors.push(LoadError::invalid(
+            file,
+            extra.clone(),
+            "a rule has exactly one matcher kind (method, macro, call or index); split it into two rules",
+        ));
+    }
+    let Some((matcher, _)) = chosen.into_iter().next() else {
+        errors.push(LoadError::invalid(
+            file,
+            span,
+            "`[match]` needs a matcher kind: `method = [\"name\"]`, `macro = [\"name\"]`, \
+             `call = [\"path::to::fn\"]` or `index = { key = \"reference\" }`",
+        ));
+        return None;
+    };
+    Some((matcher, narrowing))
+}
+
+fn identifiers(
+    file: &TextFile,
+    names: Spanned<Vec<Spanned<String>>>,
+    kind: &str,
+    errors: &mut Vec<LoadError>,
+) -> Vec<String> {
+    let list_span = names.span();
+    let names: Vec<String> = names
+        .into_inner()
+        .into_iter()
+        .filter_map(|name| {
+            let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
+            if is_identifier(text) {
+                return Some(text.to_owned());
+            }
+            errors.push(LoadError::invalid(
+                file,
+                name.span(),
+                format!(
+                    "`{}` is not a {kind} name: write a bare identifier, like `unwrap`",
+                    name.get_ref()
+                ),
+            ));
+            None
+        })
+        .collect();
+    if names.is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            list_span,
+            format!("`{kind}` must list at least one name"),
+        ));
+    }
+    names
+}
+
+fn path_patterns(
+    file: &TextFile,
+    paths: Spanned<Vec<Spanned<String>>>,
+    errors: &mut Vec<LoadError>,
+) -> Vec<PathPattern> {
+    let list_span = paths.span();
+    let patterns: Vec<PathPattern> = paths
+        .into_inner()
+        .into_iter()
+        .filter_map(|path| match PathPattern::parse(path.get_ref()) {
+            Ok(pattern) => Some(pattern),
+            Err(reason) => {
+                errors.push(LoadError::invalid(
+                    file,
+                    path.span(),
+                    format!("invalid call path `{}`: {reason}", path.get_ref()),
+                ));
+                None
+            }
+        })
+        .collect();
+    if patterns.is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            list_span,
+            "`call` must list at least one path",
+        ));
+    }
+    patterns
+}
+
+fn index_key(file: &TextFile, index: IndexFile, errors: &mut Vec<LoadError>) -> IndexKey {
+    match index.key {
+        None => IndexKey::Any,
+        Some(key) if key.get_ref() == "any" => IndexKey::Any,
+        Some(key) if key.get_ref() == "reference" => IndexKey::Reference,
+        Some(key) => {
+            errors.push(LoadError::invalid(
+                file,
+                key.span(),
+                format!(
+                    "unknown index key `{}`: expected `reference` (`map[&key]`) or `any`",
+                    key.get_ref()
+                ),
+            ));
+            IndexKey::Any
+        }
+    }
+}
+
+/// Compiles globs, each error located at its string.
+pub(super) fn globs(
+    file: &TextFile,
+    globs: Option<Vec<Spanned<String>>>,
+    errors: &mut Vec<LoadError>,
+) -> Option<GlobSet> {
+    let globs = globs?;
+    let mut builder = GlobSetBuilder::new();
+    for glob in &globs {
+        match Glob::new(glob.get_ref()) {
+            Ok(compiled) => {
+                builder.add(compiled);
+            }
+            Err(error) => errors.push(LoadError::invalid(
+                file,
+                glob.span(),
+                format!("invalid glob `{}`: {}", glob.get_ref(), error.kind()),
+            )),
+        }
+    }
+    builder.build().ok()
+}

@@ -1,0 +1,130 @@
+//! End to end: the `call` and `index` matcher kinds and `enforce_paths`, through a project's
+//! own rule files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Project, heads};
+
+const DOC: &str = "doc = \"## What it does\\nx\\n## Why is this bad?\\ny\\n## Example\\nz\"\n";
+
+fn rule(id: &str, extra: &str, matcher: &str) -> String {
+    format!(
+        "id = \"{id}\"\ntitle = \"t\"\nseverity = \"error\"\nmessage = \"m\"\n{extra}{DOC}\n[match]\n{matcher}\n"
+    )
+}
+
+#[test]
+fn call_rules_resolve_aliases_groups_globs_and_macro_arguments() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file(
+            "codex-rules/process-exit.toml",
+            &rule("ACME0001", "", "call = [\"std::process::exit\", \"serde_json::from_*\"]"),
+        )
+        .file(
+            "src/lib.rs",
+            "use std::process::exit as quit;\nuse std::{fs, process::{self}};\nuse serde_json as json;\n\npub fn a() { quit(1); }\npub fn b() { process::exit(2); }\npub fn c() { std::process::exit(3); }\npub fn d() { ::std::process::exit(4); }\npub fn e() -> u8 { json::from_str(\"1\").unwrap_or(0) }\npub fn f() { let _ = serde_json::from_slice::<u8>(b\"1\"); serde_json::to_string(&1); }\npub fn g() { println!(\"{:?}\", quit(5)); }\npub fn h() { my_macro!(x => quit(6)); }\npub fn i() { let _ = || quit(7); fs::read(\"x\"); exit(8); }\n",
+        )
+        .file("src/glob.rs", "use std::process::*;\npub fn j() { exit(9); }\n")
+        .file("src/other.rs", "pub fn exit(code: i32) -> i32 { code }\npub fn k() { exit(10); }\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/glob.rs:2:14 ACME0001",
+            "src/lib.rs:5:14 ACME0001",
+            "src/lib.rs:6:23 ACME0001",
+            "src/lib.rs:7:28 ACME0001",
+            "src/lib.rs:8:30 ACME0001",
+            "src/lib.rs:9:26 ACME0001",
+            "src/lib.rs:10:34 ACME0001",
+            "src/lib.rs:11:31 ACME0001",
+            "src/lib.rs:12:29 ACME0001",
+            "src/lib.rs:13:25 ACME0001",
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn index_rules_and_enforce_paths() {
+    let project = Project::new();
+    project
+        .file(
+            "codex.toml",
+            "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n",
+        )
+        .file(
+            "codex-rules/map-lookup.toml",
+            &rule(
+                "ACME0002",
+                "enforce_paths = [\"src/core/**\"]\n",
+                "index = { key = \"reference\" }",
+            ),
+        )
+        .file(
+            "src/core/a.rs",
+            "pub fn a(m: &M, k: K) -> u8 { m[&k] + v[0] }\n",
+        )
+        .file("src/edge/b.rs", "pub fn b(m: &M, k: K) -> u8 { m[&k] }\n");
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["stage"].as_str().unwrap().to_owned(),
+                d["column"].as_u64().unwrap(),
+                d["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("src/core/a.rs".to_owned(), "enforce".to_owned(), 32, 36),
+            ("src/edge/b.rs".to_owned(), "warn".to_owned(), 32, 36),
+        ]
+    );
+    assert_eq!(out.code, 1);
+    project.file(
+        "src/core/a.rs",
+        "pub fn a(m: &M) -> u8 { m.get(&1).copied().unwrap_or(0) }\n",
+    );
+    assert_eq!(
+        project.run(&["check"]).code,
+        0,
+        "warn elsewhere does not fail the run"
+    );
+}
+
+#[test]
+fn bad_call_paths_and_index_keys_are_located() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\n")
+        .file("src/lib.rs", "")
+        .file(
+            "codex-rules/bad-call.toml",
+            &rule("ACME0003", "", "call = [\"std::process::*\"]"),
+        )
+        .file(
+            "codex-rules/bad-key.toml",
+            &rule("ACME0004", "", "index = { key = \"value\" }"),
+        );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("bad-call.toml:8:9: invalid call path `std::process::*`: the last segment must name the function"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("bad-key.toml:8:17: unknown index key `value`"),
+        "{}",
+        out.stderr
+    );
+}
