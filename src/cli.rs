@@ -12,6 +12,7 @@ use codex::codex::{Codex, Matcher, load};
 use codex::config::{self, Flags, Settings};
 use codex::engine::{self, Inputs};
 use codex::report::{self, Format};
+use codex::scaffold;
 use codex::source::discover;
 use codex::verify;
 
@@ -80,6 +81,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+    },
+    /// Scaffold a new rule (file, fixtures, incident record) with the next free code.
+    New {
+        /// Kebab-case name of the pattern, e.g. lock-held-across-await.
+        name: String,
+        /// The incident it comes from, e.g. 2026-02-03-lock-convoy.
+        #[arg(long)]
+        incident: String,
     },
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
@@ -158,6 +167,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
+        Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
     };
     match written {
         Ok(status) => Ok(status),
@@ -364,6 +374,73 @@ fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<S
         }
     }
     Ok(Status::Clean)
+}
+
+fn new_rule(
+    codex: &Codex,
+    settings: &Settings,
+    name: &str,
+    incident: &str,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    let rule_dir = settings
+        .sources
+        .rule_dirs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| settings.root.join("rules"));
+    let incident_dir = settings
+        .sources
+        .incident_dirs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| {
+            rule_dir
+                .parent()
+                .map_or_else(|| settings.root.join("codex"), |p| p.join("codex"))
+        });
+    let request = scaffold::Request {
+        name: name.to_owned(),
+        incident: incident.to_owned(),
+        rule_dir: rule_dir.clone(),
+        incident_dir,
+    };
+    match scaffold::scaffold(codex, &request) {
+        Ok(created) => {
+            writeln!(
+                out,
+                "created rule {} `{name}` (stage shadow):",
+                created.code
+            )?;
+            for file in &created.files {
+                writeln!(out, "  {}", file.display())?;
+            }
+            if let Some(incident) = &created.incident_to_edit {
+                writeln!(
+                    out,
+                    "add \"{}\" to `rules` in {}",
+                    created.code,
+                    incident.display()
+                )?;
+            }
+            writeln!(
+                out,
+                "next: write the matcher and fixtures, then `cargo codex test {}`",
+                rule_dir.display()
+            )?;
+            if !settings.sources.rule_dirs.contains(&rule_dir) {
+                writeln!(
+                    out,
+                    "to enforce it, add `rule_dirs = [\"rules\"]` and `incident_dirs = [\"codex\"]` to codex.toml"
+                )?;
+            }
+            Ok(Status::Clean)
+        }
+        Err(error) => {
+            writeln!(io::stderr().lock(), "error: {error}")?;
+            Ok(Status::Failure)
+        }
+    }
 }
 
 fn test(codex: &Codex, bless: bool, out: &mut dyn Write) -> io::Result<Status> {

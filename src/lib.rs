@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod report;
+pub mod scaffold;
 pub mod source;
 mod suppress;
 pub mod text;

@@ -231,3 +231,68 @@ fn configuration_errors_are_located_too() {
         out.stderr
     );
 }
+
+#[test]
+fn new_scaffolds_a_rule_that_loads_passes_and_ships_in_shadow() {
+    let project = Project::new();
+    project
+        .file(
+            "codex.toml",
+            "rule_dirs = [\"codex-rules\"]\nincident_dirs = [\"incidents\"]\n",
+        )
+        .file("codex-rules/mutex-lock-on-request-path.toml", LOCK_RULE)
+        .file(
+            "codex-rules/mutex-lock-on-request-path/fail.rs",
+            "fn f(m: &M) { m.lock(); } //~ ACME0001\n",
+        )
+        .file("codex-rules/mutex-lock-on-request-path/pass.rs", "\n")
+        .file("incidents/.keep", "")
+        .file("src/lib.rs", "pub fn f(i: &I) { i.replace_me(); }\n");
+    let out = project.run(&[
+        "new",
+        "lock-held-across-await",
+        "--incident",
+        "2026-02-03-lock-convoy",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("created rule ACME0002 `lock-held-across-await` (stage shadow)"),
+        "{}",
+        out.stdout
+    );
+    for file in [
+        "codex-rules/lock-held-across-await.toml",
+        "codex-rules/lock-held-across-await/fail.rs",
+        "codex-rules/lock-held-across-await/pass.rs",
+        "incidents/2026-02-03-lock-convoy.toml",
+    ] {
+        assert!(project.path().join(file).is_file(), "{file} missing");
+    }
+    let out = project.run(&["test", "codex-rules", "--bless"]);
+    assert!(
+        out.stdout
+            .contains("test ACME0002 lock-held-across-await ... ok"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["rule"], "ACME0002");
+    assert_eq!(json["diagnostics"][0]["stage"], "shadow");
+    assert_eq!(out.code, 0);
+
+    let again = project.run(&[
+        "new",
+        "lock-held-across-await",
+        "--incident",
+        "2026-02-03-lock-convoy",
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"));
+    let bad = project.run(&["new", "NoCamel", "--incident", "2026-02-03-x"]);
+    assert!(bad.stderr.contains("must be kebab-case"));
+    let bad = project.run(&["new", "ok-name", "--incident", "yesterday"]);
+    assert!(bad.stderr.contains("must be a date"));
+}

@@ -506,7 +506,7 @@ pub(crate) fn is_rule_code(code: &str) -> bool {
     letters > 0 && letters < code.len() && code.bytes().skip(letters).all(|b| b.is_ascii_digit())
 }
 
-fn is_kebab(name: &str) -> bool {
+pub(crate) fn is_kebab(name: &str) -> bool {
     !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
