@@ -218,3 +218,16 @@ fn output_is_deterministic_across_parallel_runs() {
         assert_eq!(project.run(&["check", "--format", "json"]).stdout, first);
     }
 }
+
+#[test]
+fn run_from_a_subfolder_checks_that_folder_with_root_relative_paths() {
+    let project = Project::new();
+    project
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file("a/src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n")
+        .file("b/src/lib.rs", "pub fn g() -> u8 { Some(1).unwrap() }\n");
+    let out = common::run_in(&project.path().join("a"), &["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), ["a/src/lib.rs:1:28 CX0001"], "{}", out.stdout);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout).len(), 2);
+}
