@@ -216,7 +216,7 @@ fn check(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
-    let paths: Vec<PathBuf> = args
+    let mut paths: Vec<PathBuf> = args
         .paths
         .iter()
         .map(|p| {
@@ -227,6 +227,11 @@ fn check(
             }
         })
         .collect();
+    // Run from a subfolder with no paths, check that folder (as ruff does); paths stay
+    // relative to the project root.
+    if paths.is_empty() && cwd != settings.root && cwd.starts_with(&settings.root) {
+        paths.push(cwd.to_path_buf());
+    }
     let mut found = discover::discover(&settings.root, &paths, &settings.exclude);
     // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
     found.files.retain(|file| {
