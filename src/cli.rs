@@ -336,6 +336,7 @@ fn describe(matcher: &Matcher) -> String {
             "indexing by reference: `map[&key]`".to_owned()
         }
         Matcher::Index(codex::codex::IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
+        Matcher::Pattern(pattern) => format!("expressions matching `{}`", pattern.source),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

@@ -227,7 +227,12 @@ fn run_from_a_subfolder_checks_that_folder_with_root_relative_paths() {
         .file("a/src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n")
         .file("b/src/lib.rs", "pub fn g() -> u8 { Some(1).unwrap() }\n");
     let out = common::run_in(&project.path().join("a"), &["check", "--format", "concise"]);
-    assert_eq!(heads(&out.stdout), ["a/src/lib.rs:1:28 CX0001"], "{}", out.stdout);
+    assert_eq!(
+        heads(&out.stdout),
+        ["a/src/lib.rs:1:28 CX0001"],
+        "{}",
+        out.stdout
+    );
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout).len(), 2);
 }

@@ -128,3 +128,46 @@ fn bad_call_paths_and_index_keys_are_located() {
         out.stderr
     );
 }
+
+#[test]
+fn pattern_rules_match_structurally_with_metavariables() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file("codex-rules/lock-unwrap.toml", &rule("ACME0010", "", "pattern = \"$X.lock().unwrap()\""))
+        .file("codex-rules/forget.toml", &rule("ACME0011", "", "pattern = \"std::mem::forget($X)\""))
+        .file("codex-rules/truncating-cast.toml", &rule("ACME0012", "", "pattern = \"$A as u8\""))
+        .file("codex-rules/same-receiver.toml", &rule("ACME0013", "", "pattern = \"$X.max($X)\""))
+        .file("codex-rules/dbg-any.toml", &rule("ACME0014", "", "pattern = \"dbg!($...ARGS)\""))
+        .file(
+            "src/lib.rs",
+            "use std::mem::forget;\nuse std::mem as memory;\npub fn f(s: &S, n: u32) -> u8 {\n    let a = s.state.lock().unwrap().len();\n    let b = s.state.read().unwrap();\n    forget(a);\n    memory::forget(b);\n    let c = (n + 1) as u8;\n    let d = n as u16;\n    let e = n.max(n) + n.max(1);\n    println!(\"{}\", s.m.lock().unwrap());\n    dbg!(a, b);\n    c\n}\n",
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:4:28 ACME0010",
+            "src/lib.rs:6:5 ACME0011",
+            "src/lib.rs:7:13 ACME0011",
+            "src/lib.rs:8:21 ACME0012",
+            "src/lib.rs:10:15 ACME0013",
+            "src/lib.rs:11:31 ACME0010",
+            "src/lib.rs:12:5 ACME0014",
+        ],
+        "{}",
+        out.stdout
+    );
+    project.file(
+        "codex-rules/broken.toml",
+        &rule("ACME0015", "", "pattern = \"$X.lock(.unwrap()\""),
+    );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("broken.toml:8:19: pattern does not parse as a Rust expression"),
+        "{}",
+        out.stderr
+    );
+}

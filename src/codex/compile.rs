@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
+use super::pattern::Pattern;
 use super::{IndexKey, Matcher, Narrowing, PathPattern};
 
 /// The `[match]` table as written: one matcher kind plus optional narrowing.
@@ -19,6 +20,7 @@ pub(super) struct MatchFile {
     macro_: Option<Spanned<Vec<Spanned<String>>>>,
     call: Option<Spanned<Vec<Spanned<String>>>>,
     index: Option<Spanned<IndexFile>>,
+    pattern: Option<Spanned<String>>,
     inside_fn: Option<Vec<Spanned<String>>>,
     not_inside_fn: Option<Vec<Spanned<String>>>,
     paths: Option<Vec<Spanned<String>>>,
@@ -71,11 +73,22 @@ pub(super) fn compile(
             span,
         ));
     }
+    if let Some(pattern) = raw.pattern {
+        let span = pattern.span();
+        match Pattern::parse(pattern.get_ref()) {
+            Ok(compiled) => chosen.push((Matcher::Pattern(compiled), span)),
+            Err((offset, message)) => {
+                // The pattern starts after the opening quote of the TOML string.
+                let at = (span.start + 1 + offset).min(span.end);
+                errors.push(LoadError::invalid(file, at..at + 1, message));
+            }
+        }
+    }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(
             file,
             extra.clone(),
-            "a rule has exactly one matcher kind (method, macro, call or index); split it into two rules",
+            "a rule has exactly one matcher kind (method, macro, call, index or pattern); split it into two rules",
         ));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {
@@ -83,7 +96,7 @@ pub(super) fn compile(
             file,
             span,
             "`[match]` needs a matcher kind: `method = [\"name\"]`, `macro = [\"name\"]`, \
-             `call = [\"path::to::fn\"]` or `index = { key = \"reference\" }`",
+             `call = [\"path::to::fn\"]`, `index = { key = \"reference\" }` or `pattern = \"$X.lock().unwrap()\"`",
         ));
         return None;
     };

@@ -7,6 +7,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use globset::GlobSet;
 
+use super::pattern::{Anchor, Pattern};
 use super::{Builtin, Rule, RuleIndex};
 
 /// What a rule matches.
@@ -21,6 +22,8 @@ pub enum Matcher {
     Call(Vec<PathPattern>),
     /// Indexing expressions (`map[&key]`), which panic when the key is absent.
     Index(IndexKey),
+    /// A Rust expression with metavariables, matched structurally.
+    Pattern(Pattern),
     /// Raised by the tool itself; no rule file can use it.
     Builtin(Builtin),
 }
@@ -205,6 +208,7 @@ pub struct Triggers {
     macros: Vec<(String, Vec<RuleIndex>)>,
     calls: Vec<(PathPattern, RuleIndex)>,
     index: Vec<(IndexKey, RuleIndex)>,
+    patterns: Vec<(Pattern, Anchor, RuleIndex)>,
     needles: Vec<Needle>,
     search: Option<AhoCorasick>,
 }
@@ -216,6 +220,7 @@ impl Triggers {
         let mut macros: Vec<(String, Vec<RuleIndex>)> = Vec::new();
         let mut calls = Vec::new();
         let mut index = Vec::new();
+        let mut patterns = Vec::new();
         let mut needles: Vec<Needle> = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
             let (table, names) = match &rule.matcher {
@@ -240,6 +245,24 @@ impl Triggers {
                         word_end: false,
                     });
                     index.push((*key, rule_index));
+                    continue;
+                }
+                Matcher::Pattern(pattern) => {
+                    let Some(anchor) = pattern.anchor() else {
+                        continue;
+                    };
+                    let word = match &anchor {
+                        Anchor::Method(name) | Anchor::Call(name) | Anchor::Macro(name) => {
+                            name.clone()
+                        }
+                        Anchor::Cast => "as".to_owned(),
+                    };
+                    needles.push(Needle {
+                        text: word,
+                        word_start: true,
+                        word_end: true,
+                    });
+                    patterns.push((pattern.clone(), anchor, rule_index));
                     continue;
                 }
                 Matcher::Builtin(_) => continue,
@@ -271,6 +294,7 @@ impl Triggers {
             macros,
             calls,
             index,
+            patterns,
             needles,
             search,
         }
@@ -284,6 +308,16 @@ impl Triggers {
     /// Rules that look at macro invocations named `name`.
     pub fn macro_rules(&self, name: &proc_macro2::Ident) -> &[RuleIndex] {
         lookup(&self.macros, name)
+    }
+
+    /// Pattern rules with their anchors.
+    pub fn patterns(&self) -> &[(Pattern, Anchor, RuleIndex)] {
+        &self.patterns
+    }
+
+    /// Whether any rule resolves paths through the file's `use` declarations.
+    pub fn needs_imports(&self) -> bool {
+        !self.calls.is_empty() || !self.patterns.is_empty()
     }
 
     /// Whether any rule looks at function calls.

@@ -7,6 +7,7 @@ mod builtin;
 mod compile;
 pub mod load;
 pub mod matcher;
+pub mod pattern;
 
 use std::collections::HashMap;
 use std::fmt;

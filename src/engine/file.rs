@@ -142,7 +142,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
     let mut problems = Vec::new();
     if !hits.is_empty() {
         let (uses, items): (Vec<Chunk>, Vec<Chunk>) = lexed.chunks.into_iter().partition(is_use);
-        if codex.triggers().has_call_rules() {
+        if codex.triggers().needs_imports() {
             // `use` items come first: they resolve call paths, and an alias (`exit as quit`)
             // is one more word to search for.
             for chunk in uses {

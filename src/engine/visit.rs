@@ -9,6 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
 use super::imports::Imports;
+use crate::codex::pattern::{Anchor, Matching};
 use crate::codex::{Codex, RuleIndex};
 use crate::source::attrs;
 
@@ -193,6 +194,36 @@ impl<'a> Walker<'a> {
         rules.dedup();
         if !rules.is_empty() {
             self.record(&rules, name);
+        }
+    }
+
+    /// Pattern rules whose anchor is this expression's method, function or cast.
+    fn patterns(&mut self, expr: &Expr) {
+        let codex = self.codex;
+        let mut found: Vec<(RuleIndex, Range<usize>)> = Vec::new();
+        for (pattern, anchor, rule) in codex.triggers().patterns() {
+            let token = match (anchor, expr) {
+                (Anchor::Method(name), Expr::MethodCall(call)) if call.method == name => {
+                    call.method.span()
+                }
+                (Anchor::Call(name), Expr::Call(call)) => match &*call.func {
+                    Expr::Path(path) => match path.path.segments.last() {
+                        Some(last) if last.ident == name => last.ident.span(),
+                        _ => continue,
+                    },
+                    _ => continue,
+                },
+                (Anchor::Cast, Expr::Cast(cast)) => cast.as_token.span,
+                _ => continue,
+            };
+            let imports = &self.imports;
+            let resolve = |path: &[String]| imports.resolve(path);
+            if Matching::new(&resolve).matches(&pattern.root, expr) {
+                found.push((*rule, token.byte_range()));
+            }
+        }
+        for (rule, range) in found {
+            self.record_range(&[rule], range);
         }
     }
 
@@ -399,7 +430,25 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.imports.add(item);
     }
 
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        if !self.codex.triggers().patterns().is_empty() {
+            self.patterns(expr);
+        }
+        visit::visit_expr(self, expr);
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let matched: Vec<RuleIndex> = self
+            .codex
+            .triggers()
+            .patterns()
+            .iter()
+            .filter(|(pattern, _, _)| Matching::matches_macro(&pattern.root, mac))
+            .map(|(_, _, rule)| *rule)
+            .collect();
+        if let (false, Some(last)) = (matched.is_empty(), mac.path.segments.last()) {
+            self.record(&matched, &last.ident);
+        }
         self.macro_path(&mac.path);
         self.visit_macro_tokens(&mac.tokens);
     }
