@@ -166,6 +166,11 @@ fn original_offset(map: &[(usize, usize)], at: usize) -> usize {
     old + (at - new)
 }
 
+/// The identifiers of a path, without a leading `::` or generic arguments.
+pub(crate) fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 fn tokens(value: &impl ToTokens) -> String {
     value.to_token_stream().to_string()
 }
@@ -174,12 +179,7 @@ fn node(expr: &Expr) -> Node {
     let boxed = |e: &Expr| Box::new(node(e));
     match expr {
         Expr::Path(path) if path.qself.is_none() => {
-            let segments: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments: Vec<String> = segments(&path.path);
             if let [only] = segments.as_slice() {
                 if let Some(name) = only.strip_prefix(ANY) {
                     return Node::Any(name.to_owned());
@@ -300,12 +300,7 @@ impl<'a> Matching<'a> {
                 self.node(func, &call.func) && self.args(args, call.args.iter())
             }
             (Node::Path(segments), Expr::Path(path)) if path.qself.is_none() => {
-                let written: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let written: Vec<String> = segments(&path.path);
                 if let [only] = segments.as_slice() {
                     return written.last() == Some(only);
                 }

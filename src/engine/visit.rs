@@ -9,7 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
 use super::imports::Imports;
-use crate::codex::pattern::{Anchor, Matching};
+use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
 use crate::source::attrs;
 
@@ -401,12 +401,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(path) = &*call.func {
             if let (None, Some(last)) = (&path.qself, path.path.segments.last()) {
-                let segments: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segments: Vec<String> = segments(&path.path);
                 self.call_path(&segments, &last.ident);
             }
         }
