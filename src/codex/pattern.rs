@@ -300,7 +300,7 @@ impl<'a> Matching<'a> {
                 self.node(func, &call.func) && self.args(args, call.args.iter())
             }
             (Node::Path(segments), Expr::Path(path)) if path.qself.is_none() => {
-                let written: Vec<String> = segments(&path.path);
+                let written: Vec<String> = crate::codex::pattern::segments(&path.path);
                 if let [only] = segments.as_slice() {
                     return written.last() == Some(only);
                 }
