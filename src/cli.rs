@@ -337,6 +337,19 @@ fn describe(matcher: &Matcher) -> String {
         }
         Matcher::Index(codex::codex::IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
         Matcher::Pattern(pattern) => format!("expressions matching `{}`", pattern.source),
+        Matcher::Before { trigger, required } => format!(
+            "calls to {} with no earlier call to {} in the same function",
+            trigger
+                .iter()
+                .map(|p| format!("{p}()"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            required
+                .iter()
+                .map(|p| format!("{p}()"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

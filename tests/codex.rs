@@ -29,7 +29,7 @@ fn every_rule_passes_its_fixtures() {
         "{}",
         verify::summarize(&verification)
     );
-    assert_eq!(verification.rules.len(), 4);
+    assert_eq!(verification.rules.len(), 5);
 }
 
 #[test]

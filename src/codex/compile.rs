@@ -21,6 +21,7 @@ pub(super) struct MatchFile {
     call: Option<Spanned<Vec<Spanned<String>>>>,
     index: Option<Spanned<IndexFile>>,
     pattern: Option<Spanned<String>>,
+    before: Option<Spanned<BeforeFile>>,
     inside_fn: Option<Vec<Spanned<String>>>,
     not_inside_fn: Option<Vec<Spanned<String>>>,
     paths: Option<Vec<Spanned<String>>>,
@@ -32,6 +33,14 @@ pub(super) struct MatchFile {
 #[serde(deny_unknown_fields)]
 struct IndexFile {
     key: Option<Spanned<String>>,
+}
+
+/// `before = { trigger = [...], required = [...] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BeforeFile {
+    trigger: Spanned<Vec<Spanned<String>>>,
+    required: Spanned<Vec<Spanned<String>>>,
 }
 
 /// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
@@ -84,11 +93,18 @@ pub(super) fn compile(
             }
         }
     }
+    if let Some(before) = raw.before {
+        let span = before.span();
+        let before = before.into_inner();
+        let trigger = path_patterns(file, before.trigger, errors);
+        let required = path_patterns(file, before.required, errors);
+        chosen.push((Matcher::Before { trigger, required }, span));
+    }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(
             file,
             extra.clone(),
-            "a rule has exactly one matcher kind (method, macro, call, index or pattern); split it into two rules",
+            "a rule has exactly one matcher kind (method, macro, call, index, pattern or before); split it into two rules",
         ));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {

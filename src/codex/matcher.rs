@@ -24,6 +24,14 @@ pub enum Matcher {
     Index(IndexKey),
     /// A Rust expression with metavariables, matched structurally.
     Pattern(Pattern),
+    /// A *trigger* call (function path or method name) with no *required* call earlier in the
+    /// same function.
+    Before {
+        /// Calls that need a required call before them.
+        trigger: Vec<PathPattern>,
+        /// Calls that satisfy the requirement.
+        required: Vec<PathPattern>,
+    },
     /// Raised by the tool itself; no rule file can use it.
     Builtin(Builtin),
 }
@@ -109,7 +117,7 @@ impl PathPattern {
 
     /// The literal text any match must contain, for the word search, and whether it must start
     /// and end on word boundaries.
-    fn needle(&self) -> Needle {
+    pub(super) fn needle(&self) -> Needle {
         let last = self.segments.last().map_or("", String::as_str);
         let longest = last
             .split('*')
@@ -156,7 +164,7 @@ fn wildcard(pattern: &str, text: &str) -> bool {
 
 /// A literal the word search looks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Needle {
+pub(super) struct Needle {
     text: String,
     word_start: bool,
     word_end: bool,
@@ -209,6 +217,7 @@ pub struct Triggers {
     calls: Vec<(PathPattern, RuleIndex)>,
     index: Vec<(IndexKey, RuleIndex)>,
     patterns: Vec<(Pattern, Anchor, RuleIndex)>,
+    befores: Vec<(Vec<PathPattern>, Vec<PathPattern>, RuleIndex)>,
     needles: Vec<Needle>,
     search: Option<AhoCorasick>,
 }
@@ -221,6 +230,7 @@ impl Triggers {
         let mut calls = Vec::new();
         let mut index = Vec::new();
         let mut patterns = Vec::new();
+        let mut befores = Vec::new();
         let mut needles: Vec<Needle> = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
             let (table, names) = match &rule.matcher {
@@ -265,6 +275,12 @@ impl Triggers {
                     patterns.push((pattern.clone(), anchor, rule_index));
                     continue;
                 }
+                Matcher::Before { trigger, required } => {
+                    // Only a trigger can produce a finding; it and its requirement share a function.
+                    needles.extend(trigger.iter().map(PathPattern::needle));
+                    befores.push((trigger.clone(), required.clone(), rule_index));
+                    continue;
+                }
                 Matcher::Builtin(_) => continue,
             };
             for name in names {
@@ -295,6 +311,7 @@ impl Triggers {
             calls,
             index,
             patterns,
+            befores,
             needles,
             search,
         }
@@ -317,7 +334,12 @@ impl Triggers {
 
     /// Whether any rule resolves paths through the file's `use` declarations.
     pub fn needs_imports(&self) -> bool {
-        !self.calls.is_empty() || !self.patterns.is_empty()
+        !self.calls.is_empty() || !self.patterns.is_empty() || !self.befores.is_empty()
+    }
+
+    /// `before` rules: triggers, requirements, rule.
+    pub fn befores(&self) -> &[(Vec<PathPattern>, Vec<PathPattern>, RuleIndex)] {
+        &self.befores
     }
 
     /// Whether any rule looks at function calls.

@@ -45,6 +45,8 @@ pub(crate) struct Walker<'a> {
     allows: Vec<String>,
     statement: Option<usize>,
     pub(crate) imports: Imports,
+    /// Per enclosing function, which `before` rules have seen a required call so far.
+    required_seen: Vec<Vec<bool>>,
 }
 
 /// What entering an item changed, to undo on leaving it.
@@ -69,6 +71,7 @@ impl<'a> Walker<'a> {
             allows: Vec::new(),
             statement: None,
             imports: Imports::default(),
+            required_seen: Vec::new(),
         }
     }
 
@@ -84,6 +87,8 @@ impl<'a> Walker<'a> {
         if let Some(name) = name {
             if function {
                 self.functions.push(name.clone());
+                self.required_seen
+                    .push(vec![false; self.codex.triggers().befores().len()]);
             }
             self.items.push(name);
         }
@@ -105,6 +110,7 @@ impl<'a> Walker<'a> {
         }
         if entered.function {
             self.functions.pop();
+            self.required_seen.pop();
         }
     }
 
@@ -181,12 +187,14 @@ impl<'a> Walker<'a> {
     /// file's imports; the finding is on `name`, the path's last segment.
     pub(crate) fn call_path(&mut self, path: &[String], name: &Ident) {
         let triggers = self.codex.triggers();
-        if !triggers.has_call_rules() {
+        if !triggers.has_call_rules() && triggers.befores().is_empty() {
             return;
         }
-        let mut rules: Vec<RuleIndex> = self
-            .imports
-            .resolve(path)
+        let candidates = self.imports.resolve(path);
+        if !triggers.befores().is_empty() {
+            self.before_rules(&candidates, name);
+        }
+        let mut rules: Vec<RuleIndex> = candidates
             .iter()
             .flat_map(|candidate| triggers.call_rules(candidate))
             .collect();
@@ -194,6 +202,34 @@ impl<'a> Walker<'a> {
         rules.dedup();
         if !rules.is_empty() {
             self.record(&rules, name);
+        }
+    }
+
+    /// `before` rules at a call: a required call is remembered for the rest of the enclosing
+    /// function; a trigger with none before it is a finding. `candidates` are the resolved paths
+    /// of a function call, or the bare name of a method call.
+    pub(crate) fn before_rules(&mut self, candidates: &[Vec<String>], name: &Ident) {
+        let codex = self.codex;
+        let Some(seen) = self.required_seen.last_mut() else {
+            return;
+        };
+        let mut found = Vec::new();
+        for (index, (trigger, required, rule)) in codex.triggers().befores().iter().enumerate() {
+            let any = |patterns: &[crate::codex::PathPattern]| {
+                candidates
+                    .iter()
+                    .any(|path| patterns.iter().any(|p| p.matches(path)))
+            };
+            if any(required) {
+                if let Some(flag) = seen.get_mut(index) {
+                    *flag = true;
+                }
+            } else if any(trigger) && !seen.get(index).copied().unwrap_or(false) {
+                found.push(*rule);
+            }
+        }
+        if !found.is_empty() {
+            self.record(&found, name);
         }
     }
 
@@ -386,6 +422,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let rules = self.codex.triggers().method_rules(&call.method);
         if !rules.is_empty() {
             self.record(rules, &call.method);
+        }
+        if !self.codex.triggers().befores().is_empty() {
+            self.before_rules(&[vec![call.method.to_string()]], &call.method);
         }
         visit::visit_expr_method_call(self, call);
         self.leave(&entered);
