@@ -350,6 +350,20 @@ fn describe(matcher: &Matcher) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Matcher::Validate(spec) => format!(
+            "values from {} used before reaching {}",
+            spec.sources
+                .iter()
+                .map(|p| format!("{p}()"))
+                .chain(spec.source_methods.iter().map(|p| format!(".{p}()")))
+                .collect::<Vec<_>>()
+                .join(", "),
+            spec.validators
+                .iter()
+                .map(|p| format!("{p}()"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

@@ -101,6 +101,7 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
             let file = TextFile::new(display_path(path, cwd), text);
             let options = toml::from_str::<Options>(&file.text)
                 .map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
+            validate_options(&options, &file)?;
             (options, Some(file))
         }
         None => (Options::default(), None),
@@ -207,6 +208,19 @@ fn locate(flags: &Flags, cwd: &Path) -> (Option<PathBuf>, PathBuf) {
         },
     };
     (config_file, root)
+}
+
+/// Checks what deserialization cannot: values that parse but make no sense.
+fn validate_options(options: &Options, file: &TextFile) -> Result<(), Vec<LoadError>> {
+    if options.max_file_size == Some(0) {
+        let at = file.text.find("max_file_size").unwrap_or(0);
+        return Err(vec![LoadError::invalid(
+            file,
+            at..at + "max_file_size".len(),
+            "`max_file_size` must be at least 1 byte; remove it for the default (10 MiB)",
+        )]);
+    }
+    Ok(())
 }
 
 fn compile_excludes(

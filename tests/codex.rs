@@ -29,7 +29,7 @@ fn every_rule_passes_its_fixtures() {
         "{}",
         verify::summarize(&verification)
     );
-    assert_eq!(verification.rules.len(), 5);
+    assert_eq!(verification.rules.len(), 6);
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn incidents_are_cited_and_complete() {
     let incident = codex
         .incident("2025-11-18-bot-management-feature-file")
         .unwrap();
-    assert_eq!(incident.rules, ["CX0001", "CX0002", "CX0003"]);
+    assert_eq!(incident.rules, ["CX0001", "CX0002", "CX0003", "CX0004"]);
     assert!(incident.summary.contains("200"));
     assert!(verify::integrity(&codex).is_empty());
 }

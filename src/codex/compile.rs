@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
 use super::pattern::Pattern;
-use super::{IndexKey, Matcher, Narrowing, PathPattern};
+use super::{IndexKey, Matcher, Narrowing, PathPattern, ValidateSpec};
 
 /// The `[match]` table as written: one matcher kind plus optional narrowing.
 #[derive(Debug, Deserialize)]
@@ -22,6 +22,7 @@ pub(super) struct MatchFile {
     index: Option<Spanned<IndexFile>>,
     pattern: Option<Spanned<String>>,
     before: Option<Spanned<BeforeFile>>,
+    validate: Option<Spanned<ValidateFile>>,
     inside_fn: Option<Vec<Spanned<String>>>,
     not_inside_fn: Option<Vec<Spanned<String>>>,
     paths: Option<Vec<Spanned<String>>>,
@@ -41,6 +42,16 @@ struct IndexFile {
 struct BeforeFile {
     trigger: Spanned<Vec<Spanned<String>>>,
     required: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `validate = { sources = [...], source_methods = [...], validators = [...] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateFile {
+    sources: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    source_methods: Vec<Spanned<String>>,
+    validators: Spanned<Vec<Spanned<String>>>,
 }
 
 /// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
@@ -100,11 +111,33 @@ pub(super) fn compile(
         let required = path_patterns(file, before.required, errors);
         chosen.push((Matcher::Before { trigger, required }, span));
     }
+    if let Some(validate) = raw.validate {
+        let span = validate.span();
+        let validate = validate.into_inner();
+        let methods_span = validate
+            .source_methods
+            .first()
+            .map_or(span.clone(), Spanned::span);
+        let spec = ValidateSpec {
+            sources: path_patterns(file, validate.sources, errors),
+            source_methods: if validate.source_methods.is_empty() {
+                Vec::new()
+            } else {
+                path_patterns(
+                    file,
+                    Spanned::new(methods_span, validate.source_methods),
+                    errors,
+                )
+            },
+            validators: path_patterns(file, validate.validators, errors),
+        };
+        chosen.push((Matcher::Validate(spec), span));
+    }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(
             file,
             extra.clone(),
-            "a rule has exactly one matcher kind (method, macro, call, index, pattern or before); split it into two rules",
+            "a rule has exactly one matcher kind (method, macro, call, index, pattern, validate or before); split it into two rules",
         ));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {

@@ -319,19 +319,8 @@ fn stem(path: &str) -> &str {
 fn parse_incident(file: &TextFile) -> Result<Incident, LoadError> {
     let raw: IncidentFile =
         toml::from_str(&file.text).map_err(|e| LoadError::from_toml(file, &e))?;
+    validate_incident(file, &raw)?;
     let id = stem(&file.path).to_owned();
-    if let Some(written) = &raw.id {
-        if written.get_ref() != &id {
-            return Err(LoadError::invalid(
-                file,
-                written.span(),
-                format!(
-                    "incident id `{}` must equal the file name `{id}`",
-                    written.get_ref()
-                ),
-            ));
-        }
-    }
     let mut summary = raw.summary.trim().to_owned();
     if let Some(impact) = raw.impact {
         summary.push_str("\n\nImpact: ");
@@ -348,6 +337,22 @@ fn parse_incident(file: &TextFile) -> Result<Incident, LoadError> {
     })
 }
 
+/// An incident's `id`, when written, must be its file name.
+fn validate_incident(file: &TextFile, raw: &IncidentFile) -> Result<(), LoadError> {
+    let id = stem(&file.path);
+    match &raw.id {
+        Some(written) if written.get_ref() != id => Err(LoadError::invalid(
+            file,
+            written.span(),
+            format!(
+                "incident id `{}` must equal the file name `{id}`",
+                written.get_ref()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn parse_rule(
     file: &TextFile,
     sources: &Sources,
@@ -356,6 +361,7 @@ fn parse_rule(
     let raw: RuleFile =
         toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
     let mut errors = Vec::new();
+    validate_fields(file, &raw, incidents, &mut errors);
     let name = stem(&file.path).to_owned();
     if !is_kebab(&name) {
         errors.push(LoadError::invalid(
@@ -366,7 +372,6 @@ fn parse_rule(
     }
     let id_span = raw.id.span();
     let id = raw.id.get_ref().clone();
-    validate_fields(file, &raw, incidents, &mut errors);
     let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
     let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);

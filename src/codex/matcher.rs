@@ -24,6 +24,8 @@ pub enum Matcher {
     Index(IndexKey),
     /// A Rust expression with metavariables, matched structurally.
     Pattern(Pattern),
+    /// A value produced by a source must reach a validator before any other use.
+    Validate(ValidateSpec),
     /// A *trigger* call (function path or method name) with no *required* call earlier in the
     /// same function.
     Before {
@@ -34,6 +36,17 @@ pub enum Matcher {
     },
     /// Raised by the tool itself; no rule file can use it.
     Builtin(Builtin),
+}
+
+/// A compiled `validate` rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateSpec {
+    /// Function calls producing upstream input.
+    pub sources: Vec<PathPattern>,
+    /// Method names producing upstream input (`json`).
+    pub source_methods: Vec<PathPattern>,
+    /// Function or method names that validate.
+    pub validators: Vec<PathPattern>,
 }
 
 /// Which indexing expressions an `index` rule matches.
@@ -218,6 +231,7 @@ pub struct Triggers {
     index: Vec<(IndexKey, RuleIndex)>,
     patterns: Vec<(Pattern, Anchor, RuleIndex)>,
     befores: Vec<(Vec<PathPattern>, Vec<PathPattern>, RuleIndex)>,
+    validates: Vec<(ValidateSpec, RuleIndex)>,
     needles: Vec<Needle>,
     search: Option<AhoCorasick>,
 }
@@ -231,6 +245,7 @@ impl Triggers {
         let mut index = Vec::new();
         let mut patterns = Vec::new();
         let mut befores = Vec::new();
+        let mut validates = Vec::new();
         let mut needles: Vec<Needle> = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
             let (table, names) = match &rule.matcher {
@@ -281,6 +296,16 @@ impl Triggers {
                     befores.push((trigger.clone(), required.clone(), rule_index));
                     continue;
                 }
+                Matcher::Validate(spec) => {
+                    needles.extend(
+                        spec.sources
+                            .iter()
+                            .chain(&spec.source_methods)
+                            .map(PathPattern::needle),
+                    );
+                    validates.push((spec.clone(), rule_index));
+                    continue;
+                }
                 Matcher::Builtin(_) => continue,
             };
             for name in names {
@@ -295,16 +320,7 @@ impl Triggers {
                 }
             }
         }
-        needles.sort_by(|a, b| a.text.cmp(&b.text));
-        needles.dedup();
-        let search = (!needles.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(needles.iter().map(|n| &n.text))
-                    .ok()
-            })
-            .flatten();
+        let search = build_search(&mut needles);
         Triggers {
             methods,
             macros,
@@ -312,6 +328,7 @@ impl Triggers {
             index,
             patterns,
             befores,
+            validates,
             needles,
             search,
         }
@@ -334,7 +351,15 @@ impl Triggers {
 
     /// Whether any rule resolves paths through the file's `use` declarations.
     pub fn needs_imports(&self) -> bool {
-        !self.calls.is_empty() || !self.patterns.is_empty() || !self.befores.is_empty()
+        !self.calls.is_empty()
+            || !self.patterns.is_empty()
+            || !self.befores.is_empty()
+            || !self.validates.is_empty()
+    }
+
+    /// `validate` rules.
+    pub fn validates(&self) -> &[(ValidateSpec, RuleIndex)] {
+        &self.validates
     }
 
     /// `before` rules: triggers, requirements, rule.
@@ -392,6 +417,20 @@ impl Triggers {
         hits.dedup();
         hits
     }
+}
+
+/// One automaton over every needle (sorted and deduplicated in place), reporting overlaps so
+/// that no needle hides another at the same place.
+fn build_search(needles: &mut Vec<Needle>) -> Option<AhoCorasick> {
+    needles.sort_by(|a, b| a.text.cmp(&b.text));
+    needles.dedup();
+    if needles.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(needles.iter().map(|n| &n.text))
+        .ok()
 }
 
 /// Byte offsets of whole-word occurrences of `word` in `text`.

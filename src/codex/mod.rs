@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::Builtin;
 pub use load::{LoadError, Overrides, RuleOverride, Sources};
-pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers};
+pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers, ValidateSpec};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ pub(crate) struct Located {
     pub bench: bool,
     pub clippy_allowed: bool,
     pub statement_line: Option<usize>,
+    pub related: Option<Position>,
 }
 
 /// A built-in finding about the file itself.
@@ -187,6 +188,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
                 statement_line: raw
                     .statement
                     .map(|offset| lines.position(text, offset).line),
+                related: raw.related.map(|range| lines.position(text, range.start)),
             }
         })
         .collect();

@@ -3,6 +3,7 @@
 //! suppressions; then sorted diagnostics with fingerprints.
 
 mod file;
+mod flow;
 mod imports;
 mod macros;
 mod visit;
@@ -209,6 +210,12 @@ fn finish_file(
         let Some(rule) = codex.rule(placed.finding.rule) else {
             continue;
         };
+        let message = placed.finding.related.map(|used| {
+            format!(
+                "{}; first used unvalidated at line {}, column {}",
+                rule.message, used.line, used.column
+            )
+        });
         let location = Location {
             path: path.to_owned(),
             start: placed.finding.start,
@@ -217,7 +224,7 @@ fn finish_file(
             item: placed.item,
             scope: placed.scope,
         };
-        out.push(Diagnostic::new(rule, location, None));
+        out.push(Diagnostic::new(rule, location, message));
     }
     let problems = file
         .problems

@@ -8,6 +8,7 @@ use proc_macro2::Ident;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
+use super::flow;
 use super::imports::Imports;
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
@@ -32,6 +33,8 @@ pub(crate) struct RawFinding {
     pub clippy_allowed: bool,
     /// Start of the innermost enclosing statement.
     pub statement: Option<usize>,
+    /// A second place the finding is about (the first unvalidated use of a value).
+    pub related: Option<Range<usize>>,
 }
 
 /// Walks items of one file, collecting findings.
@@ -136,6 +139,7 @@ impl<'a> Walker<'a> {
                 bench: self.bench_depth > 0,
                 clippy_allowed,
                 statement: self.statement,
+                related: None,
             });
         }
     }
@@ -202,6 +206,33 @@ impl<'a> Walker<'a> {
         rules.dedup();
         if !rules.is_empty() {
             self.record(&rules, name);
+        }
+    }
+
+    /// `validate` rules for a value bound from a source: read what follows for its first event.
+    fn validate_binding(&mut self, name: &str, init: &Expr, rest: Follow<'_>) {
+        let codex = self.codex;
+        let mut found = Vec::new();
+        for (spec, rule) in codex.triggers().validates() {
+            let imports = &self.imports;
+            let resolve = |path: &[String]| imports.resolve(path);
+            let Some(source) = flow::source_token(spec, init, &resolve) else {
+                continue;
+            };
+            let finder = flow::EventFinder::new(spec, name);
+            let event = match rest {
+                Follow::Stmts(stmts) => finder.run(stmts),
+                Follow::Exprs(exprs) => finder.run_exprs(exprs),
+            };
+            if let Some(flow::Event::Used(used)) = event {
+                found.push((*rule, source, used));
+            }
+        }
+        for (rule, source, used) in found {
+            self.record_range(&[rule], source);
+            if let Some(last) = self.findings.last_mut() {
+                last.related = Some(used);
+            }
         }
     }
 
@@ -344,7 +375,62 @@ fn expr_start(expr: &Expr) -> Option<usize> {
     Some(span.byte_range().start)
 }
 
+/// What follows a binding, for `validate` rules.
+#[derive(Clone, Copy)]
+enum Follow<'a> {
+    Stmts(&'a [Stmt]),
+    Exprs(&'a [&'a Expr]),
+}
+
 impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        if !self.codex.triggers().validates().is_empty() {
+            for (i, stmt) in block.stmts.iter().enumerate() {
+                if let Stmt::Local(local) = stmt {
+                    let name = flow::let_binding(&local.pat);
+                    if let (Some(name), Some(init)) = (name, &local.init) {
+                        let rest = block.stmts.get(i + 1..).unwrap_or_default();
+                        self.validate_binding(&name, &init.expr, Follow::Stmts(rest));
+                    }
+                }
+            }
+        }
+        visit::visit_block(self, block);
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        if let (false, Expr::Let(binding)) =
+            (self.codex.triggers().validates().is_empty(), &*expr.cond)
+        {
+            if let Some(name) = flow::ok_binding(&binding.pat) {
+                self.validate_binding(&name, &binding.expr, Follow::Stmts(&expr.then_branch.stmts));
+            }
+        }
+        visit::visit_expr_if(self, expr);
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        if !self.codex.triggers().validates().is_empty() {
+            for arm in &expr.arms {
+                let (pat, guard) = match &arm.pat {
+                    syn::Pat::Guard(guarded) => (&*guarded.pat, Some(&*guarded.guard)),
+                    other => (other, None),
+                };
+                let Some(name) = flow::ok_binding(pat) else {
+                    continue;
+                };
+                // `Ok(v) => v` only hands the value on; the `let` it lands in is followed instead.
+                if matches!(&*arm.body, Expr::Path(p) if p.path.is_ident(&name)) {
+                    continue;
+                }
+                // A guard runs before the body: validating there covers the arm.
+                let order: Vec<&Expr> = guard.into_iter().chain([&*arm.body]).collect();
+                self.validate_binding(&name, &expr.expr, Follow::Exprs(&order));
+            }
+        }
+        visit::visit_expr_match(self, expr);
+    }
+
     fn visit_item(&mut self, item: &'ast Item) {
         let (attrs, name, function) = item_parts(item);
         let entered = self.enter(attrs, name, function);
