@@ -43,6 +43,19 @@ pub struct Diagnostic {
     pub url: Option<String>,
     /// Stable identity of the finding across unrelated edits; see [`assign_fingerprints`].
     pub fingerprint: String,
+    /// A second place the finding is about, e.g. the first unvalidated use of a value.
+    pub related: Option<Related>,
+}
+
+/// A secondary location of a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where, in the same file.
+    pub start: Position,
+    /// Its source line.
+    pub snippet: String,
+    /// What happens there.
+    pub message: String,
 }
 
 /// Where a diagnostic points, before it is tied to a rule.
@@ -82,6 +95,7 @@ impl Diagnostic {
             incidents: rule.incidents.clone(),
             url: rule.url.clone(),
             fingerprint: String::new(),
+            related: None,
         }
     }
 

@@ -171,3 +171,46 @@ fn pattern_rules_match_structurally_with_metavariables() {
         out.stderr
     );
 }
+
+#[test]
+fn validate_findings_carry_the_first_use_in_json() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub fn load(bytes: &[u8]) -> Result<usize, Error> {\n    let features: Features = serde_json::from_slice(bytes)?;\n    let n = features.entries.len();\n    validate(&features)?;\n    Ok(n)\n}\n",
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "CX0004");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(42))
+    );
+    assert_eq!(
+        d["related"],
+        serde_json::json!([{"line": 3, "column": 13, "message": "first used here, before any validation"}])
+    );
+}
+
+#[test]
+fn rules_narrow_by_enclosing_function() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file(
+            "codex-rules/lock-in-handlers.toml",
+            &rule("ACME0020", "", "method = [\"lock\"]\ninside_fn = [\"handle_*\", \"*::Api::*\"]\nnot_inside_fn = [\"handle_admin\"]"),
+        )
+        .file(
+            "src/api.rs",
+            "pub fn handle_get(m: &M) { m.lock(); }\npub fn handle_admin(m: &M) { m.lock(); }\npub fn startup(m: &M) { m.lock(); }\npub struct Api;\nimpl Api {\n    pub fn serve(&self, m: &M) { m.lock(); }\n}\nconst X: u8 = { m.lock(); 1 };\n",
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/api.rs:1:30 ACME0020", "src/api.rs:6:36 ACME0020"],
+        "{}",
+        out.stdout
+    );
+}

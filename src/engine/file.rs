@@ -30,7 +30,7 @@ pub(crate) struct Located {
     pub bench: bool,
     pub clippy_allowed: bool,
     pub statement_line: Option<usize>,
-    pub related: Option<Position>,
+    pub related: Option<(Position, String)>,
 }
 
 /// A built-in finding about the file itself.
@@ -188,7 +188,10 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
                 statement_line: raw
                     .statement
                     .map(|offset| lines.position(text, offset).line),
-                related: raw.related.map(|range| lines.position(text, range.start)),
+                related: raw.related.map(|range| {
+                    let at = lines.position(text, range.start);
+                    (at, lines.line_text(text, at.line).to_owned())
+                }),
             }
         })
         .collect();

@@ -210,7 +210,8 @@ fn finish_file(
         let Some(rule) = codex.rule(placed.finding.rule) else {
             continue;
         };
-        let message = placed.finding.related.map(|used| {
+        let related = placed.finding.related.clone();
+        let message = related.as_ref().map(|(used, _)| {
             format!(
                 "{}; first used unvalidated at line {}, column {}",
                 rule.message, used.line, used.column
@@ -224,7 +225,13 @@ fn finish_file(
             item: placed.item,
             scope: placed.scope,
         };
-        out.push(Diagnostic::new(rule, location, message));
+        let mut diagnostic = Diagnostic::new(rule, location, message);
+        diagnostic.related = related.map(|(start, snippet)| diagnostic::Related {
+            start,
+            snippet,
+            message: "first used here, before any validation".to_owned(),
+        });
+        out.push(diagnostic);
     }
     let problems = file
         .problems

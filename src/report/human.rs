@@ -65,6 +65,7 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
     let padding = d.start.line.saturating_sub(1);
     let range = snippet_range(d);
     let span = (d.path.clone(), range.start + padding..range.end + padding);
+    let mut text = format!("{}{}", "\n".repeat(padding), d.snippet);
     let mut report = Report::build(kind(d.severity), span.clone())
         .with_config(
             Config::default()
@@ -75,10 +76,26 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
         .with_message(&d.title)
         .with_label(Label::new(span).with_message(&d.message))
         .with_note(note);
+    if let Some(related) = d.related.as_ref().filter(|r| r.start.line > d.end.line) {
+        // The related line, after empty lines up to its own number.
+        text.push_str(&"\n".repeat(related.start.line - d.end.line));
+        let skip = related.start.column.saturating_sub(1);
+        let at = text.chars().count() + skip;
+        let width = related
+            .snippet
+            .chars()
+            .skip(skip)
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .count()
+            .max(1);
+        text.push_str(&related.snippet);
+        let label = Label::new((d.path.clone(), at..at + width)).with_message(&related.message);
+        report = report.with_label(label);
+    }
     if let Some(help) = &d.help {
         report = report.with_help(help);
     }
-    let source = Source::from(format!("{}{}", "\n".repeat(padding), d.snippet));
+    let source = Source::from(text);
     report
         .finish()
         .write((d.path.clone(), source), &mut *writer)?;

@@ -46,6 +46,15 @@ struct Entry<'a> {
     fingerprint: &'a str,
     /// Suggested fixes are not produced yet; the key is part of the contract.
     fix: Option<()>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntry<'a> {
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 pub(super) fn render(
@@ -87,5 +96,14 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
         url: d.url.as_deref(),
         fingerprint: &d.fingerprint,
         fix: None,
+        related: d
+            .related
+            .iter()
+            .map(|r| RelatedEntry {
+                line: r.start.line,
+                column: r.start.column,
+                message: &r.message,
+            })
+            .collect(),
     }
 }
