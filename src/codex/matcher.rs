@@ -129,18 +129,42 @@ impl PathPattern {
     }
 
     /// The literal text any match must contain, for the word search, and whether it must start
-    /// and end on word boundaries.
+    /// and end on word boundaries. A path that names its crate (`serde_yaml::from_*`) also needs
+    /// that word somewhere in the file: a call reaches the crate only through a path or a `use`
+    /// that spells it. A pattern with any prefix (`*::Server::bind`) uses its longest segment.
     pub(super) fn needle(&self) -> Needle {
-        let last = self.segments.last().map_or("", String::as_str);
-        let longest = last
-            .split('*')
-            .max_by_key(|piece| piece.len())
-            .unwrap_or(last);
-        Needle {
-            text: longest.to_owned(),
-            word_start: last.starts_with(longest),
-            word_end: last.ends_with(longest),
+        let literal = |segment: &str| {
+            let longest = segment
+                .split('*')
+                .max_by_key(|piece| piece.len())
+                .unwrap_or(segment)
+                .to_owned();
+            Needle {
+                word_start: segment.starts_with(&longest),
+                word_end: segment.ends_with(&longest),
+                text: longest,
+                file_word: None,
+            }
+        };
+        if self.any_prefix {
+            return self
+                .segments
+                .iter()
+                .map(|segment| literal(segment))
+                .max_by_key(|needle| needle.text.len())
+                .unwrap_or_else(|| literal(""));
         }
+        let mut needle = literal(self.segments.last().map_or("", String::as_str));
+        if self.segments.len() > 1 {
+            needle.file_word = self
+                .segments
+                .first()
+                .filter(|first| {
+                    !first.contains('*') && !matches!(first.as_str(), "crate" | "self" | "super")
+                })
+                .cloned();
+        }
+        needle
     }
 }
 
@@ -181,6 +205,8 @@ pub(super) struct Needle {
     text: String,
     word_start: bool,
     word_end: bool,
+    /// A word the file must also contain for a hit to count.
+    file_word: Option<String>,
 }
 
 /// Where a rule applies, beyond its scopes.
@@ -268,6 +294,7 @@ impl Triggers {
                         text: text.to_owned(),
                         word_start: false,
                         word_end: false,
+                        file_word: None,
                     });
                     index.push((*key, rule_index));
                     continue;
@@ -286,6 +313,7 @@ impl Triggers {
                         text: word,
                         word_start: true,
                         word_end: true,
+                        file_word: None,
                     });
                     patterns.push((pattern.clone(), anchor, rule_index));
                     continue;
@@ -313,6 +341,7 @@ impl Triggers {
                     text: name.clone(),
                     word_start: true,
                     word_end: true,
+                    file_word: None,
                 });
                 match table.iter_mut().find(|(known, _)| known == name) {
                     Some((_, indices)) => indices.push(rule_index),
@@ -402,12 +431,27 @@ impl Triggers {
             return Vec::new();
         };
         let bytes = text.as_bytes();
+        let mut file_words: Vec<(String, bool)> = Vec::new();
         let mut hits: Vec<usize> = search
             .find_overlapping_iter(text)
             .filter(|hit| {
                 let needle = &self.needles[hit.pattern().as_usize()];
                 let before = hit.start().checked_sub(1).and_then(|i| bytes.get(i));
                 let after = bytes.get(hit.end());
+                if let Some(word) = &needle.file_word {
+                    let known = file_words
+                        .iter()
+                        .find(|(w, _)| w == word)
+                        .map(|(_, present)| *present);
+                    let present = known.unwrap_or_else(|| {
+                        let present = find_word(text, word).next().is_some();
+                        file_words.push((word.clone(), present));
+                        present
+                    });
+                    if !present {
+                        return false;
+                    }
+                }
                 let joined_before = needle.word_start && before.is_some_and(|&b| is_ident_byte(b));
                 let joined_after = needle.word_end && after.is_some_and(|&b| is_ident_byte(b));
                 !(joined_before || joined_after)
@@ -482,8 +526,10 @@ mod tests {
             Needle {
                 text: "from_".to_owned(),
                 word_start: true,
-                word_end: false
+                word_end: false,
+                file_word: Some("serde_json".to_owned()),
             }
         );
+        assert_eq!(serve.needle().text, "Server");
     }
 }
