@@ -98,3 +98,31 @@ fn a_rule_citing_an_unknown_incident_does_not_load() {
         errors[0]
     );
 }
+
+/// `call` and `pattern`, which no default rule uses, have fixtures of their own.
+#[test]
+fn matcher_kinds_without_a_default_rule_pass_their_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let sources = Sources {
+        embedded: false,
+        rule_dirs: vec![root.join("rules")],
+        incident_dirs: vec![root.join("codex")],
+        root: root.clone(),
+        url_template: None,
+    };
+    let codex =
+        load(&sources, &Overrides::default()).unwrap_or_else(|errors| panic!("{errors:#?}"));
+    let verification = verify::verify(&codex, false);
+    assert!(
+        verification.passed(),
+        "{}",
+        verify::summarize(&verification)
+    );
+    let kinds: Vec<bool> = codex
+        .rules()
+        .iter()
+        .filter(|r| r.file.is_some())
+        .map(|r| matches!(r.matcher, Matcher::Call(_) | Matcher::Pattern(_)))
+        .collect();
+    assert_eq!(kinds, [true, true]);
+}
