@@ -307,65 +307,39 @@ fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status>
 }
 
 fn describe(matcher: &Matcher) -> String {
+    use codex::codex::IndexKey;
     match matcher {
-        Matcher::Method(names) => format!(
-            "method calls {}",
-            names
-                .iter()
-                .map(|n| format!(".{n}()"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Matcher::Macro(names) => format!(
-            "macro invocations {}",
-            names
-                .iter()
-                .map(|n| format!("{n}!"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Matcher::Call(paths) => format!(
-            "function calls {}",
-            paths
-                .iter()
-                .map(|p| format!("{p}()"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Matcher::Index(codex::codex::IndexKey::Reference) => {
-            "indexing by reference: `map[&key]`".to_owned()
-        }
-        Matcher::Index(codex::codex::IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
+        Matcher::Method(names) => format!("method calls {}", list(names, |n| format!(".{n}()"))),
+        Matcher::Macro(names) => format!("macro invocations {}", list(names, |n| format!("{n}!"))),
+        Matcher::Call(paths) => format!("function calls {}", list(paths, |p| format!("{p}()"))),
+        Matcher::Index(IndexKey::Reference) => "indexing by reference: `map[&key]`".to_owned(),
+        Matcher::Index(IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
         Matcher::Pattern(pattern) => format!("expressions matching `{}`", pattern.source),
         Matcher::Before { trigger, required } => format!(
             "calls to {} with no earlier call to {} in the same function",
-            trigger
-                .iter()
-                .map(|p| format!("{p}()"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            required
-                .iter()
-                .map(|p| format!("{p}()"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(trigger, |p| format!("{p}()")),
+            list(required, |p| format!("{p}()"))
         ),
-        Matcher::Validate(spec) => format!(
-            "values from {} used before reaching {}",
-            spec.sources
-                .iter()
-                .map(|p| format!("{p}()"))
-                .chain(spec.source_methods.iter().map(|p| format!(".{p}()")))
-                .collect::<Vec<_>>()
-                .join(", "),
-            spec.validators
-                .iter()
-                .map(|p| format!("{p}()"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Matcher::Validate(spec) => {
+            let mut sources = list(&spec.sources, |p| format!("{p}()"));
+            if !spec.source_methods.is_empty() {
+                sources = format!(
+                    "{sources}, {}",
+                    list(&spec.source_methods, |p| format!(".{p}()"))
+                );
+            }
+            format!(
+                "values from {sources} used before reaching {}",
+                list(&spec.validators, |p| format!("{p}()"))
+            )
+        }
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
+}
+
+/// `items`, each shown by `show`, separated by commas.
+fn list<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    items.iter().map(show).collect::<Vec<_>>().join(", ")
 }
 
 fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<Status> {
