@@ -256,7 +256,7 @@ fn check(
     let run = engine::check(codex, &inputs);
     let context = report::Context {
         color,
-        rules: codex.rules().len(),
+        rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
     };
     report::render(args.format, out, &run.diagnostics, &run.summary, &context)?;
     out.flush()?;

@@ -40,3 +40,21 @@ fn json() {
     let out = project().run(&["check", "--format", "json"]);
     insta::assert_snapshot!("json", out.stdout);
 }
+
+#[test]
+fn sarif() {
+    let out = project().run(&["check", "--format", "sarif"]);
+    insta::assert_snapshot!("sarif", out.stdout);
+}
+
+#[test]
+fn gitlab() {
+    let out = project().run(&["check", "--format", "gitlab"]);
+    insta::assert_snapshot!("gitlab", out.stdout);
+}
+
+#[test]
+fn github() {
+    let out = project().run(&["check", "--format", "github"]);
+    insta::assert_snapshot!("github", out.stdout);
+}

@@ -3,8 +3,11 @@
 
 mod concise;
 pub mod error;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -19,12 +22,21 @@ pub enum Format {
     Concise,
     /// The versioned JSON contract for bots and scripts.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and any SARIF viewer.
+    Sarif,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 impl Format {
     /// Whether the format is read by people (shadow-stage findings are left out of these).
     pub fn is_for_people(self) -> bool {
-        matches!(self, Format::Human | Format::Concise)
+        matches!(
+            self,
+            Format::Human | Format::Concise | Format::Gitlab | Format::Github
+        )
     }
 }
 
@@ -33,8 +45,42 @@ impl Format {
 pub struct Context {
     /// Use ANSI colours.
     pub color: bool,
-    /// Number of rules in the Codex that ran.
-    pub rules: usize,
+    /// The rules that ran, for formats that describe them (SARIF).
+    pub rules: Vec<RuleInfo>,
+}
+
+/// What a format may say about a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Code.
+    pub id: String,
+    /// Kebab-case name.
+    pub name: String,
+    /// One-line title.
+    pub title: String,
+    /// What is wrong.
+    pub message: String,
+    /// Markdown documentation.
+    pub doc: String,
+    /// Link.
+    pub url: Option<String>,
+    /// Default severity.
+    pub severity: crate::codex::Severity,
+}
+
+impl RuleInfo {
+    /// The rendering-side view of `rule`.
+    pub fn of(rule: &crate::codex::Rule) -> Self {
+        RuleInfo {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            title: rule.title.clone(),
+            message: rule.message.clone(),
+            doc: rule.doc.clone(),
+            url: rule.url.clone(),
+            severity: rule.severity,
+        }
+    }
 }
 
 /// Renders `diagnostics` in `format` to `writer`.
@@ -57,5 +103,8 @@ pub fn render(
         Format::Human => human::render(writer, &shown, summary, context),
         Format::Concise => concise::render(writer, &shown, summary),
         Format::Json => json::render(writer, &shown, summary),
+        Format::Sarif => sarif::render(writer, &shown, context),
+        Format::Gitlab => gitlab::render(writer, &shown),
+        Format::Github => github::render(writer, &shown),
     }
 }

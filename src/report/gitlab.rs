@@ -1,0 +1,62 @@
+//! GitLab Code Quality: a JSON array of CodeClimate-style issues (`description`, `check_name`,
+//! `fingerprint`, `severity`, `location.path`, `location.lines.begin`), without a byte-order
+//! mark. Shadow-stage findings are left out: the merge-request widget is read by people.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::codex::{Severity, Stage};
+use crate::diagnostic::Diagnostic;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: &'a str,
+    severity: &'static str,
+    location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
+    let issues: Vec<Issue<'_>> = diagnostics
+        .iter()
+        .map(|d| Issue {
+            description: format!("{} {}: {}", d.rule, d.name, d.message),
+            check_name: &d.rule,
+            fingerprint: &d.fingerprint,
+            severity: severity(d),
+            location: Location {
+                path: &d.path,
+                lines: Lines {
+                    begin: d.start.line,
+                    end: d.end.line,
+                },
+            },
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *writer, &issues)?;
+    writeln!(writer)
+}
+
+/// GitLab's scale: an enforced error blocks the merge request's intent, so it is `critical`.
+fn severity(d: &Diagnostic) -> &'static str {
+    match (d.severity, d.stage) {
+        (Severity::Error, Stage::Enforce) => "critical",
+        (Severity::Error, _) => "major",
+        (Severity::Warning, _) => "minor",
+        (Severity::Info, _) => "info",
+    }
+}

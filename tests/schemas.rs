@@ -1,0 +1,141 @@
+//! Machine formats validate against the official schemas in `../shared/schemas/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+
+use common::Project;
+
+fn schema(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn project() -> Project {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "pub fn load(bytes: &[u8]) -> usize {\n    let f: F = serde_json::from_slice(bytes).unwrap();\n    let n = f.len();\n    panic!(\"café {n}\");\n}\n",
+        )
+        .file("src/empty.rs", "")
+        .file("src/my file.rs", "pub fn g(m: &M) -> u8 { m[&1] }\n")
+        .file("codex.toml", "[rules.CX0005]\nstage = \"shadow\"\n");
+    project
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let out = project().run(&["check", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema("sarif-2.1.0.json")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let results = run["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("CX9002", "note"),
+            ("CX0004", "error"),
+            ("CX0001", "error"),
+            ("CX0003", "error"),
+            ("CX0005", "none")
+        ]
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let cx0001 = rules.iter().find(|r| r["id"] == "CX0001").unwrap();
+    assert!(
+        cx0001["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Why is this bad?")
+    );
+    assert_eq!(cx0001["defaultConfiguration"]["level"], "error");
+    let panic = results.iter().find(|r| r["ruleId"] == "CX0003").unwrap();
+    let region = &panic["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startColumn"].as_u64(), region["endColumn"].as_u64()),
+        (Some(5), Some(10))
+    );
+    assert_eq!(
+        panic["partialFingerprints"]["cargoCodex/v1"]
+            .as_str()
+            .unwrap()
+            .len(),
+        32
+    );
+    let validate = results.iter().find(|r| r["ruleId"] == "CX0004").unwrap();
+    assert_eq!(
+        validate["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    let shadow = results.iter().find(|r| r["ruleId"] == "CX0005").unwrap();
+    assert_eq!(
+        shadow["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/my%20file.rs"
+    );
+}
+
+#[test]
+fn gitlab_code_quality_has_the_documented_fields_and_no_bom() {
+    let out = project().run(&["check", "--format", "gitlab"]);
+    assert!(!out.stdout.starts_with('\u{feff}'));
+    let issues: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(
+        issues.len(),
+        4,
+        "shadow findings are left out of the widget"
+    );
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].is_string(), "{key} in {issue}");
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap())
+        );
+        assert!(issue["location"]["path"].is_string());
+        assert!(issue["location"]["lines"]["begin"].is_u64());
+    }
+    let fingerprints: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn github_annotations_escape_properties_and_data() {
+    let project = project();
+    project.file("src/a,b:c.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n");
+    let out = project.run(&["check", "--format", "github"]);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("a%2Cb%3Ac.rs"))
+        .unwrap();
+    assert!(line.starts_with("::error file=src/a%2Cb%3Ac.rs,line=1,endLine=1,col=28,endColumn=34,title=CX0001 unwrap-outside-tests%3A `.unwrap()` outside test code::"), "{line}");
+    assert!(
+        line.contains("%0Ahelp: "),
+        "multi-line messages are escaped: {line}"
+    );
+    assert!(
+        !out.stdout.contains("CX0005"),
+        "shadow findings are not annotated"
+    );
+}
