@@ -139,3 +139,51 @@ fn github_annotations_escape_properties_and_data() {
         "shadow findings are not annotated"
     );
 }
+
+#[test]
+fn rdjson_and_rdjsonl_validate_against_reviewdog_schemas_with_byte_columns() {
+    let project = project();
+    let out = project.run(&["check", "--format", "rdjson"]);
+    let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let validator =
+        jsonschema::validator_for(&schema("reviewdog-rdf/DiagnosticResult.json")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let panic = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"]["value"] == "CX0003")
+        .unwrap();
+    assert_eq!(
+        panic["location"]["range"]["start"],
+        serde_json::json!({"line": 4, "column": 5})
+    );
+
+    project.file(
+        "src/lib.rs",
+        "pub fn f() -> u8 { let é = \"ü\"; Some(1).unwrap() }\n",
+    );
+    let out = project.run(&["check", "--format", "rdjsonl"]);
+    let validator = jsonschema::validator_for(&schema("reviewdog-rdf/Diagnostic.json")).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let errors: Vec<String> = validator.iter_errors(line).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    let unwrap = lines
+        .iter()
+        .find(|d| d["code"]["value"] == "CX0001")
+        .unwrap();
+    // `unwrap` is character column 41, byte column 43 (é and ü take two bytes each).
+    assert_eq!(unwrap["location"]["range"]["start"]["column"], 43);
+    assert_eq!(unwrap["location"]["range"]["end"]["column"], 49);
+}

@@ -58,3 +58,9 @@ fn github() {
     let out = project().run(&["check", "--format", "github"]);
     insta::assert_snapshot!("github", out.stdout);
 }
+
+#[test]
+fn rdjson() {
+    let out = project().run(&["check", "--format", "rdjson"]);
+    insta::assert_snapshot!("rdjson", out.stdout);
+}

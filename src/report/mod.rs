@@ -7,6 +7,7 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod rdjson;
 mod sarif;
 
 use std::io::{self, Write};
@@ -28,6 +29,10 @@ pub enum Format {
     Gitlab,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// reviewdog's Diagnostic Format, one document.
+    Rdjson,
+    /// reviewdog's Diagnostic Format, one diagnostic per line.
+    Rdjsonl,
 }
 
 impl Format {
@@ -106,5 +111,7 @@ pub fn render(
         Format::Sarif => sarif::render(writer, &shown, context),
         Format::Gitlab => gitlab::render(writer, &shown),
         Format::Github => github::render(writer, &shown),
+        Format::Rdjson => rdjson::render(writer, &shown),
+        Format::Rdjsonl => rdjson::render_lines(writer, &shown),
     }
 }

@@ -1,0 +1,98 @@
+//! reviewdog's Diagnostic Format: `rdjson` (one `DiagnosticResult` document) and `rdjsonl`
+//! (one `Diagnostic` per line). Its columns count UTF-8 bytes, 1-based; they are computed from
+//! each diagnostic's own source lines, so nothing is read again.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::codex::Severity;
+use crate::diagnostic::Diagnostic;
+use crate::text::Position;
+
+/// `rdjson`: the whole result as one document.
+pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
+    let document = json!({
+        "source": {"name": env!("CARGO_PKG_NAME")},
+        "diagnostics": diagnostics.iter().map(|d| diagnostic(d)).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *writer, &document)?;
+    writeln!(writer)
+}
+
+/// `rdjsonl`: one diagnostic per line.
+pub(super) fn render_lines(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
+    for d in diagnostics {
+        serde_json::to_writer(&mut *writer, &diagnostic(d))?;
+        writeln!(writer)?;
+    }
+    Ok(())
+}
+
+fn diagnostic(d: &Diagnostic) -> Value {
+    let severity = match d.severity {
+        Severity::Error => "ERROR",
+        Severity::Warning => "WARNING",
+        Severity::Info => "INFO",
+    };
+    let mut code = json!({"value": d.rule});
+    if let Some(url) = &d.url {
+        code["url"] = json!(url);
+    }
+    let mut entry = json!({
+        "message": d.message,
+        "location": {
+            "path": d.path,
+            "range": {
+                "start": position(d, d.start),
+                "end": position(d, d.end),
+            },
+        },
+        "severity": severity,
+        "source": {"name": env!("CARGO_PKG_NAME")},
+        "code": code,
+    });
+    if let Some(related) = &d.related {
+        let column = byte_column(&related.snippet, related.start.column);
+        entry["related_locations"] = json!([{
+            "message": related.message,
+            "location": {"path": d.path, "range": {"start": {"line": related.start.line, "column": column}}},
+        }]);
+    }
+    entry
+}
+
+/// `at` with its column in UTF-8 bytes, using the diagnostic's snippet for the line's text.
+fn position(d: &Diagnostic, at: Position) -> Value {
+    let line = d
+        .snippet
+        .split('\n')
+        .nth(at.line.saturating_sub(d.start.line))
+        .unwrap_or("");
+    json!({"line": at.line, "column": byte_column(line, at.column)})
+}
+
+/// The 1-based byte column of 1-based character column `column` in `line`.
+fn byte_column(line: &str, column: usize) -> usize {
+    let before: usize = line
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    let past_end = column
+        .saturating_sub(1)
+        .saturating_sub(line.chars().count());
+    before + past_end + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_column;
+
+    #[test]
+    fn columns_become_bytes() {
+        assert_eq!(byte_column("let é = x.unwrap();", 1), 1);
+        assert_eq!(byte_column("let é = x.unwrap();", 11), 12);
+        assert_eq!(byte_column("ab", 3), 3);
+    }
+}
