@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use codex::baseline;
 use codex::codex::{Codex, Matcher, load};
 use codex::config::{self, Flags, Settings};
 use codex::engine::{self, Inputs};
@@ -107,6 +108,12 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Hide the findings recorded in this baseline file; report only new ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -253,7 +260,31 @@ fn check(
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
     };
-    let run = engine::check(codex, &inputs);
+    let mut run = engine::check(codex, &inputs);
+    if let Some(path) = &args.write_baseline {
+        return Ok(match baseline::write(path, &run.diagnostics) {
+            Ok(count) => {
+                writeln!(
+                    io::stderr().lock(),
+                    "wrote {count} findings to the baseline {}",
+                    path.display()
+                )?;
+                Status::Clean
+            }
+            Err(error) => report_error(&error)?,
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let applied = match baseline::Baseline::load(path) {
+            Ok(accepted) => accepted.apply(&mut run.diagnostics),
+            Err(error) => return report_error(&error),
+        };
+        let files = run.summary.files;
+        let unparsed = run.summary.unparsed;
+        run.summary = codex::diagnostic::Summary::of(&run.diagnostics, files, unparsed);
+        run.summary.baselined = applied.hidden;
+        run.summary.baseline_stale = applied.stale;
+    }
     let context = report::Context {
         color,
         rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
@@ -265,6 +296,18 @@ fn check(
     } else {
         Status::Clean
     })
+}
+
+/// Prints an error and its causes; the run failed (exit 2).
+fn report_error(error: &dyn std::error::Error) -> io::Result<Status> {
+    let mut err = io::stderr().lock();
+    writeln!(err, "error: {error}")?;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        writeln!(err, "  caused by: {cause}")?;
+        source = cause.source();
+    }
+    Ok(Status::Failure)
 }
 
 fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {

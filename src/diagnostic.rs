@@ -164,6 +164,17 @@ pub struct Summary {
     pub diagnostics: usize,
     /// Diagnostics of enforced rules.
     pub enforced: usize,
+    /// Findings hidden by the baseline.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+    /// Baseline entries that no longer occur (the baseline can shrink).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baseline_stale: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl Summary {
@@ -174,6 +185,8 @@ impl Summary {
             unparsed,
             diagnostics: diagnostics.len(),
             enforced: diagnostics.iter().filter(|d| d.is_enforced()).count(),
+            baselined: 0,
+            baseline_stale: 0,
         }
     }
 }

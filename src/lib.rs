@@ -15,6 +15,7 @@
 //! # Ok::<(), usize>(())
 //! ```
 
+pub mod baseline;
 pub mod codex;
 pub mod config;
 pub mod diagnostic;

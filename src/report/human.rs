@@ -133,6 +133,14 @@ pub(super) fn write_summary(
             plural(diagnostics.len(), "finding")
         )?;
     }
+    if summary.baselined > 0 || summary.baseline_stale > 0 {
+        writeln!(
+            writer,
+            "The baseline hid {} and has {} (write it again to shrink it).",
+            plural(summary.baselined, "finding"),
+            plural(summary.baseline_stale, "stale entry")
+        )?;
+    }
     if summary.unparsed > 0 {
         writeln!(
             writer,
@@ -144,9 +152,9 @@ pub(super) fn write_summary(
 }
 
 fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{count} {stem}ies"),
+        _ => format!("{count} {noun}s"),
     }
 }
