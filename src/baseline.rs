@@ -98,6 +98,7 @@ impl Baseline {
             path: path.to_path_buf(),
             source,
         })?;
+        validate_schema(&file, path)?;
         Ok(Baseline {
             entries: file.findings,
         })
