@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codex::baseline;
+use codex::changes::ChangedLines;
 use codex::codex::{Codex, Matcher, load};
 use codex::config::{self, Flags, Settings};
 use codex::engine::{self, Inputs};
@@ -114,6 +115,12 @@ struct CheckArgs {
     /// Record the current findings in this baseline file, and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since the merge base with BASE (a git revision).
+    #[arg(long, value_name = "BASE")]
+    diff: Option<String>,
+    /// Report only findings on lines this unified diff adds or changes.
+    #[arg(long, value_name = "FILE", conflicts_with = "diff")]
+    changed_lines_from: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -239,7 +246,24 @@ fn check(
     if paths.is_empty() && cwd != settings.root && cwd.starts_with(&settings.root) {
         paths.push(cwd.to_path_buf());
     }
-    let mut found = discover::discover(&settings.root, &paths, &settings.exclude);
+    let changed = match changed_lines(args, &settings.root) {
+        Ok(changed) => changed,
+        Err(error) => return report_error(error.as_ref()),
+    };
+    if let (Some(changed), true) = (&changed, args.paths.is_empty()) {
+        // Only the changed files need checking; deleted ones are gone.
+        paths = changed
+            .files()
+            .map(|file| settings.root.join(file))
+            .filter(|file| file.is_file())
+            .collect();
+    }
+    let nothing_changed = changed.is_some() && paths.is_empty();
+    let mut found = if nothing_changed {
+        discover::Discovered::default()
+    } else {
+        discover::discover(&settings.root, &paths, &settings.exclude)
+    };
     // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
     found.files.retain(|file| {
         !settings
@@ -261,6 +285,17 @@ fn check(
         max_file_size: settings.max_file_size,
     };
     let mut run = engine::check(codex, &inputs);
+    if let Some(changed) = &changed {
+        run.diagnostics.retain(|d| {
+            let whole_file = d.start.line == 1 && d.snippet.is_empty();
+            changed.contains(&d.path, d.start.line) || (whole_file && changed.touches(&d.path))
+        });
+        run.summary = codex::diagnostic::Summary::of(
+            &run.diagnostics,
+            run.summary.files,
+            run.summary.unparsed,
+        );
+    }
     if let Some(path) = &args.write_baseline {
         return Ok(match baseline::write(path, &run.diagnostics) {
             Ok(count) => {
@@ -296,6 +331,22 @@ fn check(
     } else {
         Status::Clean
     })
+}
+
+/// The lines `--diff` or `--changed-lines-from` restrict the report to, if either is given.
+fn changed_lines(
+    args: &CheckArgs,
+    root: &std::path::Path,
+) -> Result<Option<ChangedLines>, Box<dyn std::error::Error>> {
+    if let Some(base) = &args.diff {
+        return Ok(Some(ChangedLines::from_git(root, base)?));
+    }
+    if let Some(file) = &args.changed_lines_from {
+        let text = std::fs::read_to_string(file)
+            .map_err(|error| format!("cannot read the diff {}: {error}", file.display()))?;
+        return Ok(Some(ChangedLines::parse(&text)));
+    }
+    Ok(None)
 }
 
 /// Prints an error and its causes; the run failed (exit 2).

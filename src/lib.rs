@@ -16,6 +16,7 @@
 //! ```
 
 pub mod baseline;
+pub mod changes;
 pub mod codex;
 pub mod config;
 pub mod diagnostic;
