@@ -121,6 +121,23 @@ struct CheckArgs {
     /// Report only findings on lines this unified diff adds or changes.
     #[arg(long, value_name = "FILE", conflicts_with = "diff")]
     changed_lines_from: Option<PathBuf>,
+    /// Check only shard K of N (1-based), a deterministic split of the files for parallel jobs.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let invalid = || format!("`{text}` is not a shard: write K/N with 1 <= K <= N, like 2/4");
+    let (k, n) = text.split_once('/').ok_or_else(invalid)?;
+    let (k, n): (usize, usize) = (
+        k.parse().map_err(|_| invalid())?,
+        n.parse().map_err(|_| invalid())?,
+    );
+    if k == 0 || k > n {
+        return Err(invalid());
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -222,14 +239,14 @@ fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Pat
     settings.overrides = codex::codex::Overrides::default();
 }
 
-fn check(
-    codex: &Codex,
+/// Which files a `check` run reads: the named paths (or the working folder), narrowed to
+/// changed files and to a shard, plus the parents that give them their module scope.
+fn select_inputs(
     settings: &Settings,
     args: &CheckArgs,
     cwd: &std::path::Path,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<Status> {
+    changed: Option<&ChangedLines>,
+) -> Inputs {
     let mut paths: Vec<PathBuf> = args
         .paths
         .iter()
@@ -246,11 +263,7 @@ fn check(
     if paths.is_empty() && cwd != settings.root && cwd.starts_with(&settings.root) {
         paths.push(cwd.to_path_buf());
     }
-    let changed = match changed_lines(args, &settings.root) {
-        Ok(changed) => changed,
-        Err(error) => return report_error(error.as_ref()),
-    };
-    if let (Some(changed), true) = (&changed, args.paths.is_empty()) {
+    if let (Some(changed), true) = (changed, args.paths.is_empty()) {
         // Only the changed files need checking; deleted ones are gone.
         paths = changed
             .files()
@@ -258,8 +271,7 @@ fn check(
             .filter(|file| file.is_file())
             .collect();
     }
-    let nothing_changed = changed.is_some() && paths.is_empty();
-    let mut found = if nothing_changed {
+    let mut found = if changed.is_some() && paths.is_empty() {
         discover::Discovered::default()
     } else {
         discover::discover(&settings.root, &paths, &settings.exclude)
@@ -272,18 +284,41 @@ fn check(
             .iter()
             .any(|dir| file.starts_with(dir))
     });
+    if let Some((k, n)) = args.shard {
+        // Files are sorted, so every job computes the same split.
+        let mut index = 0;
+        found.files.retain(|_| {
+            index += 1;
+            (index - 1) % n == k - 1
+        });
+    }
     let context = if paths.is_empty() {
         Vec::new()
     } else {
         discover::context_files(&settings.root, &found.files)
     };
-    let inputs = Inputs {
+    Inputs {
         root: settings.root.clone(),
         files: found.files,
         context,
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+    }
+}
+
+fn check(
+    codex: &Codex,
+    settings: &Settings,
+    args: &CheckArgs,
+    cwd: &std::path::Path,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    let changed = match changed_lines(args, &settings.root) {
+        Ok(changed) => changed,
+        Err(error) => return report_error(error.as_ref()),
     };
+    let inputs = select_inputs(settings, args, cwd, changed.as_ref());
     let mut run = engine::check(codex, &inputs);
     if let Some(changed) = &changed {
         run.diagnostics.retain(|d| {

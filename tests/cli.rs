@@ -236,3 +236,35 @@ fn run_from_a_subfolder_checks_that_folder_with_root_relative_paths() {
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout).len(), 2);
 }
+
+#[test]
+fn shards_split_the_files_deterministically_and_completely() {
+    let project = Project::new();
+    for i in 0..10 {
+        project.file(
+            &format!("src/m{i}.rs"),
+            "pub fn f(x: Option<u8>) -> u8 { x.unwrap() }\n",
+        );
+    }
+    let mut all: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let out = project.run(&["check", "--format", "concise", "--shard", &shard]);
+        let found = heads(&out.stdout);
+        assert!((3..=4).contains(&found.len()), "{shard}: {found:?}");
+        assert_eq!(
+            project
+                .run(&["check", "--format", "concise", "--shard", &shard])
+                .stdout,
+            out.stdout
+        );
+        all.extend(found);
+    }
+    all.sort();
+    assert_eq!(all.len(), 10);
+    all.dedup();
+    assert_eq!(all.len(), 10, "no file is in two shards");
+    let bad = project.run(&["check", "--shard", "4/3"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("is not a shard"));
+}
