@@ -268,3 +268,23 @@ fn shards_split_the_files_deterministically_and_completely() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("is not a shard"));
 }
+
+#[test]
+fn markdown_comments_stay_under_the_note_limit_and_say_what_was_cut() {
+    let project = Project::new();
+    let body = "pub fn f(x: Option<u8>) -> u8 { x.unwrap() }\n".repeat(3000);
+    project.file("src/lib.rs", &body);
+    let out = project.run(&["check", "--format", "markdown"]);
+    assert!(out.stdout.len() < 65_000, "{}", out.stdout.len());
+    assert!(
+        out.stdout.contains(
+            "| **CX0001** `unwrap-outside-tests` | `.unwrap()` outside test code | enforce | 3000 |"
+        ),
+        "{}",
+        &out.stdout[..400]
+    );
+    assert!(
+        out.stdout
+            .contains("more findings were cut to keep this comment under 65000 characters")
+    );
+}

@@ -64,3 +64,9 @@ fn rdjson() {
     let out = project().run(&["check", "--format", "rdjson"]);
     insta::assert_snapshot!("rdjson", out.stdout);
 }
+
+#[test]
+fn markdown() {
+    let out = project().run(&["check", "--format", "markdown"]);
+    insta::assert_snapshot!("markdown", out.stdout);
+}

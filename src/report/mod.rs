@@ -7,6 +7,7 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod markdown;
 mod rdjson;
 mod sarif;
 
@@ -33,6 +34,8 @@ pub enum Format {
     Rdjson,
     /// reviewdog's Diagnostic Format, one diagnostic per line.
     Rdjsonl,
+    /// A merge-request comment, under the platforms' size limit.
+    Markdown,
 }
 
 impl Format {
@@ -113,5 +116,6 @@ pub fn render(
         Format::Github => github::render(writer, &shown),
         Format::Rdjson => rdjson::render(writer, &shown),
         Format::Rdjsonl => rdjson::render_lines(writer, &shown),
+        Format::Markdown => markdown::render(writer, &shown, summary),
     }
 }
