@@ -136,3 +136,74 @@ mod tests {
         );
     }
 }
+
+/// The index (staging area) of a repository, exported to a temporary folder so that what is
+/// staged, not what is in the working tree, is checked. Removed when dropped.
+#[derive(Debug)]
+pub struct StagedTree {
+    /// The exported tree; paths inside it are those of the repository.
+    pub root: std::path::PathBuf,
+    /// Staged files added, copied, modified or renamed, relative to the root.
+    pub files: Vec<String>,
+}
+
+impl StagedTree {
+    /// Exports the index of the repository at `repo`.
+    ///
+    /// # Errors
+    ///
+    /// When git fails or the temporary folder cannot be made.
+    pub fn export(repo: &Path) -> Result<Self, ChangesError> {
+        let git = |args: &[&str]| -> Result<String, ChangesError> {
+            let output = Command::new("git")
+                .current_dir(repo)
+                .args(args)
+                .output()
+                .map_err(|error| ChangesError::Git {
+                    args: args.join(" "),
+                    message: error.to_string(),
+                })?;
+            if output.status.success() {
+                Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+            } else {
+                Err(ChangesError::Git {
+                    args: args.join(" "),
+                    message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+                })
+            }
+        };
+        let unique = format!(
+            "cargo-codex-staged-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
+        let root = std::env::temp_dir().join(unique);
+        let prefix = format!("{}/", root.display());
+        git(&[
+            "checkout-index",
+            "--all",
+            "--force",
+            &format!("--prefix={prefix}"),
+        ])?;
+        let files = git(&[
+            "diff",
+            "--cached",
+            "--name-only",
+            "--diff-filter=ACMR",
+            "-z",
+        ])?
+        .split('\0')
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+        Ok(StagedTree { root, files })
+    }
+}
+
+impl Drop for StagedTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codex::baseline;
-use codex::changes::ChangedLines;
+use codex::changes::{ChangedLines, StagedTree};
 use codex::codex::{Codex, Matcher, load};
 use codex::config::{self, Flags, Settings};
 use codex::engine::{self, Inputs};
@@ -121,6 +121,10 @@ struct CheckArgs {
     /// Report only findings on lines this unified diff adds or changes.
     #[arg(long, value_name = "FILE", conflicts_with = "diff")]
     changed_lines_from: Option<PathBuf>,
+    /// Check the staged content of the files staged in git (for a pre-commit hook), not the
+    /// working tree.
+    #[arg(long, conflicts_with_all = ["diff", "changed_lines_from"])]
+    staged: bool,
     /// Check only shard K of N (1-based), a deterministic split of the files for parallel jobs.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
@@ -306,6 +310,39 @@ fn select_inputs(
     }
 }
 
+/// The staged Rust files, read from the exported index; paths stay repository-relative.
+fn staged_inputs(settings: &Settings, tree: &StagedTree) -> Inputs {
+    let paths: Vec<PathBuf> = tree
+        .files
+        .iter()
+        .filter(|file| file.ends_with(".rs"))
+        .map(|file| tree.root.join(file))
+        .collect();
+    let mut found = if paths.is_empty() {
+        discover::Discovered::default()
+    } else {
+        discover::discover(&tree.root, &paths, &settings.exclude)
+    };
+    let rule_dirs: Vec<PathBuf> = settings
+        .sources
+        .rule_dirs
+        .iter()
+        .filter_map(|dir| dir.strip_prefix(&settings.root).ok())
+        .map(|dir| tree.root.join(dir))
+        .collect();
+    found
+        .files
+        .retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
+    let context = discover::context_files(&tree.root, &found.files);
+    Inputs {
+        root: tree.root.clone(),
+        files: found.files,
+        context,
+        walk_errors: found.errors,
+        max_file_size: settings.max_file_size,
+    }
+}
+
 fn check(
     codex: &Codex,
     settings: &Settings,
@@ -318,7 +355,18 @@ fn check(
         Ok(changed) => changed,
         Err(error) => return report_error(error.as_ref()),
     };
-    let inputs = select_inputs(settings, args, cwd, changed.as_ref());
+    let staged = if args.staged {
+        match StagedTree::export(&settings.root) {
+            Ok(tree) => Some(tree),
+            Err(error) => return report_error(&error),
+        }
+    } else {
+        None
+    };
+    let inputs = match &staged {
+        Some(tree) => staged_inputs(settings, tree),
+        None => select_inputs(settings, args, cwd, changed.as_ref()),
+    };
     let mut run = engine::check(codex, &inputs);
     if let Some(changed) = &changed {
         run.diagnostics.retain(|d| {

@@ -1,0 +1,123 @@
+//! The ready-to-copy hooks work: the git pre-commit hook checks staged content in a real
+//! repository, and the pre-commit framework's manifest names flags the binary accepts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::Project;
+
+fn git(project: &Project, args: &[&str]) -> Output {
+    let bin_dir = common::binary().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(project.path())
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_git_hook_checks_staged_content_not_the_working_tree() {
+    let project = Project::new();
+    let hooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/hooks");
+    assert!(git(&project, &["init", "-q"]).status.success());
+    assert!(
+        git(
+            &project,
+            &["config", "core.hooksPath", hooks.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    project
+        .file(
+            "src/lib.rs",
+            "#[cfg(test)]\nmod tests;\npub fn f() -> u8 { 1 }\n",
+        )
+        .file("src/tests.rs", "fn t() { Some(1).unwrap(); }\n");
+    git(&project, &["add", "-A"]);
+    let clean = git(&project, &["commit", "-q", "-m", "clean"]);
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+
+    // Stage a finding, then fix it only in the working tree: the commit must still fail.
+    project.file(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests;\npub fn f() -> u8 { Some(1).unwrap() }\n",
+    );
+    git(&project, &["add", "src/lib.rs"]);
+    project.file(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests;\npub fn f() -> u8 { 1 }\n",
+    );
+    let blocked = git(&project, &["commit", "-q", "-m", "bad"]);
+    // Git passes a hook's output on through its own stderr.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&blocked.stdout),
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    assert!(
+        !blocked.status.success(),
+        "the staged finding must block the commit"
+    );
+    assert!(said.contains("src/lib.rs:3:28: error[CX0001]"), "{said}");
+
+    // Staging the fix lets the commit through; the staged test module stays test code.
+    git(&project, &["add", "src/lib.rs"]);
+    project.file("src/tests.rs", "fn t() { Some(2).unwrap(); }\n");
+    git(&project, &["add", "src/tests.rs"]);
+    let fixed = git(&project, &["commit", "-q", "-m", "fixed"]);
+    assert!(
+        fixed.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&fixed.stdout),
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+}
+
+#[test]
+fn the_pre_commit_manifest_uses_flags_the_binary_accepts() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let entry = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .unwrap();
+    assert!(manifest.contains("language: rust") && manifest.contains("types: [rust]"));
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("cargo-codex"));
+    let args: Vec<&str> = words.collect();
+    let project = Project::new();
+    project.file("src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n");
+    let mut with_file = args.clone();
+    with_file.push("src/lib.rs");
+    let out = project.run(&with_file);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("src/lib.rs:1:28: error[CX0001]"),
+        "{}",
+        out.stdout
+    );
+}
