@@ -315,7 +315,11 @@ fn staged_inputs(settings: &Settings, tree: &StagedTree) -> Inputs {
     let paths: Vec<PathBuf> = tree
         .files
         .iter()
-        .filter(|file| file.ends_with(".rs"))
+        .filter(|file| {
+            std::path::Path::new(file)
+                .extension()
+                .is_some_and(|ext| ext == "rs")
+        })
         .map(|file| tree.root.join(file))
         .collect();
     let mut found = if paths.is_empty() {
