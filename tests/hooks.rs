@@ -121,3 +121,61 @@ fn the_pre_commit_manifest_uses_flags_the_binary_accepts() {
         out.stdout
     );
 }
+
+/// Every `cargo-codex` command of the CI templates, with the CI variables set to `main`, runs
+/// in a real repository with a merge base and produces output its consumer can read.
+#[test]
+fn the_ci_templates_run_as_written() {
+    let project = Project::new();
+    project.file("src/lib.rs", "pub fn f() -> u8 { 1 }\n");
+    assert!(
+        git(&project, &["init", "-q", "-b", "main"])
+            .status
+            .success()
+    );
+    git(&project, &["add", "-A"]);
+    assert!(
+        git(&project, &["commit", "-q", "-m", "base"])
+            .status
+            .success()
+    );
+    git(
+        &project,
+        &["update-ref", "refs/remotes/origin/main", "HEAD"],
+    );
+    project.file("src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ran = 0;
+    for template in ["ci/gitlab-ci.yml", "ci/github-workflow.yml"] {
+        let text = std::fs::read_to_string(root.join(template)).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.contains("- cargo-codex check") || l.contains("run: cargo-codex check"))
+        {
+            let command = line.split("cargo-codex ").nth(1).unwrap();
+            let command = command
+                .split(" > ")
+                .next()
+                .unwrap()
+                .split(" || ")
+                .next()
+                .unwrap();
+            let command = command
+                .replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+                .replace("${{ github.base_ref }}", "main")
+                .replace('"', "");
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let out = project.run(&args);
+            assert_eq!(
+                out.code, 1,
+                "{template}: `{command}` should find the new unwrap: {}",
+                out.stderr
+            );
+            if command.contains("sarif") || command.contains("gitlab") {
+                serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap();
+            }
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 4);
+}
