@@ -410,6 +410,9 @@ fn check(
     let context = report::Context {
         color,
         rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
+        commit: (args.format == Format::Json)
+            .then(|| head_commit(&settings.root))
+            .flatten(),
     };
     report::render(args.format, out, &run.diagnostics, &run.summary, &context)?;
     out.flush()?;
@@ -418,6 +421,17 @@ fn check(
     } else {
         Status::Clean
     })
+}
+
+/// `HEAD` of the git checkout at `root`, if it is one.
+fn head_commit(root: &std::path::Path) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .current_dir(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .output()
+        .ok()?;
+    let commit = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (output.status.success() && !commit.is_empty()).then_some(commit)
 }
 
 /// The lines `--diff` or `--changed-lines-from` restrict the report to, if either is given.

@@ -65,6 +65,23 @@ fn diff_reports_only_changed_lines_since_the_merge_base() {
     );
     assert_eq!(out.code, 1);
 
+    let json = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        json["commit"],
+        String::from_utf8_lossy(&head.stdout).trim(),
+        "JSON names the analysed commit"
+    );
+    assert_eq!(
+        json["diagnostics"][0]["url"],
+        "rules/unwrap-outside-tests.toml"
+    );
+
     let bad = project.run(&["check", "--diff", "no-such-branch"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("git diff"), "{}", bad.stderr);

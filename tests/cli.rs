@@ -278,7 +278,7 @@ fn markdown_comments_stay_under_the_note_limit_and_say_what_was_cut() {
     assert!(out.stdout.len() < 65_000, "{}", out.stdout.len());
     assert!(
         out.stdout.contains(
-            "| **CX0001** `unwrap-outside-tests` | `.unwrap()` outside test code | enforce | 3000 |"
+            "| [CX0001](rules/unwrap-outside-tests.toml) `unwrap-outside-tests` | `.unwrap()` outside test code | enforce | 3000 |"
         ),
         "{}",
         &out.stdout[..400]

@@ -381,14 +381,15 @@ fn parse_rule(
     let Some((matcher, narrowing)) = matcher else {
         return Err(errors);
     };
+    // The rule's own `url`, else the `rule_url` template, else the rule file's path.
     let url = raw.url.or_else(|| {
-        let template = sources.url_template.as_deref()?;
-        Some(
-            template
+        Some(match sources.url_template.as_deref() {
+            Some(template) => template
                 .replace("{id}", &id)
                 .replace("{name}", &name)
                 .replace("{path}", &file.path),
-        )
+            None => file.path.clone(),
+        })
     });
     let rule = Rule {
         id,

@@ -14,6 +14,8 @@ pub(super) const SCHEMA: &str = "cargo-codex/diagnostics/v1";
 struct Document<'a> {
     schema: &'static str,
     tool: Tool,
+    /// The commit analysed (`HEAD`), when known.
+    commit: Option<&'a str>,
     diagnostics: Vec<Entry<'a>>,
     summary: &'a Summary,
 }
@@ -61,6 +63,7 @@ pub(super) fn render(
     writer: &mut dyn Write,
     diagnostics: &[&Diagnostic],
     summary: &Summary,
+    commit: Option<&str>,
 ) -> io::Result<()> {
     let document = Document {
         schema: SCHEMA,
@@ -68,6 +71,7 @@ pub(super) fn render(
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
+        commit,
         diagnostics: diagnostics.iter().map(|d| entry(d)).collect(),
         summary,
     };

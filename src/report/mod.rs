@@ -55,6 +55,8 @@ pub struct Context {
     pub color: bool,
     /// The rules that ran, for formats that describe them (SARIF).
     pub rules: Vec<RuleInfo>,
+    /// The commit analysed, when the project is a git checkout.
+    pub commit: Option<String>,
 }
 
 /// What a format may say about a rule.
@@ -110,7 +112,7 @@ pub fn render(
     match format {
         Format::Human => human::render(writer, &shown, summary, context),
         Format::Concise => concise::render(writer, &shown, summary),
-        Format::Json => json::render(writer, &shown, summary),
+        Format::Json => json::render(writer, &shown, summary, context.commit.as_deref()),
         Format::Sarif => sarif::render(writer, &shown, context),
         Format::Gitlab => gitlab::render(writer, &shown),
         Format::Github => github::render(writer, &shown),
