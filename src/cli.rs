@@ -413,6 +413,7 @@ fn check(
         commit: (args.format == Format::Json)
             .then(|| head_commit(&settings.root))
             .flatten(),
+        suppressed: std::mem::take(&mut run.suppressed),
     };
     report::render(args.format, out, &run.diagnostics, &run.summary, &context)?;
     out.flush()?;

@@ -47,6 +47,16 @@ pub struct Diagnostic {
     pub related: Option<Related>,
 }
 
+/// A finding that a suppression comment or a clippy `allow` excused, with its justification.
+/// Only formats that record suppressions (SARIF) show these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// Why it is acceptable, as written in the suppression.
+    pub justification: String,
+}
+
 /// A secondary location of a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Related {
@@ -112,10 +122,13 @@ impl Diagnostic {
 
 /// Sorts diagnostics by (path, start, rule): a parallel run gives byte-identical output.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.path, a.start, &a.rule, a.end, &a.message)
-            .cmp(&(&b.path, b.start, &b.rule, b.end, &b.message))
-    });
+    diagnostics.sort_by(order);
+}
+
+/// The report order: path, start, rule, then end and message to break ties.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.path, a.start, &a.rule, a.end, &a.message)
+        .cmp(&(&b.path, b.start, &b.rule, b.end, &b.message))
 }
 
 /// Gives each diagnostic a fingerprint built from its rule, path, enclosing item and the

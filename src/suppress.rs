@@ -18,6 +18,8 @@ pub(crate) struct Directive {
     pub codes: Vec<String>,
     /// Whether a reason follows the codes.
     pub has_reason: bool,
+    /// The reason, as written.
+    pub reason: String,
     /// `codex:allow-file`: the whole file.
     pub file_wide: bool,
     /// The line whose findings it covers.
@@ -57,6 +59,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             let mut directive = Directive {
                 codes: Vec::new(),
                 has_reason: false,
+                reason: String::new(),
                 file_wide,
                 target,
                 start,
@@ -79,6 +82,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             let reason = reason.trim_end().trim_end_matches("*/").trim();
             let reason = reason.trim_start_matches([':', '-', '—']).trim();
             directive.has_reason = !reason.is_empty();
+            reason.clone_into(&mut directive.reason);
             directive.malformed = directive.codes.is_empty();
             Some(directive)
         })
@@ -123,12 +127,23 @@ pub(crate) struct Misuse {
     pub snippet: String,
 }
 
-/// Removes the findings that directives suppress, and reports directives that are wrong or unused.
+/// What applying suppressions did.
+pub(crate) struct Outcome<F> {
+    /// Findings no directive covers.
+    pub kept: Vec<F>,
+    /// Findings a directive covers, with its reason.
+    pub suppressed: Vec<(F, String)>,
+    /// Directives that are wrong or unused.
+    pub misuses: Vec<Misuse>,
+}
+
+/// Separates the findings that directives suppress, and reports directives that are wrong or
+/// unused.
 pub(crate) fn apply<F: Suppressible>(
     codex: &Codex,
     directives: &[Directive],
     findings: Vec<F>,
-) -> (Vec<F>, Vec<Misuse>) {
+) -> Outcome<F> {
     let mut misuses = Vec::new();
     let mut active: Vec<(usize, RuleIndex, bool)> = Vec::new();
     for (d, directive) in directives.iter().enumerate() {
@@ -166,23 +181,25 @@ pub(crate) fn apply<F: Suppressible>(
             }
         }
     }
-    let kept = findings
-        .into_iter()
-        .filter(|finding| {
-            let mut suppressed = false;
-            for (d, rule, used) in &mut active {
-                let directive = &directives[*d];
-                let covers = directive.file_wide
-                    || finding.line() == directive.target
-                    || finding.statement_line() == Some(directive.target);
-                if *rule == finding.rule() && covers {
-                    *used = true;
-                    suppressed = true;
-                }
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        let mut reason = None;
+        for (d, rule, used) in &mut active {
+            let directive = &directives[*d];
+            let covers = directive.file_wide
+                || finding.line() == directive.target
+                || finding.statement_line() == Some(directive.target);
+            if *rule == finding.rule() && covers {
+                *used = true;
+                reason.get_or_insert_with(|| directive.reason.clone());
             }
-            !suppressed
-        })
-        .collect();
+        }
+        match reason {
+            Some(reason) => suppressed.push((finding, reason)),
+            None => kept.push(finding),
+        }
+    }
     for (d, rule, used) in &active {
         if !used {
             let directive = &directives[*d];
@@ -196,7 +213,11 @@ pub(crate) fn apply<F: Suppressible>(
             });
         }
     }
-    (kept, misuses)
+    Outcome {
+        kept,
+        suppressed,
+        misuses,
+    }
 }
 
 #[cfg(test)]

@@ -187,3 +187,40 @@ fn rdjson_and_rdjsonl_validate_against_reviewdog_schemas_with_byte_columns() {
     assert_eq!(unwrap["location"]["range"]["start"]["column"], 43);
     assert_eq!(unwrap["location"]["range"]["end"]["column"], 49);
 }
+
+#[test]
+fn sarif_records_suppressed_findings_with_their_justification() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub fn a(x: Option<u8>) -> u8 {\n    x.unwrap() // codex:allow(CX0001) checked by the caller\n}\n#[allow(clippy::expect_used)]\npub fn b(x: Option<u8>) -> u8 {\n    x.expect(\"b\")\n}\n",
+    );
+    let out = project.run(&["check", "--format", "sarif"]);
+    assert_eq!(out.code, 0, "suppressed findings do not fail the run");
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema("sarif-2.1.0.json")).unwrap();
+    assert!(validator.is_valid(&sarif));
+    let suppressions: Vec<(&str, &str)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap(),
+                r["suppressions"][0]["justification"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressions,
+        [
+            ("CX0001", "checked by the caller"),
+            ("CX0002", "#[allow(clippy::expect_used)]")
+        ]
+    );
+    let json = project.run(&["check", "--format", "json"]);
+    assert!(
+        json.stdout.contains("\"diagnostics\": []"),
+        "other formats leave them out"
+    );
+}

@@ -50,6 +50,8 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
     pub summary: Summary,
+    /// Findings excused by a suppression comment or a clippy `allow`, sorted, with fingerprints.
+    pub suppressed: Vec<diagnostic::Suppressed>,
 }
 
 /// Checks `inputs` against `codex`.
@@ -112,8 +114,13 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
     let placements = tree::place(&facts);
     let unparsed = checked.iter().filter(|c| c.is_unparsed()).count() + inputs.walk_errors.len();
     let mut diagnostics = Vec::new();
+    let mut suppressed = Vec::new();
+    let mut sink = Sink {
+        reported: &mut diagnostics,
+        suppressed: &mut suppressed,
+    };
     for ((file, path), placement) in checked.into_iter().zip(&relative).zip(&placements) {
-        finish_file(codex, file, path, placement, &mut diagnostics);
+        finish_file(codex, file, path, placement, &mut sink);
     }
     if let Some(rule) = codex
         .builtin(Builtin::UnreadableSource)
@@ -133,10 +140,17 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
     }
     diagnostic::sort(&mut diagnostics);
     diagnostic::assign_fingerprints(&mut diagnostics);
+    suppressed.sort_by(|a, b| diagnostic::order(&a.diagnostic, &b.diagnostic));
+    let mut excused: Vec<Diagnostic> = suppressed.iter().map(|s| s.diagnostic.clone()).collect();
+    diagnostic::assign_fingerprints(&mut excused);
+    for (entry, fingerprinted) in suppressed.iter_mut().zip(excused) {
+        entry.diagnostic.fingerprint = fingerprinted.fingerprint;
+    }
     let summary = Summary::of(&diagnostics, inputs.files.len(), unparsed);
     Run {
         diagnostics,
         summary,
+        suppressed,
     }
 }
 
@@ -158,12 +172,18 @@ impl Suppressible for Placed {
     }
 }
 
+/// Where a file's findings go: reported, or excused with a justification.
+struct Sink<'a> {
+    reported: &'a mut Vec<Diagnostic>,
+    suppressed: &'a mut Vec<diagnostic::Suppressed>,
+}
+
 fn finish_file(
     codex: &Codex,
     file: Checked,
     path: &str,
     placement: &tree::Placement,
-    out: &mut Vec<Diagnostic>,
+    sink: &mut Sink<'_>,
 ) {
     let base = source::path_scope(path);
     let file_scope = if placement.test_only && base != Scope::Test {
@@ -171,68 +191,69 @@ fn finish_file(
     } else {
         base
     };
-    let placed: Vec<Placed> = file
-        .findings
-        .into_iter()
-        .filter_map(|finding| {
-            let rule = codex.rule(finding.rule)?;
-            let scope = match file_scope {
-                Scope::Test => Scope::Test,
-                _ if finding.test => Scope::Test,
-                _ if finding.bench => Scope::Bench,
-                other => other,
-            };
-            let mut item_path = placement.module_path.clone();
-            item_path.extend(finding.item.iter().cloned());
-            let item = (!item_path.is_empty()).then(|| item_path.join("::"));
-            let function = finding
-                .function
-                .as_deref()
-                .map(|name| (name, item.as_deref().unwrap_or(name)));
-            let allowed_by_clippy = finding.clippy_allowed
-                || rule
-                    .clippy
-                    .as_ref()
-                    .is_some_and(|lint| placement.allows.contains(lint));
-            let in_reach = rule.applies_to(scope)
-                && rule.narrowing.admits_path(path)
-                && rule.narrowing.admits_function(function)
-                && !allowed_by_clippy;
-            in_reach.then_some(Placed {
-                finding,
-                scope,
-                item,
-            })
-        })
-        .collect();
-    let (kept, misuses) = suppress::apply(codex, &file.directives, placed);
-    for placed in kept {
-        let Some(rule) = codex.rule(placed.finding.rule) else {
+    let mut candidates = Vec::new();
+    for finding in file.findings {
+        let Some(rule) = codex.rule(finding.rule) else {
             continue;
         };
-        let related = placed.finding.related.clone();
-        let message = related.as_ref().map(|(used, _)| {
-            format!(
-                "{}; first used unvalidated at line {}, column {}",
-                rule.message, used.line, used.column
-            )
-        });
-        let location = Location {
-            path: path.to_owned(),
-            start: placed.finding.start,
-            end: placed.finding.end,
-            snippet: placed.finding.snippet,
-            item: placed.item,
-            scope: placed.scope,
+        let scope = match file_scope {
+            Scope::Test => Scope::Test,
+            _ if finding.test => Scope::Test,
+            _ if finding.bench => Scope::Bench,
+            other => other,
         };
-        let mut diagnostic = Diagnostic::new(rule, location, message);
-        diagnostic.related = related.map(|(start, snippet)| diagnostic::Related {
-            start,
-            snippet,
-            message: "first used here, before any validation".to_owned(),
-        });
-        out.push(diagnostic);
+        let mut item_path = placement.module_path.clone();
+        item_path.extend(finding.item.iter().cloned());
+        let item = (!item_path.is_empty()).then(|| item_path.join("::"));
+        let function = finding
+            .function
+            .as_deref()
+            .map(|name| (name, item.as_deref().unwrap_or(name)));
+        let in_reach = rule.applies_to(scope)
+            && rule.narrowing.admits_path(path)
+            && rule.narrowing.admits_function(function);
+        if !in_reach {
+            continue;
+        }
+        let allowed_by_clippy = finding.clippy_allowed
+            || rule
+                .clippy
+                .as_ref()
+                .is_some_and(|lint| placement.allows.contains(lint));
+        let placed = Placed {
+            finding,
+            scope,
+            item,
+        };
+        if allowed_by_clippy {
+            let lint = rule.clippy.clone().unwrap_or_default();
+            let diagnostic = to_diagnostic(codex, placed, path);
+            sink.suppressed
+                .extend(diagnostic.map(|diagnostic| diagnostic::Suppressed {
+                    diagnostic,
+                    justification: format!("#[allow(clippy::{lint})]"),
+                }));
+        } else {
+            candidates.push(placed);
+        }
     }
+    let outcome = suppress::apply(codex, &file.directives, candidates);
+    sink.reported.extend(
+        outcome
+            .kept
+            .into_iter()
+            .filter_map(|placed| to_diagnostic(codex, placed, path)),
+    );
+    for (placed, justification) in outcome.suppressed {
+        if let Some(diagnostic) = to_diagnostic(codex, placed, path) {
+            sink.suppressed.push(diagnostic::Suppressed {
+                diagnostic,
+                justification,
+            });
+        }
+    }
+    let misuses = outcome.misuses;
+    let out = &mut *sink.reported;
     let problems = file
         .problems
         .into_iter()
@@ -257,4 +278,31 @@ fn finish_file(
         };
         out.push(Diagnostic::new(rule, location, Some(problem.message)));
     }
+}
+
+/// The diagnostic of a placed finding; a second label for a related location.
+fn to_diagnostic(codex: &Codex, placed: Placed, path: &str) -> Option<Diagnostic> {
+    let rule = codex.rule(placed.finding.rule)?;
+    let related = placed.finding.related.clone();
+    let message = related.as_ref().map(|(used, _)| {
+        format!(
+            "{}; first used unvalidated at line {}, column {}",
+            rule.message, used.line, used.column
+        )
+    });
+    let location = Location {
+        path: path.to_owned(),
+        start: placed.finding.start,
+        end: placed.finding.end,
+        snippet: placed.finding.snippet,
+        item: placed.item,
+        scope: placed.scope,
+    };
+    let mut diagnostic = Diagnostic::new(rule, location, message);
+    diagnostic.related = related.map(|(start, snippet)| diagnostic::Related {
+        start,
+        snippet,
+        message: "first used here, before any validation".to_owned(),
+    });
+    Some(diagnostic)
 }

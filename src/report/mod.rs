@@ -57,6 +57,8 @@ pub struct Context {
     pub rules: Vec<RuleInfo>,
     /// The commit analysed, when the project is a git checkout.
     pub commit: Option<String>,
+    /// Findings excused in the source, for formats that record suppressions (SARIF).
+    pub suppressed: Vec<crate::diagnostic::Suppressed>,
 }
 
 /// What a format may say about a rule.

@@ -2,7 +2,8 @@
 //! rule (title, message, Markdown doc, link, default level); each result carries its rule,
 //! level, region (`columnKind` `unicodeCodePoints`, end column exclusive, as our columns are),
 //! snippet, related location and a `partialFingerprints` entry that survives rebases.
-//! Shadow-stage findings are kept with level `none`, so they are recorded but never alert.
+//! Shadow-stage findings are kept with level `none`, so they are recorded but never alert;
+//! findings excused by `codex:allow` or a clippy `allow` carry `suppressions`.
 
 use std::io::{self, Write};
 
@@ -38,7 +39,14 @@ pub(super) fn render(
             entry
         })
         .collect();
-    let results: Vec<Value> = diagnostics.iter().map(|d| result(d, context)).collect();
+    let mut results: Vec<Value> = diagnostics.iter().map(|d| result(d, context)).collect();
+    // Excused findings stay visible to code scanning as suppressed results, with the reason.
+    results.extend(context.suppressed.iter().map(|excused| {
+        let mut entry = result(&excused.diagnostic, context);
+        entry["suppressions"] =
+            json!([{"kind": "inSource", "justification": excused.justification}]);
+        entry
+    }));
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
