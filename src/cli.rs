@@ -125,6 +125,12 @@ struct CheckArgs {
     /// working tree.
     #[arg(long, conflicts_with_all = ["diff", "changed_lines_from"])]
     staged: bool,
+    /// Apply the safe suggested fixes in place, then report what remains.
+    #[arg(long, conflicts_with = "staged")]
+    fix: bool,
+    /// With --fix, apply the unsafe fixes too (they may change behaviour; review the diff).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
     /// Check only shard K of N (1-based), a deterministic split of the files for parallel jobs.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
@@ -372,6 +378,21 @@ fn check(
         None => select_inputs(settings, args, cwd, changed.as_ref()),
     };
     let mut run = engine::check(codex, &inputs);
+    if args.fix {
+        let fixed = codex::fix::apply(&inputs.root, &run.diagnostics, args.unsafe_fixes);
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "applied {} fixes in {} files",
+            fixed.applied, fixed.files
+        )?;
+        for (path, reason) in &fixed.skipped {
+            writeln!(err, "left {path} unchanged: {reason}")?;
+        }
+        if fixed.applied > 0 {
+            run = engine::check(codex, &inputs);
+        }
+    }
     if let Some(changed) = &changed {
         run.diagnostics.retain(|d| {
             let whole_file = d.start.line == 1 && d.snippet.is_empty();

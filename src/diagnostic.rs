@@ -45,6 +45,23 @@ pub struct Diagnostic {
     pub fingerprint: String,
     /// A second place the finding is about, e.g. the first unvalidated use of a value.
     pub related: Option<Related>,
+    /// A suggested edit.
+    pub fix: Option<Fix>,
+}
+
+/// A suggested edit: replace the text from `start` to `end` (same file) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// How safe it is to apply.
+    pub applicability: crate::codex::Applicability,
+    /// What it does.
+    pub description: String,
+    /// Start of the replaced text.
+    pub start: Position,
+    /// End of the replaced text, exclusive.
+    pub end: Position,
+    /// The new text.
+    pub replacement: String,
 }
 
 /// A finding that a suppression comment or a clippy `allow` excused, with its justification.
@@ -106,6 +123,7 @@ impl Diagnostic {
             url: rule.url.clone(),
             fingerprint: String::new(),
             related: None,
+            fix: None,
         }
     }
 

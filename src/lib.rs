@@ -21,6 +21,7 @@ pub mod codex;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod fix;
 pub mod report;
 pub mod scaffold;
 pub mod source;

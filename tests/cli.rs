@@ -288,3 +288,63 @@ fn markdown_comments_stay_under_the_note_limit_and_say_what_was_cut() {
             .contains("more findings were cut to keep this comment under 65000 characters")
     );
 }
+
+#[test]
+fn fixes_are_suggested_and_applied_only_when_asked() {
+    let project = Project::new();
+    let before = "pub fn load(text: &str) -> Result<u32, std::num::ParseIntError> {\n    let n: u32 = text.parse().unwrap();\n    let m = text\n        .len()\n        .checked_add(1)\n        .expect(\"fits\");\n    Ok(n + m as u32)\n}\n\npub fn plain() -> u8 {\n    Some(1).unwrap()\n}\n";
+    project.file("src/lib.rs", before);
+    let json: serde_json::Value =
+        serde_json::from_str(&project.run(&["check", "--format", "json"]).stdout).unwrap();
+    let fixes: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["fix"])
+        .collect();
+    assert_eq!(fixes[0]["applicability"], "unsafe");
+    assert_eq!(fixes[0]["replacement"], "?");
+    assert_eq!(
+        (
+            fixes[0]["line"].as_u64(),
+            fixes[0]["column"].as_u64(),
+            fixes[0]["end_column"].as_u64()
+        ),
+        (Some(2), Some(30), Some(39))
+    );
+    assert!(
+        fixes[2].is_null(),
+        "no `?` in a function that returns neither Result nor Option"
+    );
+
+    let safe_only = project.run(&["check", "--fix"]);
+    assert!(
+        safe_only.stderr.contains("applied 0 fixes in 0 files"),
+        "{}",
+        safe_only.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("src/lib.rs")).unwrap(),
+        before
+    );
+
+    let out = project.run(&["check", "--fix", "--unsafe-fixes", "--format", "concise"]);
+    assert!(
+        out.stderr.contains("applied 2 fixes in 1 file"),
+        "{}",
+        out.stderr
+    );
+    let after = std::fs::read_to_string(project.path().join("src/lib.rs")).unwrap();
+    assert!(
+        after.contains("let n: u32 = text.parse()?;")
+            && after.contains("        .checked_add(1)?;\n    Ok("),
+        "{after}"
+    );
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:10:13 CX0001"],
+        "what remains is reported: {}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1);
+}

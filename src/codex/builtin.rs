@@ -160,6 +160,7 @@ impl Builtin {
             doc: spec.doc.to_owned(),
             matcher: Matcher::Builtin(self),
             narrowing: Narrowing::default(),
+            fix: None,
             origin: "built-in".to_owned(),
             file: None,
             url: None,

@@ -15,7 +15,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Builtin, Codex, Incident, Rule, Scope, Severity, Stage, compile};
+use super::{
+    Applicability, Builtin, Codex, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity,
+    Stage, compile,
+};
 use crate::text::LineIndex;
 
 mod embedded {
@@ -157,6 +160,16 @@ struct RuleFile {
     url: Option<String>,
     #[serde(rename = "match")]
     matcher: Spanned<compile::MatchFile>,
+    fix: Option<Spanned<FixFile>>,
+}
+
+/// `[fix]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixFile {
+    kind: Spanned<String>,
+    applicability: Applicability,
+    description: Option<String>,
 }
 
 /// An incident record as written.
@@ -381,6 +394,37 @@ fn parse_rule(
     let Some((matcher, narrowing)) = matcher else {
         return Err(errors);
     };
+    let fix = match raw.fix {
+        None => None,
+        Some(fix) => {
+            let span = fix.span();
+            let fix = fix.into_inner();
+            if fix.kind.get_ref() != "try-operator" {
+                return Err(vec![LoadError::invalid(
+                    file,
+                    fix.kind.span(),
+                    format!(
+                        "unknown fix kind `{}`: the one kind is `try-operator`",
+                        fix.kind.get_ref()
+                    ),
+                )]);
+            }
+            if !matches!(matcher, Matcher::Method(_)) {
+                return Err(vec![LoadError::invalid(
+                    file,
+                    span,
+                    "a `try-operator` fix needs a `method` matcher",
+                )]);
+            }
+            Some(FixSpec {
+                kind: FixKind::TryOperator,
+                applicability: fix.applicability,
+                description: fix
+                    .description
+                    .unwrap_or_else(|| "propagate with `?`".to_owned()),
+            })
+        }
+    };
     // The rule's own `url`, else the `rule_url` template, else the rule file's path.
     let url = raw.url.or_else(|| {
         Some(match sources.url_template.as_deref() {
@@ -406,6 +450,7 @@ fn parse_rule(
         doc: raw.doc,
         matcher,
         narrowing,
+        fix,
         origin: file.path.clone(),
         file: None,
         url,

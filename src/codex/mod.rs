@@ -99,6 +99,63 @@ impl fmt::Display for Scope {
     }
 }
 
+/// How safe a suggested fix is to apply without review (ruff's `Applicability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", try_from = "String")]
+pub enum Applicability {
+    /// Keeps the code's meaning: applied by `--fix`.
+    Safe,
+    /// May change meaning or not compile: applied by `--fix --unsafe-fixes`.
+    Unsafe,
+    /// Shown as a suggestion only, never applied.
+    DisplayOnly,
+}
+
+impl Applicability {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+impl TryFrom<String> for Applicability {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "safe" => Ok(Applicability::Safe),
+            "unsafe" => Ok(Applicability::Unsafe),
+            "display-only" => Ok(Applicability::DisplayOnly),
+            other => Err(format!(
+                "unknown applicability `{other}`: expected one of `safe`, `unsafe`, `display-only`"
+            )),
+        }
+    }
+}
+
+/// A rule's suggested fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixSpec {
+    /// What the fix does to the code. The one kind so far, `try-operator`, replaces a method
+    /// call (`.unwrap()`) with `?` inside a function returning `Result` or `Option`.
+    pub kind: FixKind,
+    /// How safe it is.
+    pub applicability: Applicability,
+    /// What the fix does, for people.
+    pub description: String,
+}
+
+/// The kinds of fix a rule file can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixKind {
+    /// `.unwrap()` → `?` where the enclosing function returns `Result` or `Option`.
+    TryOperator,
+}
+
 /// One rule of the Codex, loaded and validated.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -130,6 +187,8 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Where the rule applies.
     pub narrowing: Narrowing,
+    /// A suggested fix, if the rule has one.
+    pub fix: Option<FixSpec>,
     /// Where the rule came from: `rules/x.toml` inside the binary, or a path on disk.
     pub origin: String,
     /// The rule file on disk, when it was loaded from one (its fixtures sit beside it).

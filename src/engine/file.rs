@@ -31,6 +31,7 @@ pub(crate) struct Located {
     pub clippy_allowed: bool,
     pub statement_line: Option<usize>,
     pub related: Option<(Position, String)>,
+    pub fix: Option<(Position, Position, String)>,
 }
 
 /// A built-in finding about the file itself.
@@ -188,6 +189,18 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
                 statement_line: raw
                     .statement
                     .map(|offset| lines.position(text, offset).line),
+                fix: raw.fix.map(|(range, replacement)| {
+                    // `?` attaches to the expression: take the line break and indent before
+                    // a chained `.unwrap()` too.
+                    let start = text
+                        .get(..range.start)
+                        .map_or(range.start, |before| before.trim_end().len());
+                    (
+                        lines.position(text, start),
+                        lines.position(text, range.end),
+                        replacement,
+                    )
+                }),
                 related: raw.related.map(|range| {
                     let at = lines.position(text, range.start);
                     (at, lines.line_text(text, at.line).to_owned())

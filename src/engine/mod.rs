@@ -299,6 +299,18 @@ fn to_diagnostic(codex: &Codex, placed: Placed, path: &str) -> Option<Diagnostic
         scope: placed.scope,
     };
     let mut diagnostic = Diagnostic::new(rule, location, message);
+    diagnostic.fix =
+        placed
+            .finding
+            .fix
+            .zip(rule.fix.as_ref())
+            .map(|((start, end, replacement), spec)| diagnostic::Fix {
+                applicability: spec.applicability,
+                description: spec.description.clone(),
+                start,
+                end,
+                replacement,
+            });
     diagnostic.related = related.map(|(start, snippet)| diagnostic::Related {
         start,
         snippet,

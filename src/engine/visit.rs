@@ -35,6 +35,8 @@ pub(crate) struct RawFinding {
     pub statement: Option<usize>,
     /// A second place the finding is about (the first unvalidated use of a value).
     pub related: Option<Range<usize>>,
+    /// A suggested edit: these bytes become this text.
+    pub fix: Option<(Range<usize>, String)>,
 }
 
 /// Walks items of one file, collecting findings.
@@ -50,6 +52,9 @@ pub(crate) struct Walker<'a> {
     pub(crate) imports: Imports,
     /// Per enclosing function, which `before` rules have seen a required call so far.
     required_seen: Vec<Vec<bool>>,
+    /// Per enclosing function, closure or async block: whether `?` can propagate from it
+    /// (a function returning `Result` or `Option`).
+    try_scopes: Vec<bool>,
 }
 
 /// What entering an item changed, to undo on leaving it.
@@ -75,6 +80,7 @@ impl<'a> Walker<'a> {
             statement: None,
             imports: Imports::default(),
             required_seen: Vec::new(),
+            try_scopes: Vec::new(),
         }
     }
 
@@ -140,6 +146,7 @@ impl<'a> Walker<'a> {
                 clippy_allowed,
                 statement: self.statement,
                 related: None,
+                fix: None,
             });
         }
     }
@@ -294,6 +301,12 @@ impl<'a> Walker<'a> {
         }
     }
 
+    fn in_try_scope(&mut self, propagates: bool, walk: impl FnOnce(&mut Self)) {
+        self.try_scopes.push(propagates);
+        walk(self);
+        self.try_scopes.pop();
+    }
+
     fn with_statement(&mut self, start: Option<usize>, walk: impl FnOnce(&mut Self)) {
         let saved = self.statement;
         if start.is_some() {
@@ -322,6 +335,21 @@ fn item_parts(item: &Item) -> (&[Attribute], Option<String>, bool) {
         Item::ForeignMod(f) => (&f.attrs, None, false),
         Item::TraitAlias(t) => (&t.attrs, None, false),
         _ => (&[], None, false),
+    }
+}
+
+/// Whether a function returns `Result` or `Option` (any path ending so: `io::Result<()>`).
+fn returns_try(sig: &syn::Signature) -> bool {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => match &**ty {
+            Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| last.ident == "Result" || last.ident == "Option"),
+            _ => false,
+        },
+        syn::ReturnType::Default => false,
     }
 }
 
@@ -434,7 +462,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
         let (attrs, name, function) = item_parts(item);
         let entered = self.enter(attrs, name, function);
-        visit::visit_item(self, item);
+        match item {
+            Item::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
+                visit::visit_item(walker, item);
+            }),
+            _ => visit::visit_item(self, item),
+        }
         self.leave(&entered);
     }
 
@@ -447,7 +480,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => (&[][..], None, false),
         };
         let entered = self.enter(attrs, name, function);
-        visit::visit_impl_item(self, item);
+        match item {
+            ImplItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
+                visit::visit_impl_item(walker, item);
+            }),
+            _ => visit::visit_impl_item(self, item),
+        }
         self.leave(&entered);
     }
 
@@ -460,7 +498,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => (&[][..], None, false),
         };
         let entered = self.enter(attrs, name, function);
-        visit::visit_trait_item(self, item);
+        match item {
+            TraitItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
+                visit::visit_trait_item(walker, item);
+            }),
+            _ => visit::visit_trait_item(self, item),
+        }
         self.leave(&entered);
     }
 
@@ -493,8 +536,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
         let entered = self.enter(&closure.attrs, None, false);
-        visit::visit_expr_closure(self, closure);
+        self.in_try_scope(false, |walker| visit::visit_expr_closure(walker, closure));
         self.leave(&entered);
+    }
+
+    fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
+        self.in_try_scope(false, |walker| visit::visit_expr_async(walker, block));
     }
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
@@ -508,6 +555,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let rules = self.codex.triggers().method_rules(&call.method);
         if !rules.is_empty() {
             self.record(rules, &call.method);
+            if self.try_scopes.last() == Some(&true) {
+                // `.unwrap()` → `?`: from the dot to the closing parenthesis.
+                let start = call.dot_token.span.byte_range().start;
+                let end = call.paren_token.span.close().byte_range().end;
+                let codex = self.codex;
+                let count = rules.len();
+                let at = self.findings.len().saturating_sub(count);
+                for finding in self.findings.iter_mut().skip(at) {
+                    if codex
+                        .rule(finding.rule)
+                        .is_some_and(|rule| rule.fix.is_some())
+                    {
+                        finding.fix = Some((start..end, "?".to_owned()));
+                    }
+                }
+            }
         }
         if !self.codex.triggers().befores().is_empty() {
             self.before_rules(&[vec![call.method.to_string()]], &call.method);

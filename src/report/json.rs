@@ -46,10 +46,20 @@ struct Entry<'a> {
     incidents: &'a [String],
     url: Option<&'a str>,
     fingerprint: &'a str,
-    /// Suggested fixes are not produced yet; the key is part of the contract.
-    fix: Option<()>,
+    fix: Option<FixEntry<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<RelatedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixEntry<'a> {
+    applicability: &'static str,
+    description: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -99,7 +109,15 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
         incidents: &d.incidents,
         url: d.url.as_deref(),
         fingerprint: &d.fingerprint,
-        fix: None,
+        fix: d.fix.as_ref().map(|fix| FixEntry {
+            applicability: fix.applicability.as_str(),
+            description: &fix.description,
+            line: fix.start.line,
+            column: fix.start.column,
+            end_line: fix.end.line,
+            end_column: fix.end.column,
+            replacement: &fix.replacement,
+        }),
         related: d
             .related
             .iter()

@@ -85,7 +85,32 @@ fn entry(d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = writeln!(text, "**help:** {}\n", escape(help));
     }
+    if let Some(line) = suggested_line(d) {
+        let fix = d.fix.as_ref().map_or("", |f| f.applicability.as_str());
+        let _ = writeln!(
+            text,
+            "Suggested fix ({fix}):\n\n```suggestion\n{line}\n```\n"
+        );
+    }
     text
+}
+
+/// The finding's line with a one-line fix applied, for a GitLab/GitHub suggestion block.
+fn suggested_line(d: &Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref()?;
+    if fix.start.line != d.start.line || fix.end.line != fix.start.line {
+        return None;
+    }
+    let line = d.snippet.split('\n').next()?;
+    let before: String = line
+        .chars()
+        .take(fix.start.column.saturating_sub(1))
+        .collect();
+    let after: String = line
+        .chars()
+        .skip(fix.end.column.saturating_sub(1))
+        .collect();
+    Some(format!("{before}{}{after}", fix.replacement))
 }
 
 fn link(rule: &str, d: &Diagnostic) -> String {

@@ -52,6 +52,12 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "source": {"name": env!("CARGO_PKG_NAME")},
         "code": code,
     });
+    if let Some(fix) = &d.fix {
+        entry["suggestions"] = json!([{
+            "range": {"start": position(d, fix.start), "end": position(d, fix.end)},
+            "text": fix.replacement,
+        }]);
+    }
     if let Some(related) = &d.related {
         let column = byte_column(&related.snippet, related.start.column);
         entry["related_locations"] = json!([{

@@ -100,6 +100,23 @@ fn result(d: &Diagnostic, context: &Context) -> Value {
     if let Some(index) = context.rules.iter().position(|rule| rule.id == d.rule) {
         result["ruleIndex"] = json!(index);
     }
+    if let Some(fix) = &d.fix {
+        result["fixes"] = json!([{
+            "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": fix.start.line,
+                        "startColumn": fix.start.column,
+                        "endLine": fix.end.line,
+                        "endColumn": fix.end.column,
+                    },
+                    "insertedContent": {"text": fix.replacement},
+                }],
+            }],
+        }]);
+    }
     if let Some(related) = &d.related {
         result["relatedLocations"] = json!([{
             "id": 1,
