@@ -23,6 +23,7 @@ fn project() -> Project {
             "pub fn load(bytes: &[u8]) -> usize {\n    let f: F = serde_json::from_slice(bytes).unwrap();\n    let n = f.len();\n    panic!(\"café {n}\");\n}\n",
         )
         .file("src/empty.rs", "")
+        .file("src/fixable.rs", "pub fn f(x: Option<u8>) -> Option<u8> {\n    let v = x.unwrap();\n    Some(v)\n}\n")
         .file("src/my file.rs", "pub fn g(m: &M) -> u8 { m[&1] }\n")
         .file("codex.toml", "[rules.CX0005]\nstage = \"shadow\"\n");
     project
@@ -50,6 +51,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         levels,
         [
             ("CX9002", "note"),
+            ("CX0001", "error"),
             ("CX0004", "error"),
             ("CX0001", "error"),
             ("CX0003", "error"),
@@ -83,6 +85,9 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         validate["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
         3
     );
+    let fixed = &results[1]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(fixed["insertedContent"]["text"], "?");
+    assert_eq!(fixed["deletedRegion"]["startLine"], 2);
     let shadow = results.iter().find(|r| r["ruleId"] == "CX0005").unwrap();
     assert_eq!(
         shadow["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -98,7 +103,7 @@ fn gitlab_code_quality_has_the_documented_fields_and_no_bom() {
     let issues = issues.as_array().unwrap();
     assert_eq!(
         issues.len(),
-        4,
+        5,
         "shadow findings are left out of the widget"
     );
     for issue in issues {
@@ -162,6 +167,17 @@ fn rdjson_and_rdjsonl_validate_against_reviewdog_schemas_with_byte_columns() {
         panic["location"]["range"]["start"],
         serde_json::json!({"line": 4, "column": 5})
     );
+    let suggestion = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| d["suggestions"].as_array())
+        .unwrap();
+    assert_eq!(suggestion[0]["text"], "?");
+    assert_eq!(
+        suggestion[0]["range"]["start"],
+        serde_json::json!({"line": 2, "column": 14})
+    );
 
     project.file(
         "src/lib.rs",
@@ -181,7 +197,7 @@ fn rdjson_and_rdjsonl_validate_against_reviewdog_schemas_with_byte_columns() {
     }
     let unwrap = lines
         .iter()
-        .find(|d| d["code"]["value"] == "CX0001")
+        .find(|d| d["code"]["value"] == "CX0001" && d["location"]["path"] == "src/lib.rs")
         .unwrap();
     // `unwrap` is character column 41, byte column 43 (é and ü take two bytes each).
     assert_eq!(unwrap["location"]["range"]["start"]["column"], 43);

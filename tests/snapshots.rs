@@ -70,3 +70,9 @@ fn markdown() {
     let out = project().run(&["check", "--format", "markdown"]);
     insta::assert_snapshot!("markdown", out.stdout);
 }
+
+#[test]
+fn rdjsonl() {
+    let out = project().run(&["check", "--format", "rdjsonl"]);
+    insta::assert_snapshot!("rdjsonl", out.stdout);
+}
