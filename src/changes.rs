@@ -77,21 +77,7 @@ impl ChangedLines {
             base,
             "--",
         ];
-        let output = Command::new("git")
-            .current_dir(root)
-            .args(args)
-            .output()
-            .map_err(|error| ChangesError::Git {
-                args: args.join(" "),
-                message: error.to_string(),
-            })?;
-        if !output.status.success() {
-            return Err(ChangesError::Git {
-                args: args.join(" "),
-                message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            });
-        }
-        Ok(Self::parse(&String::from_utf8_lossy(&output.stdout)))
+        Ok(Self::parse(&git(root, &args)?))
     }
 
     /// The files with added or changed lines.
@@ -110,6 +96,25 @@ impl ChangedLines {
     pub fn touches(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
+}
+
+/// Runs `git ARGS` in `dir` and returns what it printed.
+fn git(dir: &Path, args: &[&str]) -> Result<String, ChangesError> {
+    let failed = |message: String| ChangesError::Git {
+        args: args.join(" "),
+        message,
+    };
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|error| failed(error.to_string()))?;
+    if !output.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The new side's first line in a hunk header: `-1,2 +3,4 @@` → 3.
@@ -154,24 +159,7 @@ impl StagedTree {
     ///
     /// When git fails or the temporary folder cannot be made.
     pub fn export(repo: &Path) -> Result<Self, ChangesError> {
-        let git = |args: &[&str]| -> Result<String, ChangesError> {
-            let output = Command::new("git")
-                .current_dir(repo)
-                .args(args)
-                .output()
-                .map_err(|error| ChangesError::Git {
-                    args: args.join(" "),
-                    message: error.to_string(),
-                })?;
-            if output.status.success() {
-                Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-            } else {
-                Err(ChangesError::Git {
-                    args: args.join(" "),
-                    message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-                })
-            }
-        };
+        let git = |args: &[&str]| git(repo, args);
         let unique = format!(
             "cargo-codex-staged-{}-{}",
             std::process::id(),

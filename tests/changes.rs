@@ -8,23 +8,11 @@ use std::process::Command;
 use common::{Project, heads};
 
 fn git(project: &Project, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(project.path())
-        .output()
-        .unwrap();
+    let output = common::git(project, args);
     assert!(
-        status.status.success(),
+        output.status.success(),
         "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
+        String::from_utf8_lossy(&output.stderr)
     );
 }
 

@@ -5,32 +5,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use common::Project;
-
-fn git(project: &Project, args: &[&str]) -> Output {
-    let bin_dir = common::binary().parent().unwrap().to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(project.path())
-        .env("PATH", path)
-        .output()
-        .unwrap()
-}
+use common::{Project, git};
 
 #[test]
 fn the_git_hook_checks_staged_content_not_the_working_tree() {

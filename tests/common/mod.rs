@@ -78,3 +78,28 @@ pub(crate) fn heads(stdout: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Runs `git ARGS` in the project with a fixed identity and this crate's binary first on
+/// `PATH` (so hooks find `cargo-codex`).
+pub(crate) fn git(project: &Project, args: &[&str]) -> std::process::Output {
+    let bin_dir = binary().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(project.path())
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
