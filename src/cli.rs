@@ -250,13 +250,16 @@ fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Pat
 }
 
 /// Which files a `check` run reads: the named paths (or the working folder), narrowed to
-/// changed files and to a shard, plus the parents that give them their module scope.
+/// changed files and to a shard, plus the parents that give them their module scope. With
+/// `staged`, the staged files are read from the exported index instead of the working tree.
 fn select_inputs(
     settings: &Settings,
     args: &CheckArgs,
     cwd: &std::path::Path,
     changed: Option<&ChangedLines>,
+    staged: Option<&StagedTree>,
 ) -> Inputs {
+    let root = staged.map_or(&settings.root, |tree| &tree.root);
     let mut paths: Vec<PathBuf> = args
         .paths
         .iter()
@@ -277,23 +280,41 @@ fn select_inputs(
         // Only the changed files need checking; deleted ones are gone.
         paths = changed
             .files()
-            .map(|file| settings.root.join(file))
+            .map(|file| root.join(file))
             .filter(|file| file.is_file())
             .collect();
     }
-    let mut found = if changed.is_some() && paths.is_empty() {
+    if let Some(tree) = staged {
+        paths = tree
+            .files
+            .iter()
+            .filter(|file| {
+                std::path::Path::new(file)
+                    .extension()
+                    .is_some_and(|ext| ext == "rs")
+            })
+            .map(|file| root.join(file))
+            .collect();
+    }
+    let narrowed = changed.is_some() || staged.is_some();
+    let mut found = if narrowed && paths.is_empty() {
         discover::Discovered::default()
     } else {
-        discover::discover(&settings.root, &paths, &settings.exclude)
+        discover::discover(root, &paths, &settings.exclude)
     };
     // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
-    found.files.retain(|file| {
-        !settings
-            .sources
-            .rule_dirs
-            .iter()
-            .any(|dir| file.starts_with(dir))
-    });
+    let rule_dirs: Vec<PathBuf> = settings
+        .sources
+        .rule_dirs
+        .iter()
+        .map(|dir| {
+            dir.strip_prefix(&settings.root)
+                .map_or_else(|_| dir.clone(), |relative| root.join(relative))
+        })
+        .collect();
+    found
+        .files
+        .retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
     if let Some((k, n)) = args.shard {
         // Files are sorted, so every job computes the same split.
         let mut index = 0;
@@ -305,47 +326,10 @@ fn select_inputs(
     let context = if paths.is_empty() {
         Vec::new()
     } else {
-        discover::context_files(&settings.root, &found.files)
+        discover::context_files(root, &found.files)
     };
     Inputs {
-        root: settings.root.clone(),
-        files: found.files,
-        context,
-        walk_errors: found.errors,
-        max_file_size: settings.max_file_size,
-    }
-}
-
-/// The staged Rust files, read from the exported index; paths stay repository-relative.
-fn staged_inputs(settings: &Settings, tree: &StagedTree) -> Inputs {
-    let paths: Vec<PathBuf> = tree
-        .files
-        .iter()
-        .filter(|file| {
-            std::path::Path::new(file)
-                .extension()
-                .is_some_and(|ext| ext == "rs")
-        })
-        .map(|file| tree.root.join(file))
-        .collect();
-    let mut found = if paths.is_empty() {
-        discover::Discovered::default()
-    } else {
-        discover::discover(&tree.root, &paths, &settings.exclude)
-    };
-    let rule_dirs: Vec<PathBuf> = settings
-        .sources
-        .rule_dirs
-        .iter()
-        .filter_map(|dir| dir.strip_prefix(&settings.root).ok())
-        .map(|dir| tree.root.join(dir))
-        .collect();
-    found
-        .files
-        .retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
-    let context = discover::context_files(&tree.root, &found.files);
-    Inputs {
-        root: tree.root.clone(),
+        root: root.clone(),
         files: found.files,
         context,
         walk_errors: found.errors,
@@ -373,10 +357,7 @@ fn check(
     } else {
         None
     };
-    let inputs = match &staged {
-        Some(tree) => staged_inputs(settings, tree),
-        None => select_inputs(settings, args, cwd, changed.as_ref()),
-    };
+    let inputs = select_inputs(settings, args, cwd, changed.as_ref(), staged.as_ref());
     let mut run = engine::check(codex, &inputs);
     if args.fix {
         let fixed = codex::fix::apply(&inputs.root, &run.diagnostics, args.unsafe_fixes);
