@@ -6,7 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::codex::{Rule, Scope, Severity, Stage};
-use crate::text::Position;
+use crate::text::{Excerpt, Position};
 
 /// One finding: which rule fired, where, and what to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,8 +31,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// The source lines the finding spans, without the final line break.
-    pub snippet: String,
+    /// The source lines the finding spans: a bounded excerpt, so a long line is cut to a
+    /// window around the finding (its `column` says where the window starts).
+    pub snippet: Excerpt,
     /// Enclosing item path, e.g. `config::Loader::load`; `None` at file level.
     pub item: Option<String>,
     /// Kind of code the finding is in.
@@ -79,8 +80,8 @@ pub struct Suppressed {
 pub struct Related {
     /// Where, in the same file.
     pub start: Position,
-    /// Its source line.
-    pub snippet: String,
+    /// Its source line, a bounded excerpt.
+    pub snippet: Excerpt,
     /// What happens there.
     pub message: String,
 }
@@ -94,8 +95,8 @@ pub struct Location {
     pub start: Position,
     /// End position, exclusive.
     pub end: Position,
-    /// The lines spanned.
-    pub snippet: String,
+    /// The lines spanned, a bounded excerpt.
+    pub snippet: Excerpt,
     /// Enclosing item path.
     pub item: Option<String>,
     /// Scope of the code.
@@ -134,7 +135,7 @@ impl Diagnostic {
 
     /// The line holding the start of the finding.
     pub fn first_line(&self) -> &str {
-        self.snippet.lines().next().unwrap_or("")
+        self.snippet.first_line()
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::codex::{Builtin, Codex, RuleIndex};
 use crate::source::comment::comments_containing;
-use crate::text::{LineIndex, Position};
+use crate::text::{Excerpt, LineIndex, Position};
 
 const MARKER: &str = "codex:allow";
 
@@ -29,7 +29,7 @@ pub(crate) struct Directive {
     /// End of the comment, exclusive.
     pub end: Position,
     /// The comment's line.
-    pub snippet: String,
+    pub snippet: Excerpt,
     /// The comment could not be read as a directive.
     pub malformed: bool,
 }
@@ -64,7 +64,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
                 target,
                 start,
                 end,
-                snippet: lines.line_text(text, start.line).to_owned(),
+                snippet: lines.excerpt(text, comment.range.start, comment.range.start),
                 malformed: true,
             };
             let Some(inside) = rest.strip_prefix('(') else {
@@ -124,7 +124,7 @@ pub(crate) struct Misuse {
     /// End, exclusive.
     pub end: Position,
     /// The comment's line.
-    pub snippet: String,
+    pub snippet: Excerpt,
 }
 
 /// What applying suppressions did.

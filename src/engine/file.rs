@@ -11,7 +11,7 @@ use crate::codex::{Builtin, Codex};
 use crate::source::lex::{self, Chunk, ModuleFacts};
 use crate::source::{self, ReadError};
 use crate::suppress::{self, Directive};
-use crate::text::{LineIndex, Position};
+use crate::text::{Excerpt, LineIndex, Position};
 
 /// Deepest delimiter nesting handed to syn, whose parser and walk recurse. Hand-written code
 /// stays far below it; generated or hostile input above it is reported instead of overflowing.
@@ -23,14 +23,14 @@ pub(crate) struct Located {
     pub rule: usize,
     pub start: Position,
     pub end: Position,
-    pub snippet: String,
+    pub snippet: Excerpt,
     pub item: Vec<String>,
     pub function: Option<String>,
     pub test: bool,
     pub bench: bool,
     pub clippy_allowed: bool,
     pub statement_line: Option<usize>,
-    pub related: Option<(Position, String)>,
+    pub related: Option<(Position, Excerpt)>,
     pub fix: Option<(Position, Position, String)>,
 }
 
@@ -41,7 +41,7 @@ pub(crate) struct Problem {
     pub message: String,
     pub start: Position,
     pub end: Position,
-    pub snippet: String,
+    pub snippet: Excerpt,
 }
 
 /// What checking one file produced.
@@ -54,7 +54,7 @@ pub(crate) struct Checked {
 }
 
 impl Checked {
-    fn problem(kind: Builtin, message: String, start: Position, snippet: String) -> Self {
+    fn problem(kind: Builtin, message: String, start: Position, snippet: Excerpt) -> Self {
         Checked {
             problems: vec![Problem {
                 kind,
@@ -83,7 +83,12 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
     let text = match source::read(path, max_size) {
         Ok(text) => text,
         Err(ReadError { position, reason }) => {
-            return Checked::problem(Builtin::UnreadableSource, reason, position, String::new());
+            return Checked::problem(
+                Builtin::UnreadableSource,
+                reason,
+                position,
+                Excerpt::default(),
+            );
         }
     };
     if text.is_empty() {
@@ -92,7 +97,7 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
             Builtin::EmptySource,
             "this file is empty".to_owned(),
             start,
-            String::new(),
+            Excerpt::default(),
         );
     }
     let lines = LineIndex::new(&text);
@@ -126,7 +131,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
             message,
             start,
             end: start,
-            snippet: lines.line_text(text, start.line).to_owned(),
+            snippet: lines.excerpt(text, offset, offset),
         }
     };
     let lexed = match lex::lex(source) {
@@ -172,10 +177,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
         .map(|raw| {
             let start = lines.position(text, raw.range.start);
             let end = lines.position(text, raw.range.end);
-            let snippet = (start.line..=end.line)
-                .map(|line| lines.line_text(text, line))
-                .collect::<Vec<_>>()
-                .join("\n");
+            let snippet = lines.excerpt(text, raw.range.start, raw.range.end);
             Located {
                 rule: raw.rule,
                 start,
@@ -203,7 +205,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
                 }),
                 related: raw.related.map(|range| {
                     let at = lines.position(text, range.start);
-                    (at, lines.line_text(text, at.line).to_owned())
+                    (at, lines.excerpt(text, range.start, range.start))
                 }),
             }
         })

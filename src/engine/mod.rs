@@ -18,7 +18,7 @@ use crate::codex::{Builtin, Codex, Scope};
 use crate::diagnostic::{self, Diagnostic, Location, Summary};
 use crate::source::{self, tree};
 use crate::suppress::{self, Suppressible};
-use crate::text::Position;
+use crate::text::{Excerpt, Position};
 use file::{Checked, Located, Problem};
 
 pub use file::MAX_NESTING;
@@ -92,7 +92,7 @@ fn check_guarded(codex: &Codex, path: &Path, max: u64) -> Checked {
                     .to_owned(),
                 start: Position { line: 1, column: 1 },
                 end: Position { line: 1, column: 1 },
-                snippet: String::new(),
+                snippet: Excerpt::default(),
             }],
             ..Checked::default()
         }
@@ -131,7 +131,7 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
                 path: display_path(path, &inputs.root),
                 start: Position { line: 1, column: 1 },
                 end: Position { line: 1, column: 1 },
-                snippet: String::new(),
+                snippet: Excerpt::default(),
                 item: None,
                 scope: Scope::Prod,
             };

@@ -65,7 +65,7 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
     let padding = d.start.line.saturating_sub(1);
     let range = snippet_range(d);
     let span = (d.path.clone(), range.start + padding..range.end + padding);
-    let mut text = format!("{}{}", "\n".repeat(padding), d.snippet);
+    let mut text = format!("{}{}", "\n".repeat(padding), d.snippet.text);
     let mut report = Report::build(kind(d.severity), span.clone())
         .with_config(
             Config::default()
@@ -79,16 +79,17 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
     if let Some(related) = d.related.as_ref().filter(|r| r.start.line > d.end.line) {
         // The related line, after empty lines up to its own number.
         text.push_str(&"\n".repeat(related.start.line - d.end.line));
-        let skip = related.start.column.saturating_sub(1);
+        let skip = related.start.column.saturating_sub(related.snippet.column);
         let at = text.chars().count() + skip;
         let width = related
             .snippet
+            .text
             .chars()
             .skip(skip)
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .count()
             .max(1);
-        text.push_str(&related.snippet);
+        text.push_str(&related.snippet.text);
         let label = Label::new((d.path.clone(), at..at + width)).with_message(&related.message);
         report = report.with_label(label);
     }
@@ -104,15 +105,22 @@ fn render_one(writer: &mut dyn Write, d: &Diagnostic, context: &Context) -> io::
 
 /// The finding's character range inside its own snippet, never past the snippet's end.
 fn snippet_range(d: &Diagnostic) -> Range<usize> {
-    let lines: Vec<&str> = d.snippet.split('\n').collect();
-    let total = d.snippet.chars().count();
-    let start = d.start.column.saturating_sub(1).min(total);
+    let lines: Vec<&str> = d.snippet.text.split('\n').collect();
+    let total = d.snippet.text.chars().count();
+    // The snippet's first line may start at a later column (a long line cut to a window);
+    // its other lines start at column 1.
+    let start = d.start.column.saturating_sub(d.snippet.column).min(total);
     let before_end: usize = lines
         .iter()
         .take(d.end.line.saturating_sub(d.start.line))
         .map(|line| line.chars().count() + 1)
         .sum();
-    let end = (before_end + d.end.column.saturating_sub(1)).clamp(start, total);
+    let end_column = if d.end.line == d.start.line {
+        d.end.column.saturating_sub(d.snippet.column)
+    } else {
+        d.end.column.saturating_sub(1)
+    };
+    let end = (before_end + end_column).clamp(start, total);
     start..end
 }
 

@@ -103,7 +103,7 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
         end_column: d.end.column,
         message: &d.message,
         help: d.help.as_deref(),
-        snippet: &d.snippet,
+        snippet: &d.snippet.text,
         item: d.item.as_deref(),
         scope: d.scope.as_str(),
         incidents: &d.incidents,

@@ -75,12 +75,12 @@ fn entry(d: &Diagnostic) -> String {
     }
     text.push_str("\n\n");
     if !d.snippet.is_empty() {
-        let fence = if d.snippet.contains("```") {
+        let fence = if d.snippet.text.contains("```") {
             "~~~~"
         } else {
             "```"
         };
-        let _ = writeln!(text, "{fence}rust\n{}\n{fence}\n", d.snippet);
+        let _ = writeln!(text, "{fence}rust\n{}\n{fence}\n", d.snippet.text);
     }
     if let Some(help) = &d.help {
         let _ = writeln!(text, "**help:** {}\n", escape(help));
@@ -101,7 +101,11 @@ fn suggested_line(d: &Diagnostic) -> Option<String> {
     if fix.start.line != d.start.line || fix.end.line != fix.start.line {
         return None;
     }
-    let line = d.snippet.split('\n').next()?;
+    if d.snippet.column != 1 {
+        // A line cut to a window cannot be suggested whole.
+        return None;
+    }
+    let line = d.snippet.first_line();
     let before: String = line
         .chars()
         .take(fix.start.column.saturating_sub(1))

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::codex::Severity;
 use crate::diagnostic::Diagnostic;
-use crate::text::Position;
+use crate::text::{Excerpt, Position};
 
 /// `rdjson`: the whole result as one document.
 pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
@@ -59,7 +59,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
         }]);
     }
     if let Some(related) = &d.related {
-        let column = byte_column(&related.snippet, related.start.column);
+        let column = byte_column(&related.snippet, related.start.line, related.start);
         entry["related_locations"] = json!([{
             "message": related.message,
             "location": {"path": d.path, "range": {"start": {"line": related.start.line, "column": column}}},
@@ -70,16 +70,24 @@ fn diagnostic(d: &Diagnostic) -> Value {
 
 /// `at` with its column in UTF-8 bytes, using the diagnostic's snippet for the line's text.
 fn position(d: &Diagnostic, at: Position) -> Value {
-    let line = d
-        .snippet
-        .split('\n')
-        .nth(at.line.saturating_sub(d.start.line))
-        .unwrap_or("");
-    json!({"line": at.line, "column": byte_column(line, at.column)})
+    json!({"line": at.line, "column": byte_column(&d.snippet, d.start.line, at)})
+}
+
+/// The 1-based byte column of `at`, using `snippet` (whose first line is `first_line`) for the
+/// text of its line; the snippet's first line may start at a later column.
+fn byte_column(snippet: &Excerpt, first_line: usize, at: Position) -> usize {
+    let index = at.line.saturating_sub(first_line);
+    let line = snippet.text.split('\n').nth(index).unwrap_or("");
+    if index == 0 {
+        let within = at.column.saturating_sub(snippet.column) + 1;
+        line_byte_column(line, within) + snippet.byte_column - 1
+    } else {
+        line_byte_column(line, at.column)
+    }
 }
 
 /// The 1-based byte column of 1-based character column `column` in `line`.
-fn byte_column(line: &str, column: usize) -> usize {
+fn line_byte_column(line: &str, column: usize) -> usize {
     let before: usize = line
         .chars()
         .take(column.saturating_sub(1))
@@ -93,12 +101,22 @@ fn byte_column(line: &str, column: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::byte_column;
+    use super::*;
 
     #[test]
     fn columns_become_bytes() {
-        assert_eq!(byte_column("let é = x.unwrap();", 1), 1);
-        assert_eq!(byte_column("let é = x.unwrap();", 11), 12);
-        assert_eq!(byte_column("ab", 3), 3);
+        assert_eq!(line_byte_column("let é = x.unwrap();", 1), 1);
+        assert_eq!(line_byte_column("let é = x.unwrap();", 11), 12);
+        assert_eq!(line_byte_column("ab", 3), 3);
+        let cut = Excerpt {
+            text: "é.unwrap()".to_owned(),
+            column: 101,
+            byte_column: 201,
+        };
+        let at = Position {
+            line: 7,
+            column: 102,
+        };
+        assert_eq!(byte_column(&cut, 7, at), 203);
     }
 }

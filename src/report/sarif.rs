@@ -79,7 +79,7 @@ fn result(d: &Diagnostic, context: &Context) -> Value {
         "startColumn": d.start.column,
         "endLine": d.end.line,
         "endColumn": d.end.column.max(d.start.column + usize::from(d.end.line == d.start.line)),
-        "snippet": {"text": d.snippet},
+        "snippet": {"text": d.snippet.text},
     });
     let mut result = json!({
         "ruleId": d.rule,
