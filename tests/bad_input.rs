@@ -21,7 +21,8 @@ fn bad_tree() -> Project {
             "src/deep.rs",
             &format!("fn f() {{ Some(1).unwrap(); let y = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000)),
         )
-        .file("src/chain.rs", &format!("fn g() -> u32 {{ Some(1).unwrap() + {} }}\n", vec!["1"; 50_000].join(" + ")))
+        .file("src/chain.rs", &format!("fn g() -> u32 {{ Some(1).unwrap() + {} }}\n", vec!["1"; 2_000].join(" + ")))
+        .file("src/longchain.rs", &format!("fn g() -> u32 {{ Some(1).unwrap() + {} }}\n", vec!["1"; 50_000].join(" + ")))
         .file("src/notrust.rs", "this is ' not \" rust unwrap\n");
     std::os::unix::fs::symlink("missing.rs", project.path().join("src/broken.rs")).unwrap();
     let fifo = std::process::Command::new("mkfifo")
@@ -44,12 +45,13 @@ fn every_bad_file_is_reported_and_the_run_goes_on() {
             "src/empty.rs:1:1 CX9002",
             "src/good.rs:1:28 CX0001",
             "src/latin1.rs:2:7 CX9000",
-            "src/notrust.rs:1:9 CX9001",
+            "src/longchain.rs:1:1 CX9001",
+            "src/notrust.rs:1:1 CX9001",
             "src/pipe.rs:1:1 CX9000",
             "src/syntax.rs:1:25 CX0001",
-            "src/syntax.rs:2:19 CX9001",
+            "src/syntax.rs:2:1 CX9001",
             "src/syntax.rs:3:21 CX0002",
-            "src/unbalanced.rs:1:5 CX9001",
+            "src/unbalanced.rs:1:1 CX9001",
         ],
         "{}",
         out.stdout
@@ -64,7 +66,7 @@ fn every_bad_file_is_reported_and_the_run_goes_on() {
     assert!(out.stdout.contains("more than 256 levels deep"));
     assert!(
         out.stdout
-            .contains("7 files could not be read or parsed in full")
+            .contains("8 files could not be read or parsed in full")
     );
     assert_eq!(out.code, 1);
 }
@@ -74,8 +76,8 @@ fn bad_files_appear_in_json_and_human_output_too() {
     let project = bad_tree();
     let out = project.run(&["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["summary"]["unparsed"], 7);
-    assert_eq!(json["summary"]["files"], 10);
+    assert_eq!(json["summary"]["unparsed"], 8);
+    assert_eq!(json["summary"]["files"], 11);
     let reasons: Vec<&str> = json["diagnostics"]
         .as_array()
         .unwrap()

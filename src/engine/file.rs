@@ -1,21 +1,18 @@
 //! Checking one file: read once, lex once, parse only the items that hold a trigger word, walk
 //! each parsed item once. Everything returned is plain, thread-independent data.
 
+use std::ops::Range;
 use std::path::Path;
 
 use proc_macro2::TokenStream;
 
-use super::visit::Walker;
+use super::visit::{RawFinding, Walker};
 use crate::codex::matcher::find_word;
 use crate::codex::{Builtin, Codex};
 use crate::source::lex::{self, Chunk, ModuleFacts};
 use crate::source::{self, ReadError};
 use crate::suppress::{self, Directive};
 use crate::text::{Excerpt, LineIndex, Position};
-
-/// Deepest delimiter nesting handed to syn, whose parser and walk recurse. Hand-written code
-/// stays far below it; generated or hostile input above it is reported instead of overflowing.
-pub const MAX_NESTING: usize = 256;
 
 /// A finding placed in its file, before module-tree context is applied.
 #[derive(Debug, Clone)]
@@ -78,8 +75,9 @@ impl Checked {
     }
 }
 
-/// Checks the file at `path`, refusing files over `max_size` bytes.
-pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
+/// Checks the file at `path`, refusing files over `max_size` bytes and leaving out items whose
+/// estimated recursion depth passes `limit` (see [`crate::source::depth`]).
+pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64, limit: usize) -> Checked {
     let text = match source::read(path, max_size) {
         Ok(text) => text,
         Err(ReadError { position, reason }) => {
@@ -101,7 +99,7 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
         );
     }
     let lines = LineIndex::new(&text);
-    let checked = check_text(codex, &text, &lines);
+    let checked = check_text(codex, &text, &lines, limit);
     // Spans point into a per-thread table that would otherwise grow with every file.
     proc_macro2::extra::invalidate_current_thread_spans();
     checked
@@ -109,50 +107,72 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64) -> Checked {
 
 /// Reads and lexes the file at `path` for its module facts only: a parent of checked files
 /// that is not itself checked. A file that cannot be read or lexed has no facts.
-pub(crate) fn facts(path: &Path, max_size: u64) -> ModuleFacts {
+pub(crate) fn facts(path: &Path, max_size: u64, limit: usize) -> ModuleFacts {
     let Ok(text) = source::read(path, max_size) else {
         return ModuleFacts::default();
     };
     let blanked = lex::blank_preamble(&text);
-    let facts = lex::lex(blanked.as_deref().unwrap_or(&text))
-        .map(|lexed| lex::module_facts(&lexed))
+    let facts = lex::lex(blanked.as_deref().unwrap_or(&text), limit)
+        .map(|lexed| lex::module_facts(&lexed, limit))
         .unwrap_or_default();
     proc_macro2::extra::invalidate_current_thread_spans();
     facts
 }
 
-fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
+fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Checked {
     let blanked = lex::blank_preamble(text);
     let source = blanked.as_deref().unwrap_or(text);
-    let problem_at = |offset: usize, message: String| {
-        let start = lines.position(text, offset);
-        Problem {
-            kind: Builtin::UnparsableSource,
-            message,
-            start,
-            end: start,
-            snippet: lines.excerpt(text, offset, offset),
-        }
+    // A problem about the bytes `range`: it spans them, so a changed line anywhere in an item
+    // that could not be checked keeps the finding in a `--diff` run; its excerpt is the first
+    // line.
+    let problem_over = |range: Range<usize>, message: String| Problem {
+        kind: Builtin::UnparsableSource,
+        message,
+        start: lines.position(text, range.start),
+        end: lines.position(text, range.end),
+        snippet: lines.excerpt(text, range.start, range.start),
     };
-    let lexed = match lex::lex(source) {
+    // An error at `at` that left `range` unchecked: the span is what was not checked, the
+    // message says where the error is.
+    let error_in = |range: Range<usize>, at: usize, message: &str| {
+        let position = lines.position(text, at);
+        problem_over(
+            range,
+            format!(
+                "{message} (at line {}, column {}); this part was not checked",
+                position.line, position.column
+            ),
+        )
+    };
+    let lexed = match lex::lex(source, limit) {
         Ok(lexed) => lexed,
         Err(error) => {
+            // Nothing of a file that does not lex is checked.
             return Checked {
-                problems: vec![problem_at(error.offset, error.message)],
+                problems: vec![error_in(0..text.len(), error.offset, &error.message)],
                 ..Checked::default()
             };
         }
     };
-    let facts = lex::module_facts(&lexed);
-    let mut hits = codex.triggers().find_words(source);
-    let mut walker = Walker::new(codex);
+    let facts = lex::module_facts(&lexed, limit);
     let mut problems = Vec::new();
+    if let Some(range) = lexed.deep_inner_attrs.clone() {
+        problems.push(problem_over(
+            range,
+            format!(
+                "these inner attributes nest more than {limit} levels deep; they were not read, \
+                 so the file's own `cfg` and lint levels are unknown"
+            ),
+        ));
+    }
+    let mut hits = codex.triggers().find_words(source);
+    let mut walker = Walker::new(codex, source.len());
     if !hits.is_empty() {
         let (uses, items): (Vec<Chunk>, Vec<Chunk>) = lexed.chunks.into_iter().partition(is_use);
         if codex.triggers().needs_imports() {
             // `use` items come first: they resolve call paths, and an alias (`exit as quit`)
             // is one more word to search for.
-            for chunk in uses {
+            for chunk in uses.into_iter().filter(|chunk| chunk.is_within(limit)) {
                 if let Ok(item) = syn::parse2::<syn::ItemUse>(chunk.tokens.into_iter().collect()) {
                     walker.imports.add(&item);
                 }
@@ -167,54 +187,68 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex) -> Checked {
             }
         }
         let needed = chunks_with_hits(items, &hits);
-        walk_chunks(&mut walker, needed, source, &mut |offset, message| {
-            problems.push(problem_at(offset, message));
-        });
+        let whole_file_within = lexed.depth <= limit;
+        walk_chunks(
+            &mut walker,
+            needed,
+            source,
+            limit,
+            whole_file_within,
+            &mut |range, at, message| {
+                problems.push(match at {
+                    Some(at) => error_in(range, at, &message),
+                    None => problem_over(range, message),
+                });
+            },
+        );
     }
     let findings = walker
         .findings
         .into_iter()
-        .map(|raw| {
-            let start = lines.position(text, raw.range.start);
-            let end = lines.position(text, raw.range.end);
-            let snippet = lines.excerpt(text, raw.range.start, raw.range.end);
-            Located {
-                rule: raw.rule,
-                start,
-                end,
-                snippet,
-                item: raw.item,
-                function: raw.function,
-                test: raw.test,
-                bench: raw.bench,
-                clippy_allowed: raw.clippy_allowed,
-                statement_line: raw
-                    .statement
-                    .map(|offset| lines.position(text, offset).line),
-                fix: raw.fix.map(|(range, replacement)| {
-                    // `?` attaches to the expression: take the line break and indent before
-                    // a chained `.unwrap()` too.
-                    let start = text
-                        .get(..range.start)
-                        .map_or(range.start, |before| before.trim_end().len());
-                    (
-                        lines.position(text, start),
-                        lines.position(text, range.end),
-                        replacement,
-                    )
-                }),
-                related: raw.related.map(|range| {
-                    let at = lines.position(text, range.start);
-                    (at, lines.excerpt(text, range.start, range.start))
-                }),
-            }
-        })
+        .map(|raw| locate(raw, text, lines))
         .collect();
     Checked {
         facts,
         findings,
         problems,
         directives: suppress::parse(text, lines),
+    }
+}
+
+/// A raw finding placed in its file: positions and excerpts instead of byte offsets.
+fn locate(raw: RawFinding, text: &str, lines: &LineIndex) -> Located {
+    let start = lines.position(text, raw.range.start);
+    let end = lines.position(text, raw.range.end);
+    let snippet = lines.excerpt(text, raw.range.start, raw.range.end);
+    Located {
+        rule: raw.rule,
+        start,
+        end,
+        snippet,
+        item: raw.item,
+        function: raw.function,
+        test: raw.test,
+        bench: raw.bench,
+        clippy_allowed: raw.clippy_allowed,
+        statement_line: raw
+            .statement
+            .map(|offset| lines.position(text, offset).line),
+        fix: raw.fix.map(|(range, replacement)| {
+            // `?` attaches to the expression: take the line break and indent before
+            // a chained `.unwrap()` too.
+            let start = text
+                .get(..range.start)
+                .map_or(range.start, |before| before.trim_end().len());
+            (
+                lines.position(text, start),
+                lines.position(text, range.end),
+                replacement,
+            )
+        }),
+        related: raw.related.map(|range| {
+            let at = lines.position(text, range.start);
+            (at, lines.excerpt(text, range.start, range.start))
+        }),
     }
 }
 
@@ -253,49 +287,189 @@ fn chunks_with_hits(chunks: Vec<Chunk>, hits: &[usize]) -> Vec<Chunk> {
         .collect()
 }
 
-/// Parses and walks `chunks`. If one does not parse, the whole file is parsed instead (the
-/// split may have been wrong); if that fails too, each broken item is reported and the others
-/// are still walked.
+/// Parses and walks `chunks`. An item deeper than `limit` is reported, not parsed. If an item
+/// does not parse, the whole file is parsed instead (the split may have been wrong) when it is
+/// within the limit; if that fails too, each broken item is reported and the others are still
+/// walked.
 fn walk_chunks(
     walker: &mut Walker<'_>,
     chunks: Vec<Chunk>,
     source: &str,
-    report: &mut dyn FnMut(usize, String),
+    limit: usize,
+    whole_file_within: bool,
+    report: &mut dyn FnMut(Range<usize>, Option<usize>, String),
 ) {
     let mut items = Vec::new();
     let mut broken = Vec::new();
     let mut too_deep = false;
     for chunk in chunks {
-        if lex::nesting_depth(&chunk.tokens, MAX_NESTING) > MAX_NESTING {
+        if !chunk.is_within(limit) {
             too_deep = true;
             report(
-                chunk.range.start,
+                chunk.range.clone(),
+                None,
                 format!(
-                    "this item nests delimiters more than {MAX_NESTING} levels deep; it was not checked"
+                    "this item nests more than {limit} levels deep (counting nested expressions, \
+                     types, closures and long chains); it was not checked"
                 ),
             );
             continue;
         }
         match syn::parse2::<syn::Item>(TokenStream::from_iter(chunk.tokens)) {
             Ok(item) => items.push(item),
-            Err(error) => broken.push(error),
+            Err(error) => broken.push((chunk.range, error)),
         }
     }
-    if !broken.is_empty() && !too_deep {
+    if !broken.is_empty() && !too_deep && whole_file_within {
         if let Ok(file) = syn::parse_file(source) {
             for item in &file.items {
                 syn::visit::Visit::visit_item(walker, item);
             }
             return;
         }
-        for error in broken {
-            report(
-                error.span().byte_range().start,
-                format!("syntax error: {error}"),
-            );
-        }
+    }
+    for (range, error) in broken {
+        let at = error.span().byte_range().start;
+        report(range, Some(at), format!("syntax error: {error}"));
     }
     for item in &items {
         syn::visit::Visit::visit_item(walker, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codex::{Overrides, Sources, load};
+
+    /// Items just under the depth limit, one per shape that recurses in syn or the walk, with
+    /// a finding inside so the walk goes all the way down.
+    fn shapes(n: usize) -> Vec<(&'static str, String)> {
+        let chain = n * crate::source::depth::CHAIN_LINKS_PER_UNIT;
+        vec![
+            (
+                "parens",
+                format!(
+                    "fn f() {{ let x = {}a.unwrap(){}; }}",
+                    "(".repeat(n),
+                    ")".repeat(n)
+                ),
+            ),
+            (
+                "refs",
+                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "&".repeat(n)),
+            ),
+            (
+                "generics",
+                format!(
+                    "fn f(x: {}u8{}) {{ a.unwrap(); }}",
+                    "V<".repeat(n),
+                    ">".repeat(n)
+                ),
+            ),
+            (
+                "closures",
+                format!("fn f() {{ let x = {}a.unwrap(); }}", "|x| ".repeat(n)),
+            ),
+            (
+                "returns",
+                format!("fn f() {{ {}a.unwrap(); }}", "return ".repeat(n)),
+            ),
+            (
+                "fn types",
+                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "fn() -> ".repeat(n)),
+            ),
+            (
+                "blocks",
+                format!("fn f() {{ {}a.unwrap(){} }}", "{".repeat(n), "}".repeat(n)),
+            ),
+            (
+                "assignments",
+                format!("fn f() {{ {}a.unwrap(); }}", "a = ".repeat(n)),
+            ),
+            (
+                "macros",
+                format!(
+                    "fn f() {{ {}a.unwrap(){}; }}",
+                    "vec![".repeat(n),
+                    "]".repeat(n)
+                ),
+            ),
+            (
+                "token macros",
+                format!(
+                    "fn f() {{ {}a.unwrap(){}; }}",
+                    "m!(=> ".repeat(n),
+                    ")".repeat(n)
+                ),
+            ),
+            (
+                "inline mods",
+                format!(
+                    "{}fn f() {{ a.unwrap(); }}{}",
+                    "mod m { ".repeat(n),
+                    "}".repeat(n)
+                ),
+            ),
+            // `.unwrap()` is two links (the dot and the call), `else if a {}` two (`else` and
+            // the block after an operand).
+            (
+                "chains",
+                format!("fn f() {{ a{}; }}", ".unwrap()".repeat(chain / 2)),
+            ),
+            (
+                "sums",
+                format!("fn f() {{ a.unwrap(){}; }}", " + a".repeat(chain)),
+            ),
+            (
+                "else ifs",
+                format!(
+                    "fn f() {{ if a {{}} {} a.unwrap(); }}",
+                    "else if a {} ".repeat(chain / 2)
+                ),
+            ),
+        ]
+    }
+
+    /// The limit a stack affords keeps every shape inside that stack, in a debug build (the
+    /// worst case: frames are several times larger than in release).
+    #[test]
+    fn the_depth_limit_fits_the_stack_it_is_derived_from() {
+        let sources = Sources {
+            embedded: true,
+            ..Sources::default()
+        };
+        let codex = load::load(&sources, &Overrides::default()).unwrap();
+        for stack in [4 << 20, 16 << 20, 64 << 20] {
+            let limit = super::super::depth_limit(stack);
+            for (name, text) in shapes(limit - 4) {
+                let checked = std::thread::scope(|scope| {
+                    std::thread::Builder::new()
+                        .stack_size(stack)
+                        .spawn_scoped(scope, || {
+                            let lines = LineIndex::new(&text);
+                            let checked = check_text(&codex, &text, &lines, limit);
+                            proc_macro2::extra::invalidate_current_thread_spans();
+                            checked
+                        })
+                        .unwrap()
+                        .join()
+                        .unwrap()
+                });
+                assert!(
+                    checked.problems.is_empty() && !checked.findings.is_empty(),
+                    "{name} at limit {limit}: {:?}",
+                    checked.problems.first().map(|p| &p.message)
+                );
+            }
+            let (name, over) = &shapes(limit + 1)[0];
+            let lines = LineIndex::new(over);
+            let checked = check_text(&codex, over, &lines, limit);
+            assert_eq!(
+                checked.problems.len(),
+                1,
+                "{name} past the limit is reported"
+            );
+        }
     }
 }

@@ -12,11 +12,19 @@ use syn::{Block, Expr, Token};
 use super::visit::Walker;
 
 impl Walker<'_> {
-    /// Searches the tokens of a macro invocation.
-    pub(crate) fn visit_macro_tokens(&mut self, tokens: &TokenStream) {
+    /// Searches the tokens of a macro invocation, which span `bytes` bytes of the file.
+    pub(crate) fn visit_macro_tokens(&mut self, tokens: &TokenStream, bytes: usize) {
         if tokens.is_empty() {
             return;
         }
+        // Each attempt below copies every token nested in `tokens`.
+        let cost = bytes.saturating_mul(4);
+        if self.macro_budget < cost {
+            let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+            self.scan_tokens(&tokens);
+            return;
+        }
+        self.macro_budget -= cost;
         if let Ok(exprs) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
             for expr in &exprs {
                 self.visit_expr(expr);
@@ -110,12 +118,12 @@ impl Walker<'_> {
                         if !qualified || is_std_prefix(tokens, i) {
                             self.macro_path(&path);
                         }
-                        self.visit_macro_tokens(&body.stream());
+                        self.visit_macro_tokens(&body.stream(), body.span().byte_range().len());
                         skip_group = Some(i + 2);
                     }
                 }
                 TokenTree::Group(group) if skip_group != Some(i) => {
-                    self.visit_macro_tokens(&group.stream());
+                    self.visit_macro_tokens(&group.stream(), group.span().byte_range().len());
                 }
                 _ => {}
             }

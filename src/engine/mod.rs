@@ -21,12 +21,27 @@ use crate::suppress::{self, Suppressible};
 use crate::text::{Excerpt, Position};
 use file::{Checked, Located, Problem};
 
-pub use file::MAX_NESTING;
+/// Deepest estimated recursion ([`crate::source::depth`]) of an item handed to syn and the
+/// walk. Hand-written code stays far below it; generated or hostile input above it is
+/// reported (CX9001) instead of overflowing a stack.
+pub const MAX_DEPTH: usize = 256;
 
-/// Stack of each worker thread. syn parses and walks recursively; nesting is bounded by
-/// [`MAX_NESTING`], and long flat chains (`a + b + … + z`) still recurse once per link.
-/// The memory is reserved, not committed, until used.
-const WORKER_STACK: usize = 256 << 20;
+/// Stack sizes tried for the worker threads, largest first. syn parses, walks and drops trees
+/// recursively; the memory is reserved, not committed, until used. Where even the smallest
+/// cannot be reserved (a tight `ulimit -v`), the files are checked on the calling thread.
+const WORKER_STACKS: [usize; 4] = [64 << 20, 16 << 20, 4 << 20, 1 << 20];
+
+/// Stack one unit of estimated depth may take: measured at up to 60 KB for nested generics in
+/// a debug build of syn plus the walk (8 KB in release), doubled for margin.
+const STACK_PER_UNIT: usize = 128 << 10;
+
+/// Stack assumed for the calling thread when no worker pool could be made.
+const CALLER_STACK: usize = 2 << 20;
+
+/// The depth limit that a stack of `bytes` can afford, at most [`MAX_DEPTH`].
+fn depth_limit(bytes: usize) -> usize {
+    (bytes / STACK_PER_UNIT).min(MAX_DEPTH)
+}
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -57,35 +72,43 @@ pub struct Run {
 /// Checks `inputs` against `codex`.
 pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
     let max = inputs.max_file_size;
-    let work = |path: &PathBuf| check_guarded(codex, path, max);
-    let context = |path: &PathBuf| {
-        let facts =
-            panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max))).unwrap_or_default();
-        Checked {
-            facts,
+    let work = |limit: usize| move |path: &PathBuf| check_guarded(codex, path, max, limit);
+    let context = |limit: usize| {
+        move |path: &PathBuf| Checked {
+            facts: panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
+                .unwrap_or_default(),
             ..Checked::default()
         }
     };
-    let run = || {
-        let checked: Vec<Checked> = inputs.files.par_iter().map(work).collect();
-        let context: Vec<Checked> = inputs.context.par_iter().map(context).collect();
+    let run = |limit: usize| {
+        let checked: Vec<Checked> = inputs.files.par_iter().map(work(limit)).collect();
+        let context: Vec<Checked> = inputs.context.par_iter().map(context(limit)).collect();
         (checked, context)
     };
-    let (checked, context) = match rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    let pool = WORKER_STACKS.iter().find_map(|&stack| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(stack)
+            .build()
+            .ok()?;
+        Some((pool, depth_limit(stack)))
+    });
+    let (checked, context) = if let Some((pool, limit)) = pool {
+        pool.install(|| run(limit))
+    } else {
+        // No thread could be started: one file after another, on this thread.
+        let limit = depth_limit(CALLER_STACK);
+        let checked = inputs.files.iter().map(work(limit)).collect();
+        let context = inputs.context.iter().map(context(limit)).collect();
+        (checked, context)
     };
     finish(codex, inputs, checked, &context)
 }
 
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run
 /// goes on.
-fn check_guarded(codex: &Codex, path: &Path, max: u64) -> Checked {
-    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max))).unwrap_or_else(|_| {
-        Checked {
+fn check_guarded(codex: &Codex, path: &Path, max: u64, limit: usize) -> Checked {
+    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max, limit))).unwrap_or_else(
+        |_| Checked {
             problems: vec![Problem {
                 kind: Builtin::UnparsableSource,
                 message: "internal error while checking this file; please report it with the file"
@@ -95,8 +118,8 @@ fn check_guarded(codex: &Codex, path: &Path, max: u64) -> Checked {
                 snippet: Excerpt::default(),
             }],
             ..Checked::default()
-        }
-    })
+        },
+    )
 }
 
 fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Checked]) -> Run {

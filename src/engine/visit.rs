@@ -55,7 +55,15 @@ pub(crate) struct Walker<'a> {
     /// Per enclosing function, closure or async block: whether `?` can propagate from it
     /// (a function returning `Result` or `Option`).
     try_scopes: Vec<bool>,
+    /// Bytes of macro tokens that may still be parsed with syn. Parsing a macro's tokens
+    /// copies all the tokens nested in it, so nested macros are parsed once per level; past
+    /// this budget (a multiple of the file's size) macro tokens are only scanned, which is
+    /// linear.
+    pub(crate) macro_budget: usize,
 }
+
+/// How many times its own size a file's macro tokens may be parsed, summed over nesting levels.
+const MACRO_PARSES_PER_BYTE: usize = 16;
 
 /// What entering an item changed, to undo on leaving it.
 #[allow(clippy::struct_excessive_bools)] // independent flags, each undone on its own
@@ -68,7 +76,8 @@ struct Entered {
 }
 
 impl<'a> Walker<'a> {
-    pub(crate) fn new(codex: &'a Codex) -> Self {
+    /// A walker for a file of `bytes` bytes.
+    pub(crate) fn new(codex: &'a Codex, bytes: usize) -> Self {
         Walker {
             codex,
             findings: Vec::new(),
@@ -81,6 +90,7 @@ impl<'a> Walker<'a> {
             imports: Imports::default(),
             required_seen: Vec::new(),
             try_scopes: Vec::new(),
+            macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
         }
     }
 
@@ -633,6 +643,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.record(&matched, &last.ident);
         }
         self.macro_path(&mac.path);
-        self.visit_macro_tokens(&mac.tokens);
+        let span = mac.delimiter.span().join().byte_range();
+        self.visit_macro_tokens(&mac.tokens, span.len());
     }
 }

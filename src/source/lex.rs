@@ -11,14 +11,18 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
-use super::attrs;
+use super::{attrs, depth};
 
 /// A lexed file: its inner attributes and its top-level items, still as tokens.
 pub struct Lexed {
-    /// `#![…]` attributes at the top of the file.
+    /// `#![…]` attributes at the top of the file (none when they nest past the depth limit).
     pub inner_attrs: Vec<Attribute>,
+    /// The bytes of the inner attributes when they nest past the depth limit and were not read.
+    pub deep_inner_attrs: Option<Range<usize>>,
     /// Top-level items in order.
     pub chunks: Vec<Chunk>,
+    /// Estimated recursion depth of the whole file read as one ([`depth::depth_units`]).
+    pub depth: usize,
 }
 
 /// The tokens of one top-level item and the bytes they cover.
@@ -27,6 +31,16 @@ pub struct Chunk {
     pub tokens: Vec<TokenTree>,
     /// Byte range in the file, from the first token to the end of the last.
     pub range: Range<usize>,
+    /// Estimated recursion depth of the item ([`depth::depth_units`]), counted up to just past
+    /// the limit given to [`lex`].
+    pub depth: usize,
+}
+
+impl Chunk {
+    /// Whether the item is shallow enough to hand to syn and the walk.
+    pub fn is_within(&self, limit: usize) -> bool {
+        self.depth <= limit
+    }
 }
 
 /// Why a file or an item could not be read as Rust.
@@ -38,12 +52,14 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Lexes `text`, which must already have had a byte-order mark and shebang blanked out.
+/// Lexes `text`, which must already have had a byte-order mark and shebang blanked out, and
+/// estimates the recursion depth of each item, counting up to just past `limit`. Inner
+/// attributes deeper than `limit` are not parsed.
 ///
 /// # Errors
 ///
 /// When the text is not a valid token stream (unbalanced delimiters, bad literals…).
-pub fn lex(text: &str) -> Result<Lexed, SyntaxError> {
+pub fn lex(text: &str, limit: usize) -> Result<Lexed, SyntaxError> {
     let stream: TokenStream = text
         .parse()
         .map_err(|error: proc_macro2::LexError| SyntaxError {
@@ -51,10 +67,27 @@ pub fn lex(text: &str) -> Result<Lexed, SyntaxError> {
             message: "cannot lex this file as Rust (unbalanced delimiter or malformed literal)"
                 .to_owned(),
         })?;
-    let (inner_attrs, chunks) = split(stream.into_iter().collect());
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let depth = depth::depth_units(&tokens, limit);
+    let (inner, mut chunks) = split(tokens);
+    for chunk in &mut chunks {
+        chunk.depth = depth::depth_units(&chunk.tokens, limit);
+    }
+    let deep_inner_attrs = (depth::depth_units(&inner, limit) > limit).then(|| {
+        let start = inner.first().map_or(0, |t| t.span().byte_range().start);
+        let end = inner.last().map_or(start, |t| t.span().byte_range().end);
+        start..end.max(start)
+    });
+    let inner_attrs = if deep_inner_attrs.is_some() {
+        Vec::new()
+    } else {
+        parse_attrs(inner, true)
+    };
     Ok(Lexed {
-        inner_attrs: parse_attrs(inner_attrs, true),
+        inner_attrs,
+        deep_inner_attrs,
         chunks,
+        depth,
     })
 }
 
@@ -146,6 +179,7 @@ fn chunk(tokens: Vec<TokenTree>) -> Chunk {
     Chunk {
         tokens,
         range: start..end.max(start),
+        depth: 0,
     }
 }
 
@@ -160,29 +194,6 @@ fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
         Attribute::parse_outer.parse2(stream)
     };
     parsed.unwrap_or_default()
-}
-
-/// Deepest nesting of delimiters in `tokens`, counted without recursion; stops early once
-/// `limit` is passed.
-pub fn nesting_depth(tokens: &[TokenTree], limit: usize) -> usize {
-    let mut deepest = 0;
-    let mut stack: Vec<(Vec<TokenTree>, usize)> = Vec::new();
-    let groups = |list: &[TokenTree], depth: usize, stack: &mut Vec<(Vec<TokenTree>, usize)>| {
-        for token in list {
-            if let TokenTree::Group(group) = token {
-                stack.push((group.stream().into_iter().collect(), depth + 1));
-            }
-        }
-    };
-    groups(tokens, 0, &mut stack);
-    while let Some((list, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
-        if deepest > limit {
-            break;
-        }
-        groups(&list, depth, &mut stack);
-    }
-    deepest
 }
 
 /// What the module tree needs from a file: its inner attributes and `mod` declarations.
@@ -211,8 +222,9 @@ pub struct ModDecl {
     pub allows: Vec<String>,
 }
 
-/// Reads the module facts of a lexed file from its tokens.
-pub fn module_facts(lexed: &Lexed) -> ModuleFacts {
+/// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
+/// `limit` (they are not read at all).
+pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
     let mut facts = ModuleFacts {
         test_only: attrs::is_test_only(&lexed.inner_attrs),
         allows: attrs::clippy_allows(&lexed.inner_attrs),
@@ -223,7 +235,7 @@ pub fn module_facts(lexed: &Lexed) -> ModuleFacts {
         test_only: false,
         allows: Vec::new(),
     };
-    for chunk in &lexed.chunks {
+    for chunk in lexed.chunks.iter().filter(|chunk| chunk.is_within(limit)) {
         collect_decls(&chunk.tokens, &context, &mut facts.decls);
     }
     facts
@@ -300,7 +312,7 @@ mod tests {
     use super::*;
 
     fn chunk_texts(text: &str) -> Vec<String> {
-        lex(text)
+        lex(text, 256)
             .unwrap()
             .chunks
             .iter()
@@ -327,7 +339,7 @@ mod tests {
     #[test]
     fn reads_mod_declarations_from_tokens() {
         let text = "#![cfg(all(test, unix))]\n#[cfg(test)] mod a;\npub(crate) mod b;\n#[path = \"x.rs\"] mod c;\nmod d { #[allow(clippy::panic)] mod e; }\n#[cfg(test)] mod t { mod u; }";
-        let facts = module_facts(&lex(text).unwrap());
+        let facts = module_facts(&lex(text, 256).unwrap(), 256);
         assert!(facts.test_only);
         let decls: Vec<_> = facts
             .decls
@@ -359,14 +371,23 @@ mod tests {
         let text = "\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}";
         let blanked = blank_preamble(text).unwrap();
         assert_eq!(blanked.len(), text.len());
-        assert!(lex(&blanked).is_ok());
+        assert!(lex(&blanked, 256).is_ok());
         assert!(blank_preamble("#![allow(x)]").is_none());
     }
 
     #[test]
-    fn depth_is_counted_without_recursion() {
-        let deep = format!("{}{}", "(".repeat(100_000), ")".repeat(100_000));
-        let tokens: Vec<TokenTree> = deep.parse::<TokenStream>().unwrap().into_iter().collect();
-        assert!(nesting_depth(&tokens, 500) > 500);
+    fn deep_items_and_inner_attributes_are_measured_not_read() {
+        let deep = format!(
+            "#![cfg(any({}test{}))]\nfn ok() {{}}\nmod m {{ {}{} }}",
+            "any(".repeat(300),
+            ")".repeat(300),
+            "mod m { ".repeat(300),
+            "}".repeat(300)
+        );
+        let lexed = lex(&deep, 256).unwrap();
+        assert!(lexed.deep_inner_attrs.is_some() && lexed.inner_attrs.is_empty());
+        let depths: Vec<bool> = lexed.chunks.iter().map(|c| c.is_within(256)).collect();
+        assert_eq!(depths, [true, false]);
+        assert!(module_facts(&lexed, 256).decls.is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attrs;
 pub mod comment;
+pub mod depth;
 pub mod discover;
 pub mod lex;
 pub mod tree;
