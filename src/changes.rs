@@ -17,7 +17,7 @@ use diffy::{Hunk, Line};
 
 use crate::diagnostic::Diagnostic;
 
-/// Added or changed lines per file (paths relative to the repository root, `/`-separated).
+/// Added or changed lines per file (paths relative to the project root, `/`-separated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangedLines {
     /// Sorted, disjoint, non-adjacent ranges of 1-based lines.

@@ -198,29 +198,24 @@ fn i7_git_configuration_cannot_hide_changes() {
     let project = merge_request(&[("src/old.rs", UNWRAP)], &[]);
     git(&project, &["mv", "src/old.rs", "src/new.rs"]);
     git(&project, &["commit", "-q", "-m", "move"]);
-    for config in [
-        "diff.noprefix=true",
-        "diff.mnemonicPrefix=true",
-        "diff.renames=copies",
-        "diff.relative=false",
-        "color.diff=always",
-        "core.quotePath=false",
+    for (key, value) in [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.renames", "copies"),
+        ("diff.srcPrefix", "s/"),
+        ("diff.dstPrefix", "d/"),
+        ("diff.external", "true"),
+        ("color.diff", "always"),
+        ("core.quotePath", "false"),
     ] {
-        git(
-            &project,
-            &[
-                "config",
-                config.split_once('=').unwrap().0,
-                config.split_once('=').unwrap().1,
-            ],
-        );
+        git(&project, &["config", key, value]);
         let (findings, code) = diff_findings(&project);
         assert_eq!(
             findings,
             [("src/new.rs".to_owned(), 2, "CX0001".to_owned())],
-            "{config}"
+            "{key}"
         );
-        assert_eq!(code, 1, "{config}");
+        assert_eq!(code, 1, "{key}");
     }
 }
 
@@ -276,6 +271,27 @@ fn i7_a_change_inside_an_item_too_deep_to_check_is_reported() {
         "pub fn deep(x: Option<u8>) -> u8 {{\n    let y = {deep};\n    let z = x.unwrap();\n    y + z\n}}\n"
     );
     let project = merge_request(&[("src/lib.rs", &base)], &[("src/lib.rs", &changed)]);
+    let (findings, code) = diff_findings(&project);
+    assert!(
+        findings
+            .iter()
+            .any(|(path, _, rule)| path == "src/lib.rs" && rule == "CX9001"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+#[ignore = "needs item spans for CX9001 from the engine"]
+fn i7_a_change_that_makes_the_file_unlexable_is_reported() {
+    // The stray quote leaves the rest of the file unlexable; the lexer reports it on an
+    // unchanged line further down, but no line of the file was checked.
+    let base = "pub fn a() {}\n\npub fn b() {}\n\npub fn c() -> &'static str {\n    \"y\"\n}\n";
+    let changed = base.replace(
+        "pub fn b() {}",
+        "pub fn b(x: Option<u8>) -> u8 { let _s = \"; x.unwrap() }",
+    );
+    let project = merge_request(&[("src/lib.rs", base)], &[("src/lib.rs", &changed)]);
     let (findings, code) = diff_findings(&project);
     assert!(
         findings
