@@ -172,15 +172,16 @@ fn i7_a_new_file_whose_name_git_quotes_is_checked() {
 
 #[test]
 fn i7_an_added_line_that_looks_like_a_header_does_not_end_the_hunk() {
-    let base = "/*\n-- gone\n*/\npub fn ok() {}\n";
+    // The removed comment line reads `--- gone */` in the diff.
+    let base = "pub fn ok() {}\n/*\n-- gone */\n";
     for header in [
         "++ /dev/null",
         "--- a/src/lib.rs",
         "@@ -1 +1 @@",
         "++ b/src/other.rs",
     ] {
-        // One hunk: the comment line first, the `.unwrap()` after it.
-        let changed = format!("/*\n{header}\n*/\npub fn ok() {{}}\n{UNWRAP}");
+        // One hunk (`@@ -3 +3,5 @@`): the comment line first, the `.unwrap()` after it.
+        let changed = format!("pub fn ok() {{}}\n/*\n{header}\n*/\n{UNWRAP}");
         let project = merge_request(&[("src/lib.rs", base)], &[("src/lib.rs", &changed)]);
         let (findings, code) = diff_findings(&project);
         assert_eq!(
