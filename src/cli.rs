@@ -375,10 +375,7 @@ fn check(
         }
     }
     if let Some(changed) = &changed {
-        run.diagnostics.retain(|d| {
-            let whole_file = d.start.line == 1 && d.snippet.is_empty();
-            changed.contains(&d.path, d.start.line) || (whole_file && changed.touches(&d.path))
-        });
+        run.diagnostics.retain(|d| changed.keeps(d));
         run.summary = codex::diagnostic::Summary::of(
             &run.diagnostics,
             run.summary.files,
@@ -448,7 +445,7 @@ fn changed_lines(
     if let Some(file) = &args.changed_lines_from {
         let text = std::fs::read_to_string(file)
             .map_err(|error| format!("cannot read the diff {}: {error}", file.display()))?;
-        return Ok(Some(ChangedLines::parse(&text)));
+        return Ok(Some(ChangedLines::parse(&text)?));
     }
     Ok(None)
 }
