@@ -262,7 +262,6 @@ fn i7_diff_paths_are_relative_to_the_project_in_a_subfolder() {
 }
 
 #[test]
-#[ignore = "needs item spans for CX9001 from the engine"]
 fn i7_a_change_inside_an_item_too_deep_to_check_is_reported() {
     let deep = format!("{}1{}", "(".repeat(300), ")".repeat(300));
     let base = format!(
@@ -283,7 +282,6 @@ fn i7_a_change_inside_an_item_too_deep_to_check_is_reported() {
 }
 
 #[test]
-#[ignore = "needs item spans for CX9001 from the engine"]
 fn i7_a_change_that_makes_the_file_unlexable_is_reported() {
     // The stray quote leaves the rest of the file unlexable; the lexer reports it on an
     // unchanged line further down, but no line of the file was checked.
