@@ -554,7 +554,7 @@ mod tests {
                 line: *lines.end(),
                 column: 1,
             },
-            snippet: snippet.to_owned(),
+            snippet: crate::text::Excerpt::whole(snippet),
             item: None,
             scope: crate::codex::Scope::Prod,
         };

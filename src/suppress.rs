@@ -5,6 +5,8 @@
 //! unknown rule or suppresses nothing is itself reported, so suppressions cannot rot silently.
 //! The comment must start with `codex:allow`, so prose that mentions it is not a directive.
 
+use std::collections::HashMap;
+
 use crate::codex::{Builtin, Codex, RuleIndex};
 use crate::source::comment::comments_containing;
 use crate::text::{Excerpt, LineIndex, Position};
@@ -39,6 +41,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
     if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
         return Vec::new();
     }
+    let mut next_code = NextCodeLine::default();
     comments_containing(text, MARKER)
         .into_iter()
         .filter_map(|comment| {
@@ -52,7 +55,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             let start = lines.position(text, comment.range.start);
             let end = lines.position(text, comment.range.end);
             let target = if comment.own_line {
-                next_code_line(text, lines, end.line)
+                next_code.after(text, lines, end.line)
             } else {
                 start.line
             };
@@ -89,17 +92,34 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
         .collect()
 }
 
-/// The first line after `line` that holds code (not blank, not only a comment).
-fn next_code_line(text: &str, lines: &LineIndex, line: usize) -> usize {
-    (line + 1..=lines.line_count())
-        .find(|&n| {
-            let content = lines.line_text(text, n).trim_start();
-            !(content.is_empty()
-                || content.starts_with("//")
-                || content.starts_with("/*")
-                || content.starts_with('*'))
-        })
-        .unwrap_or(line + 1)
+/// Finds the first line after a given one that holds code (not blank, not only a comment).
+/// Directives come in file order, so the search resumes where the last one stopped: a run of
+/// thousands of directive lines is read once, not once per directive.
+#[derive(Default)]
+struct NextCodeLine {
+    /// The last answer: (the line searched after, the code line found).
+    last: Option<(usize, usize)>,
+}
+
+impl NextCodeLine {
+    fn after(&mut self, text: &str, lines: &LineIndex, line: usize) -> usize {
+        let from = match self.last {
+            // Everything between the last search's start and its answer is not code.
+            Some((searched, found)) if searched <= line && line < found => found,
+            _ => line + 1,
+        };
+        let found = (from..=lines.line_count())
+            .find(|&n| {
+                let content = lines.line_text(text, n).trim_start();
+                !(content.is_empty()
+                    || content.starts_with("//")
+                    || content.starts_with("/*")
+                    || content.starts_with('*'))
+            })
+            .unwrap_or(line + 1);
+        self.last = Some((line, found));
+        found
+    }
 }
 
 /// A finding as suppressions see it.
@@ -181,18 +201,36 @@ pub(crate) fn apply<F: Suppressible>(
             }
         }
     }
+    // Active directives by the line they cover, and file-wide ones, so each finding looks at
+    // the few that can cover it.
+    let mut by_line: HashMap<(usize, RuleIndex), Vec<usize>> = HashMap::new();
+    let mut file_wide: HashMap<RuleIndex, Vec<usize>> = HashMap::new();
+    for (a, (d, rule, _)) in active.iter().enumerate() {
+        let directive = &directives[*d];
+        if directive.file_wide {
+            file_wide.entry(*rule).or_default().push(a);
+        } else {
+            by_line
+                .entry((directive.target, *rule))
+                .or_default()
+                .push(a);
+        }
+    }
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for finding in findings {
+        let rule = finding.rule();
+        let mut covering: Vec<usize> = file_wide.get(&rule).cloned().unwrap_or_default();
+        covering.extend(by_line.get(&(finding.line(), rule)).into_iter().flatten());
+        if let Some(statement) = finding.statement_line().filter(|&s| s != finding.line()) {
+            covering.extend(by_line.get(&(statement, rule)).into_iter().flatten());
+        }
+        covering.sort_unstable();
         let mut reason = None;
-        for (d, rule, used) in &mut active {
-            let directive = &directives[*d];
-            let covers = directive.file_wide
-                || finding.line() == directive.target
-                || finding.statement_line() == Some(directive.target);
-            if *rule == finding.rule() && covers {
+        for a in covering {
+            if let Some((d, _, used)) = active.get_mut(a) {
                 *used = true;
-                reason.get_or_insert_with(|| directive.reason.clone());
+                reason.get_or_insert_with(|| directives[*d].reason.clone());
             }
         }
         match reason {
@@ -238,6 +276,18 @@ mod tests {
         assert_eq!(found[0].target, 4);
         assert!(!found[1].has_reason);
         assert_eq!(found[1].target, 5);
+    }
+
+    #[test]
+    fn a_run_of_directive_lines_all_target_the_code_after_it() {
+        let text = "// codex:allow(CX0001) r\n".repeat(5_000) + "\n// note\nlet x = y.unwrap();\n";
+        let found = directives(&text);
+        assert_eq!(found.len(), 5_000);
+        assert!(found.iter().all(|d| d.target == 5_003));
+        let line = "/* codex:allow(CX0001) r */ ".repeat(5_000);
+        let found = directives(&line);
+        assert!(found.iter().skip(1).all(|d| d.target == 1));
+        assert_eq!(found[0].target, 2, "the first one stands alone on its line");
     }
 
     #[test]

@@ -6,6 +6,12 @@
 use quote::ToTokens;
 use syn::Expr;
 
+use crate::source::depth;
+
+/// Deepest pattern accepted: far beyond any pattern a person writes, and shallow enough to
+/// compile on the main thread's stack.
+pub const MAX_DEPTH: usize = 32;
+
 const ANY: &str = "__codex_mv_";
 const REST: &str = "__codex_rest_";
 
@@ -81,8 +87,12 @@ pub enum Node {
         path: Vec<String>,
         tokens: Option<String>,
     },
-    /// Anything else, compared as tokens.
-    Tokens(String),
+    /// Anything else (a literal, a block, a closure…), compared as tokens, with expressions
+    /// of the same kind only (so a candidate is printed only when it may match).
+    Other {
+        kind: std::mem::Discriminant<Expr>,
+        tokens: String,
+    },
 }
 
 impl Pattern {
@@ -94,6 +104,16 @@ impl Pattern {
     /// or its root is not a method call, function call, macro or cast.
     pub fn parse(source: &str) -> Result<Self, (usize, String)> {
         let (text, map) = substitute(source);
+        // Patterns are compiled and matched recursively: bound their depth first, as the
+        // engine does for source items. Text that does not lex is left to syn's error.
+        if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
+            if depth::stream_depth_units(&stream, MAX_DEPTH) > MAX_DEPTH {
+                return Err((
+                    0,
+                    format!("pattern nests more than {MAX_DEPTH} levels deep; simplify it"),
+                ));
+            }
+        }
         let expr: Expr = syn::parse_str(&text).map_err(|error| {
             let at = error.span().byte_range().start;
             (
@@ -241,17 +261,21 @@ fn node(expr: &Expr) -> Node {
                 tokens: (!body.contains(ANY) && !body.contains(REST)).then_some(body),
             }
         }
-        other => Node::Tokens(tokens(other)),
+        other => Node::Other {
+            kind: std::mem::discriminant(other),
+            tokens: tokens(other),
+        },
     }
 }
 
-/// Compares patterns with expressions, binding metavariables.
-pub struct Matching<'a> {
+/// Compares patterns with expressions, binding metavariables to the expressions themselves
+/// (never to printed copies: binding is constant time, whatever the size of the expression).
+pub struct Matching<'a, 'e> {
     resolve: &'a dyn Fn(&[String]) -> Vec<Vec<String>>,
-    bound: Vec<(String, String)>,
+    bound: Vec<(&'a str, &'e Expr)>,
 }
 
-impl<'a> Matching<'a> {
+impl<'a, 'e> Matching<'a, 'e> {
     /// A matcher resolving paths with `resolve` (the file's imports).
     pub fn new(resolve: &'a dyn Fn(&[String]) -> Vec<Vec<String>>) -> Self {
         Matching {
@@ -261,7 +285,7 @@ impl<'a> Matching<'a> {
     }
 
     /// Whether `expr` matches the pattern `root`.
-    pub fn matches(&mut self, root: &Node, expr: &Expr) -> bool {
+    pub fn matches(&mut self, root: &'a Node, expr: &'e Expr) -> bool {
         self.bound.clear();
         self.node(root, expr)
     }
@@ -280,7 +304,7 @@ impl<'a> Matching<'a> {
                 .is_none_or(|body| *body == mac.tokens.to_string())
     }
 
-    fn node(&mut self, node: &Node, expr: &Expr) -> bool {
+    fn node(&mut self, node: &'a Node, expr: &'e Expr) -> bool {
         let expr = strip(expr);
         match (node, expr) {
             (Node::Any(name), _) => self.bind(name, expr),
@@ -331,12 +355,14 @@ impl<'a> Matching<'a> {
             (Node::Try(inner), Expr::Try(t)) => self.node(inner, &t.expr),
             (Node::Await(inner), Expr::Await(a)) => self.node(inner, &a.base),
             (Node::Macro { .. }, Expr::Macro(m)) => Self::matches_macro(node, &m.mac),
-            (Node::Tokens(text), _) => *text == tokens(expr),
+            (Node::Other { kind, tokens: text }, _) => {
+                *kind == std::mem::discriminant(expr) && *text == tokens(expr)
+            }
             _ => false,
         }
     }
 
-    fn args<'e>(&mut self, pattern: &[Node], args: impl Iterator<Item = &'e Expr>) -> bool {
+    fn args(&mut self, pattern: &'a [Node], args: impl Iterator<Item = &'e Expr>) -> bool {
         let args: Vec<&Expr> = args.collect();
         let mut i = 0;
         for (p, node) in pattern.iter().enumerate() {
@@ -360,12 +386,13 @@ impl<'a> Matching<'a> {
         i == args.len()
     }
 
-    fn bind(&mut self, name: &str, expr: &Expr) -> bool {
-        let text = tokens(expr);
-        if let Some((_, earlier)) = self.bound.iter().find(|(bound, _)| bound == name) {
-            return *earlier == text;
+    fn bind(&mut self, name: &'a str, expr: &'e Expr) -> bool {
+        if let Some((_, earlier)) = self.bound.iter().find(|(bound, _)| *bound == name) {
+            // Structural equality, spans and parentheses aside; it stops at the first
+            // difference, so comparing a long receiver with a short argument is quick.
+            return strip(earlier) == strip(expr);
         }
-        self.bound.push((name.to_owned(), text));
+        self.bound.push((name, expr));
         true
     }
 }
@@ -399,6 +426,7 @@ mod tests {
         assert!(matches("$M.insert($...ARGS)", "map.insert(k, v)"));
         assert!(matches("$M.insert($...ARGS)", "set.insert()"));
         assert!(matches("$X.max($X)", "a.b.max(a.b)"));
+        assert!(matches("$X.max($X)", "(a . b).max(a.b)"));
         assert!(!matches("$X.max($X)", "a.max(b)"));
     }
 
@@ -408,5 +436,7 @@ mod tests {
         assert_eq!(at, 7, "the caret points at the group that does not parse");
         assert!(message.contains("does not parse"));
         assert!(Pattern::parse("$X + 1").is_err());
+        let deep = format!("f({}$X{})", "(".repeat(2_600), ")".repeat(2_600));
+        assert!(Pattern::parse(&deep).unwrap_err().1.contains("levels deep"));
     }
 }

@@ -378,19 +378,38 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
-/// Byte offset of the first token of an expression, found without building token streams.
-fn expr_start(expr: &Expr) -> Option<usize> {
+/// Byte offset of the first token of an expression, found without building token streams, by
+/// a loop down the left edge of the tree (chains are long).
+fn expr_start(mut expr: &Expr) -> Option<usize> {
+    loop {
+        expr = match expr {
+            Expr::MethodCall(e) => &e.receiver,
+            Expr::Call(e) => &e.func,
+            Expr::Field(e) => &e.base,
+            Expr::Index(e) => &e.expr,
+            Expr::Binary(e) => &e.left,
+            Expr::Cast(e) => &e.expr,
+            Expr::Try(e) => &e.expr,
+            Expr::Await(e) => &e.base,
+            Expr::Assign(e) => &e.left,
+            Expr::Range(e) => e.start.as_deref()?,
+            Expr::Unary(e)
+                if matches!(
+                    e.op,
+                    syn::UnOp::Deref(_) | syn::UnOp::Not(_) | syn::UnOp::Neg(_)
+                ) =>
+            {
+                return token_start(expr);
+            }
+            Expr::Unary(e) => &e.expr,
+            _ => return token_start(expr),
+        };
+    }
+}
+
+/// Byte offset of an expression's first token when it is a token of the expression itself.
+fn token_start(expr: &Expr) -> Option<usize> {
     let span = match expr {
-        Expr::MethodCall(e) => return expr_start(&e.receiver),
-        Expr::Call(e) => return expr_start(&e.func),
-        Expr::Field(e) => return expr_start(&e.base),
-        Expr::Index(e) => return expr_start(&e.expr),
-        Expr::Binary(e) => return expr_start(&e.left),
-        Expr::Cast(e) => return expr_start(&e.expr),
-        Expr::Try(e) => return expr_start(&e.expr),
-        Expr::Await(e) => return expr_start(&e.base),
-        Expr::Assign(e) => return expr_start(&e.left),
-        Expr::Range(e) => return e.start.as_deref().and_then(expr_start),
         Expr::Path(e) => e.path.segments.first().map(|s| s.ident.span())?,
         Expr::Macro(e) => e.mac.path.segments.first().map(|s| s.ident.span())?,
         Expr::If(e) => e.if_token.span,
@@ -401,7 +420,7 @@ fn expr_start(expr: &Expr) -> Option<usize> {
             syn::UnOp::Deref(t) => t.span,
             syn::UnOp::Not(t) => t.span,
             syn::UnOp::Neg(t) => t.span,
-            _ => return expr_start(&e.expr),
+            _ => return None,
         },
         Expr::Reference(e) => e.and_token.span,
         Expr::Paren(e) => e.paren_token.span.open(),

@@ -18,18 +18,33 @@ pub fn comments_containing(text: &str, needle: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
+    // Where the current line starts, and whether only whitespace precedes `i` on it; kept as
+    // the scan goes, so that many comments on one long line cost no more than the line.
+    let mut line_start = 0;
+    let mut blank_since = 0;
     while let Some(&byte) = bytes.get(i) {
         let next = bytes.get(i + 1).copied();
+        if byte == b'\n' {
+            line_start = i + 1;
+            blank_since = i + 1;
+        } else if byte.is_ascii_whitespace() && blank_since == i {
+            blank_since = i + 1;
+        }
+        let own_line = blank_since == i && line_start <= i;
         match byte {
             b'/' if next == Some(b'/') => {
                 let end = memchr::memchr(b'\n', bytes.get(i..).unwrap_or_default())
                     .map_or(bytes.len(), |n| i + n);
-                push(text, i..end, needle, &mut found);
+                push(text, i..end, needle, own_line, &mut found);
                 i = end;
             }
             b'/' if next == Some(b'*') => {
                 let end = block_comment_end(bytes, i);
-                push(text, i..end, needle, &mut found);
+                push(text, i..end, needle, own_line, &mut found);
+                // A block comment may span lines.
+                if let Some(newline) = bytes.get(i..end).and_then(|b| memchr::memrchr(b'\n', b)) {
+                    line_start = i + newline + 1;
+                }
                 i = end;
             }
             b'"' => i = string_end(bytes, i + 1),
@@ -43,18 +58,9 @@ pub fn comments_containing(text: &str, needle: &str) -> Vec<Comment> {
     found
 }
 
-fn push(text: &str, range: Range<usize>, needle: &str, found: &mut Vec<Comment>) {
-    if text
-        .get(range.clone())
-        .is_some_and(|body| body.contains(needle))
-    {
-        let line_start = text
-            .get(..range.start)
-            .and_then(|before| before.rfind('\n'))
-            .map_or(0, |n| n + 1);
-        let own_line = text
-            .get(line_start..range.start)
-            .is_some_and(|prefix| prefix.trim().is_empty());
+fn push(text: &str, range: Range<usize>, needle: &str, own_line: bool, found: &mut Vec<Comment>) {
+    let body = text.as_bytes().get(range.clone()).unwrap_or_default();
+    if memchr::memmem::find(body, needle.as_bytes()).is_some() {
         found.push(Comment { range, own_line });
     }
 }
