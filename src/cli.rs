@@ -202,14 +202,16 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(codex) => codex,
         Err(errors) => return report_load_errors(&errors, color),
     };
-    let mut out = io::stdout().lock();
+    // Locked stdout flushes at every newline; a report has many lines.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
         Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
         Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
-    };
+    }
+    .and_then(|status| out.flush().map(|()| status));
     match written {
         Ok(status) => Ok(status),
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Clean),
