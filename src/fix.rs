@@ -1,13 +1,62 @@
 //! Applying suggested fixes to files: only those of the requested applicability, never two
 //! that overlap, and never a result that does not parse (ruff's `--fix` / `--unsafe-fixes`).
+//!
+//! A file is written only if its content is still what the check read (a [`Snapshot`] of
+//! hashes taken before the check), never through a symbolic link, and atomically.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::codex::Applicability;
+use crate::codex::load::display_path;
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::engine::{Inputs, MAX_NESTING};
+use crate::source::boundary::{Boundary, read_regular};
+use crate::source::lex;
+use crate::source::write::{WriteError, write_atomic};
 use crate::text::{LineIndex, Position};
+
+/// Stack of the thread that re-parses a fixed file: syn recurses once per nesting level.
+/// Reserved, not committed, until used.
+const PARSE_STACK: usize = 256 << 20;
+
+/// The content of each file as the check read it, by hash, keyed by its path relative to the
+/// root (as diagnostics name it).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    hashes: HashMap<String, Vec<u8>>,
+    limit: u64,
+}
+
+impl Snapshot {
+    /// Hashes the files `inputs` will check. Take it before the check: a file changed after
+    /// this no longer matches, and its fixes are not applied.
+    pub fn take(inputs: &Inputs) -> Self {
+        Snapshot::of(&inputs.root, &inputs.files, inputs.max_file_size)
+    }
+
+    /// Hashes `files`, shown relative to `root`; files over `limit` bytes are left out.
+    pub fn of(root: &Path, files: &[PathBuf], limit: u64) -> Self {
+        let hashes = files
+            .par_iter()
+            .filter_map(|path| {
+                let bytes = read_regular(path, limit).ok()?;
+                Some((display_path(path, root), Sha256::digest(&bytes).to_vec()))
+            })
+            .collect();
+        Snapshot { hashes, limit }
+    }
+
+    /// Whether `bytes` is what `path` held when the snapshot was taken.
+    fn matches(&self, path: &str, bytes: &[u8]) -> bool {
+        self.hashes
+            .get(path)
+            .is_some_and(|hash| hash.as_slice() == Sha256::digest(bytes).as_slice())
+    }
+}
 
 /// What applying fixes did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,8 +69,14 @@ pub struct Report {
     pub skipped: Vec<(String, String)>,
 }
 
-/// Applies the fixes of `diagnostics` that `unsafe_fixes` allows to the files under `root`.
-pub fn apply(root: &Path, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Report {
+/// Applies the fixes of `diagnostics` that `unsafe_fixes` allows to the files under `root`,
+/// for files whose content is still the one `checked` recorded.
+pub fn apply(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    unsafe_fixes: bool,
+    checked: &Snapshot,
+) -> Report {
     let mut by_file: BTreeMap<&str, Vec<&Fix>> = BTreeMap::new();
     for d in diagnostics {
         let Some(fix) = &d.fix else { continue };
@@ -34,29 +89,45 @@ pub fn apply(root: &Path, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Rep
             by_file.entry(&d.path).or_default().push(fix);
         }
     }
+    let boundary = Boundary::new(root);
     let mut report = Report::default();
     for (path, fixes) in by_file {
-        let full = root.join(path);
-        let Ok(text) = fs::read_to_string(&full) else {
-            report
-                .skipped
-                .push((path.to_owned(), "cannot be read".to_owned()));
-            continue;
-        };
-        match fixed_text(&text, &fixes) {
-            Ok((fixed, count)) => match fs::write(&full, fixed) {
-                Ok(()) => {
-                    report.applied += count;
-                    report.files += 1;
-                }
-                Err(error) => report
-                    .skipped
-                    .push((path.to_owned(), format!("cannot be written: {error}"))),
-            },
+        match fix_file(&boundary, &root.join(path), path, &fixes, checked) {
+            Ok(count) => {
+                report.applied += count;
+                report.files += 1;
+            }
             Err(reason) => report.skipped.push((path.to_owned(), reason)),
         }
     }
     report
+}
+
+/// Fixes one file; the reason it was left unchanged otherwise.
+fn fix_file(
+    boundary: &Boundary,
+    full: &Path,
+    path: &str,
+    fixes: &[&Fix],
+    checked: &Snapshot,
+) -> Result<usize, String> {
+    if std::fs::symlink_metadata(full).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err("it is a symbolic link; --fix does not write through links".to_owned());
+    }
+    boundary.admit(full).map_err(|error| error.to_string())?;
+    let bytes = read_regular(full, checked.limit).map_err(|error| format!("cannot be read: {error}"))?;
+    if !checked.matches(path, &bytes) {
+        return Err("it changed since it was checked; run the check again".to_owned());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())?;
+    let (fixed, count) = fixed_text(&text, fixes)?;
+    write_atomic(full, fixed.as_bytes()).map_err(|error| match error {
+        WriteError::Link { .. } => {
+            "it is a symbolic link; --fix does not write through links".to_owned()
+        }
+        other => format!("cannot be written: {other}"),
+    })?;
+    Ok(count)
 }
 
 /// `text` with `fixes` applied from the end backwards, skipping overlaps.
@@ -86,10 +157,48 @@ pub fn fixed_text(text: &str, fixes: &[&Fix]) -> Result<(String, usize), String>
         limit = start;
         count += 1;
     }
-    syn::parse_file(&edited).map_err(|error| {
-        format!("the fixed file would not parse ({error}); nothing was written")
-    })?;
+    let edited = reparse(edited)?;
     Ok((edited, count))
+}
+
+/// `text` back if it parses as a Rust file. The parse runs on a thread with a large stack, and
+/// only when no item nests deeper than the engine checks, so that no file can overflow it.
+fn reparse(text: String) -> Result<String, String> {
+    let parse = move || {
+        let result = parse_bounded(&text);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        result.map(|()| text)
+    };
+    let thread = std::thread::Builder::new()
+        .name("codex-fix".to_owned())
+        .stack_size(PARSE_STACK)
+        .spawn(parse)
+        .map_err(|error| format!("cannot start the re-parse of the fixed file ({error}); nothing was written"))?;
+    thread
+        .join()
+        .unwrap_or_else(|_| Err("internal error while re-parsing the fixed file; nothing was written".to_owned()))
+}
+
+fn parse_bounded(text: &str) -> Result<(), String> {
+    let blanked = lex::blank_preamble(text);
+    let lexed = lex::lex(blanked.as_deref().unwrap_or(text)).map_err(|error| {
+        format!(
+            "the fixed file would not parse ({}); nothing was written",
+            error.message
+        )
+    })?;
+    if lexed
+        .chunks
+        .iter()
+        .any(|chunk| lex::nesting_depth(&chunk.tokens, MAX_NESTING) > MAX_NESTING)
+    {
+        return Err(format!(
+            "an item nests more than {MAX_NESTING} levels deep, too deep to re-parse safely; nothing was written"
+        ));
+    }
+    syn::parse_file(text).map(|_| ()).map_err(|error| {
+        format!("the fixed file would not parse ({error}); nothing was written")
+    })
 }
 
 /// The byte offset of a 1-based line and character column.
