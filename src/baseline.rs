@@ -116,10 +116,11 @@ impl Baseline {
             }
             Err(error) => return Err(io(error.into_io())),
         };
-        let file: File = serde_json::from_slice(&bytes).map_err(|source| BaselineError::Invalid {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file: File =
+            serde_json::from_slice(&bytes).map_err(|source| BaselineError::Invalid {
+                path: path.to_path_buf(),
+                source,
+            })?;
         validate_schema(&file, path)?;
         Ok(Baseline {
             entries: file.findings,

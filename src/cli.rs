@@ -199,7 +199,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     if cli.codex_from.is_some() && matches!(cli.command, Command::Test { .. } | Command::New { .. })
     {
         let mut err = io::stderr().lock();
-        writeln!(err, "error: --codex-from applies to check, explain and rules")?;
+        writeln!(
+            err,
+            "error: --codex-from applies to check, explain and rules"
+        )?;
         return Ok(Status::Failure);
     }
     let mut settings = match config::resolve(&flags, &cwd) {

@@ -105,81 +105,34 @@ pub struct Settings {
 pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
     let start_dir = start_dir(flags, cwd);
     let origin = match &flags.codex_from {
-        Some(revision) => Origin::Revision(Revision::open(&start_dir, revision).map_err(
-            |source| {
+        Some(revision) => {
+            Origin::Revision(Revision::open(&start_dir, revision).map_err(|source| {
                 vec![LoadError::Read {
                     path: start_dir.clone(),
                     source,
                 }]
-            },
-        )?),
+            })?)
+        }
         None => Origin::WorkTree,
     };
     let (config_file, root) = locate(flags, cwd, &start_dir, &origin);
     let boundary = Boundary::new(&root);
     let (options, file) = match &config_file {
         Some(path) => {
-            let shown = display_path(path, &root);
-            let read_error = |source| {
-                vec![LoadError::Read {
-                    path: PathBuf::from(&shown),
-                    source,
-                }]
-            };
-            let bytes = match origin.read(path, &boundary, MAX_CODEX_FILE) {
-                Ok(Some(bytes)) => bytes,
-                Ok(None) => {
-                    return Err(read_error(std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        "no such file",
-                    )));
-                }
-                Err(error) => return Err(read_error(error.into_io())),
-            };
-            let file = text_file(shown, bytes).map_err(|error| vec![error])?;
-            let options = toml::from_str::<Options>(&file.text)
-                .map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
-            validate_options(&options, &file)?;
+            let (options, file) = read_options(path, &root, &boundary, &origin)?;
             (options, Some(file))
         }
         None => (Options::default(), None),
     };
     let mut errors = Vec::new();
-    let inside = |path: &Spanned<String>, errors: &mut Vec<LoadError>| -> Option<PathBuf> {
-        let file = file.as_ref()?;
-        match inside_root(&root, &boundary, &origin, path.get_ref()) {
-            Ok(resolved) => Some(resolved),
-            Err(message) => {
-                errors.push(LoadError::invalid(file, path.span(), message));
-                None
-            }
-        }
+    let paths = Paths {
+        root: &root,
+        boundary: &boundary,
+        origin: &origin,
+        file: file.as_ref(),
     };
-    let dirs = |list: Option<Vec<Spanned<String>>>, errors: &mut Vec<LoadError>| -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for dir in list.unwrap_or_default() {
-            let Some(path) = inside(&dir, errors) else {
-                continue;
-            };
-            if origin.is_dir(&path) {
-                out.push(path);
-            } else if let Some(file) = &file {
-                let at = origin
-                    .revision()
-                    .map(|revision| format!(" at revision {}", revision.name))
-                    .unwrap_or_default();
-                errors.push(LoadError::invalid(
-                    file,
-                    dir.span(),
-                    format!(
-                        "folder `{}` does not exist{at} (paths are relative to {})",
-                        dir.get_ref(),
-                        FILE_NAME
-                    ),
-                ));
-            }
-        }
-        out
+    let dirs = |list: Option<Vec<Spanned<String>>>, errors: &mut Vec<LoadError>| {
+        paths.dirs(list.unwrap_or_default(), errors)
     };
     let mut rule_dirs = dirs(options.rule_dirs, &mut errors);
     rule_dirs.extend(flags.rule_dirs.iter().map(|dir| absolute(dir, cwd)));
@@ -190,7 +143,7 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
     };
     let baseline = options
         .baseline
-        .and_then(|path| inside(&path, &mut errors));
+        .and_then(|path| paths.inside(&path, &mut errors));
     let exclude = compile_excludes(
         file.as_ref(),
         options.exclude.unwrap_or_default(),
@@ -234,6 +187,56 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
     })
 }
 
+/// What paths written in `codex.toml` are checked against.
+struct Paths<'a> {
+    root: &'a Path,
+    boundary: &'a Boundary,
+    origin: &'a Origin,
+    file: Option<&'a TextFile>,
+}
+
+impl Paths<'_> {
+    /// The path `written` names, if it stays inside the project; a located error otherwise.
+    fn inside(&self, written: &Spanned<String>, errors: &mut Vec<LoadError>) -> Option<PathBuf> {
+        let file = self.file?;
+        match inside_root(self.root, self.boundary, self.origin, written.get_ref()) {
+            Ok(resolved) => Some(resolved),
+            Err(message) => {
+                errors.push(LoadError::invalid(file, written.span(), message));
+                None
+            }
+        }
+    }
+
+    /// The folders of `list` that stay inside the project and exist.
+    fn dirs(&self, list: Vec<Spanned<String>>, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for dir in list {
+            let Some(path) = self.inside(&dir, errors) else {
+                continue;
+            };
+            if self.origin.is_dir(&path) {
+                out.push(path);
+            } else if let Some(file) = self.file {
+                let at = self
+                    .origin
+                    .revision()
+                    .map(|revision| format!(" at revision {}", revision.name))
+                    .unwrap_or_default();
+                errors.push(LoadError::invalid(
+                    file,
+                    dir.span(),
+                    format!(
+                        "folder `{}` does not exist{at} (paths are relative to {FILE_NAME})",
+                        dir.get_ref(),
+                    ),
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// `written`, a path from `codex.toml`, made absolute under `root`, if it stays inside it: not
 /// absolute, no `..` leading out, and (on disk) no symbolic link leading out.
 fn inside_root(
@@ -261,6 +264,37 @@ fn inside_root(
         }
     }
     Ok(path)
+}
+
+/// Reads and checks the configuration file at `path`, shown relative to `root`.
+fn read_options(
+    path: &Path,
+    root: &Path,
+    boundary: &Boundary,
+    origin: &Origin,
+) -> Result<(Options, TextFile), Vec<LoadError>> {
+    let shown = display_path(path, root);
+    let read_error = |source| {
+        vec![LoadError::Read {
+            path: PathBuf::from(&shown),
+            source,
+        }]
+    };
+    let bytes = match origin.read(path, boundary, MAX_CODEX_FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(read_error(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such file",
+            )));
+        }
+        Err(error) => return Err(read_error(error.into_io())),
+    };
+    let file = text_file(shown, bytes).map_err(|error| vec![error])?;
+    let options =
+        toml::from_str::<Options>(&file.text).map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
+    validate_options(&options, &file)?;
+    Ok((options, file))
 }
 
 /// The folder where discovery starts: the first path argument's (a file's parent), else the
@@ -293,7 +327,7 @@ fn locate(
         None => start_dir
             .ancestors()
             .map(|dir| dir.join(FILE_NAME))
-            .find(|path| origin.is_file(path)),
+            .find(|path| origin.has_file(path)),
     };
     let root = match &config_file {
         Some(file) => file

@@ -219,11 +219,10 @@ pub fn load_from(
     origin: &Origin,
 ) -> Result<Codex, Vec<LoadError>> {
     let mut errors = Vec::new();
-    let read = |embedded: Option<&[(&str, &str)]>,
-                dirs: &[PathBuf],
-                errors: &mut Vec<LoadError>| {
-        read_files(embedded, dirs, &sources.root, origin, errors)
-    };
+    let read =
+        |embedded: Option<&[(&str, &str)]>, dirs: &[PathBuf], errors: &mut Vec<LoadError>| {
+            read_files(embedded, dirs, &sources.root, origin, errors)
+        };
     let incident_files = read(
         sources.embedded.then_some(embedded::INCIDENTS),
         &sources.incident_dirs,

@@ -159,7 +159,11 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::symlink;
-            symlink(outside.path().join("secret.rs"), project.path().join("out.rs")).unwrap();
+            symlink(
+                outside.path().join("secret.rs"),
+                project.path().join("out.rs"),
+            )
+            .unwrap();
             symlink("lib.rs", project.path().join("in.rs")).unwrap();
             assert!(matches!(
                 boundary.admit(&project.path().join("out.rs")),

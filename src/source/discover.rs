@@ -70,7 +70,9 @@ pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered
                     }
                     // Only a link can lead out: nothing else below `start` is followed.
                     match entry.path_is_symlink().then(|| boundary.admit(path)) {
-                        Some(Err(error)) => found.errors.push((path.to_path_buf(), error.to_string())),
+                        Some(Err(error)) => {
+                            found.errors.push((path.to_path_buf(), error.to_string()));
+                        }
                         _ => found.files.push(path.to_path_buf()),
                     }
                 }

@@ -55,7 +55,8 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
     let bytes = read_regular(path, max_size).map_err(|error| {
         ReadError::whole(match error {
             FileError::Io(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                broken_link(path).unwrap_or_else(|| format!("cannot read file: {}", io_reason(&error)))
+                broken_link(path)
+                    .unwrap_or_else(|| format!("cannot read file: {}", io_reason(&error)))
             }
             FileError::Io(error) => format!("cannot read file: {}", io_reason(&error)),
             FileError::TooLarge { size, limit } => format!(

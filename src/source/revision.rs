@@ -204,10 +204,12 @@ impl Origin {
         }
     }
 
-    /// Whether `path` is a file (a blob at the revision).
-    pub fn is_file(&self, path: &Path) -> bool {
+    /// Whether something other than a folder is at `path`: a file, a link, a FIFO (a blob at
+    /// the revision). Reading it then says what is wrong with it, rather than it being passed
+    /// over in silence.
+    pub fn has_file(&self, path: &Path) -> bool {
         match self.locate(path) {
-            None => path.is_file(),
+            None => std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()),
             Some((revision, inside)) => {
                 matches!(revision.entry(&inside), Ok(Some(entry)) if entry.kind == "blob")
             }

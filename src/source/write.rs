@@ -74,7 +74,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let mut temporary = builder.tempfile_in(folder).map_err(io)?;
     temporary.write_all(bytes).map_err(io)?;
     if let Some(permissions) = permissions {
-        temporary.as_file().set_permissions(permissions).map_err(io)?;
+        temporary
+            .as_file()
+            .set_permissions(permissions)
+            .map_err(io)?;
     }
     temporary.as_file().sync_all().map_err(io)?;
     // A rename replaces whatever is at `path` now, a link included, without following it.
