@@ -162,12 +162,13 @@ fn validate_schema(file: &File, path: &Path) -> Result<(), BaselineError> {
     }
 }
 
-/// Writes `diagnostics` as a baseline, sorted by path, rule and fingerprint.
+/// Writes `diagnostics` as a baseline, sorted by path, rule and fingerprint, atomically and
+/// never through a symbolic link or out of the project at `root`.
 ///
 /// # Errors
 ///
 /// When the file cannot be written.
-pub fn write(path: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineError> {
+pub fn write(path: &Path, root: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineError> {
     let mut findings: Vec<Entry> = diagnostics
         .iter()
         .map(|d| Entry {
@@ -188,6 +189,6 @@ pub fn write(path: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineE
     };
     let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
     text.push('\n');
-    write_atomic(path, text.as_bytes())?;
+    write_atomic(path, text.as_bytes(), &Boundary::new(root))?;
     Ok(count)
 }

@@ -124,7 +124,7 @@ fn fix_file(
     }
     let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())?;
     let (edited, count) = fixed_text(&text, fixes)?;
-    write_atomic(full, edited.as_bytes()).map_err(|error| match error {
+    write_atomic(full, edited.as_bytes(), boundary).map_err(|error| match error {
         WriteError::Link { .. } => {
             "it is a symbolic link; --fix does not write through links".to_owned()
         }

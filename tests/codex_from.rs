@@ -30,9 +30,17 @@ fn repository(files: &[(&str, &str)]) -> Project {
     for (path, text) in files {
         project.file(path, text);
     }
-    assert!(git(&project, &["init", "-q", "-b", "main"]).status.success());
+    assert!(
+        git(&project, &["init", "-q", "-b", "main"])
+            .status
+            .success()
+    );
     commit(&project, "base");
-    assert!(git(&project, &["checkout", "-q", "-b", "mr"]).status.success());
+    assert!(
+        git(&project, &["checkout", "-q", "-b", "mr"])
+            .status
+            .success()
+    );
     project
 }
 
@@ -77,7 +85,10 @@ fn a_merge_request_cannot_disable_a_rule_in_codex_toml() {
 #[test]
 fn a_merge_request_cannot_edit_or_remove_a_rule() {
     let project = repository(&[
-        ("codex.toml", "rule_dirs = [\"rules\"]\nincident_dirs = [\"codex\"]\n"),
+        (
+            "codex.toml",
+            "rule_dirs = [\"rules\"]\nincident_dirs = [\"codex\"]\n",
+        ),
         ("rules/dangerous-call.toml", RULE),
         ("codex/2026-01-01-dangerous.toml", INCIDENT),
         ("src/lib.rs", "pub fn f() {}\n"),
@@ -99,12 +110,21 @@ fn a_merge_request_cannot_edit_or_remove_a_rule() {
     std::fs::remove_file(project.path().join("codex.toml")).unwrap();
     commit(&project, "remove the rule");
     let out = check(&project, &["--codex-from", "main"]);
-    assert_eq!(heads(&out.stdout), ["src/lib.rs:1:20 CX0100"], "{}", out.stderr);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:1:20 CX0100"],
+        "{}",
+        out.stderr
+    );
 
     // The other commands read the same Codex.
     let out = project.run(&["explain", "CX0100", "--codex-from", "main"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("Someone called dangerous()."), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Someone called dangerous()."),
+        "{}",
+        out.stdout
+    );
     let out = project.run(&["rules", "--codex-from", "main"]);
     assert!(out.stdout.contains("CX0100"), "{}", out.stdout);
     let out = project.run(&["rules"]);
@@ -144,13 +164,24 @@ fn a_merge_request_cannot_accept_its_own_findings_in_the_baseline() {
     git(&project, &["checkout", "-q", "mr"]);
     git(&project, &["merge", "-q", "main"]);
     project.file("codex.toml", "baseline = \"mine.json\"\n");
-    project.file("mine.json", "{\"schema\": \"cargo-codex/baseline/v1\", \"findings\": []}\n");
+    project.file(
+        "mine.json",
+        "{\"schema\": \"cargo-codex/baseline/v1\", \"findings\": []}\n",
+    );
     commit(&project, "another baseline");
     let out = check(&project, &["--codex-from", "main"]);
-    assert_eq!(heads(&out.stdout), ["src/lib.rs:2:30 CX0001"], "{}", out.stderr);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:2:30 CX0001"],
+        "{}",
+        out.stderr
+    );
 
     // A baseline that main does not have accepts nothing.
-    let out = check(&project, &["--baseline", "mine.json", "--codex-from", "main"]);
+    let out = check(
+        &project,
+        &["--baseline", "mine.json", "--codex-from", "main"],
+    );
     assert_eq!(out.code, 1);
     assert_eq!(heads(&out.stdout).len(), 2, "{}", out.stdout);
 }
@@ -167,15 +198,28 @@ fn the_codex_of_a_project_in_a_subfolder_is_found_at_the_revision() {
         ("crates/app/src/lib.rs", "pub fn f() {}\n"),
     ]);
     std::fs::remove_file(project.path().join("crates/app/codex.toml")).unwrap();
-    project.file("crates/app/src/lib.rs", "pub fn f(x: X) { x.dangerous(); }\n");
+    project.file(
+        "crates/app/src/lib.rs",
+        "pub fn f(x: X) { x.dangerous(); }\n",
+    );
     commit(&project, "drop the project's codex.toml");
     let out = check(&project, &["crates/app", "--codex-from", "main"]);
-    assert_eq!(heads(&out.stdout), ["src/lib.rs:1:20 CX0100"], "{}", out.stderr);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:1:20 CX0100"],
+        "{}",
+        out.stderr
+    );
     let out = run_in(
         &project.path().join("crates/app/src"),
         &["check", "--format", "concise", "--codex-from", "main"],
     );
-    assert_eq!(heads(&out.stdout), ["src/lib.rs:1:20 CX0100"], "{}", out.stderr);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:1:20 CX0100"],
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -196,7 +240,11 @@ fn revision_problems_are_usage_errors() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     let out = project.run(&["test", "--codex-from", "main"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--codex-from applies to"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--codex-from applies to"),
+        "{}",
+        out.stderr
+    );
 
     // A rule folder at the revision holding a link is an error, not a followed link.
     #[cfg(unix)]
@@ -212,7 +260,11 @@ fn revision_problems_are_usage_errors() {
             "{}",
             out.stderr
         );
-        assert!(out.stderr.contains("note: the Codex's files"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("note: the Codex's files"),
+            "{}",
+            out.stderr
+        );
     }
 
     // Outside a git repository.

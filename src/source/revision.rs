@@ -54,6 +54,7 @@ impl Revision {
     ///
     /// When `dir` is not in a git repository, or `name` is not a commit of it.
     pub fn open(dir: &Path, name: &str) -> io::Result<Self> {
+        // Refused here rather than with `--end-of-options`, which older gits lack.
         if name.is_empty() || name.starts_with('-') {
             return Err(io::Error::other(format!("`{name}` is not a git revision")));
         }
@@ -63,7 +64,6 @@ impl Revision {
                 "rev-parse",
                 "--verify",
                 "--quiet",
-                "--end-of-options",
                 &format!("{name}^{{commit}}"),
             ],
         )

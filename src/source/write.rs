@@ -6,6 +6,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::boundary::Boundary;
+
 /// Why a file was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -13,6 +15,12 @@ pub enum WriteError {
     #[error("{} is a symbolic link; cargo-codex does not write through links", path.display())]
     Link {
         /// The link.
+        path: PathBuf,
+    },
+    /// The path is inside the project, but its folder resolves outside it.
+    #[error("{} is in a folder that resolves outside the project; not written", path.display())]
+    Outside {
+        /// The path.
         path: PathBuf,
     },
     /// The path is a folder, FIFO or device.
@@ -33,13 +41,14 @@ pub enum WriteError {
 }
 
 /// Replaces the content of the file at `path` (or creates it) with `bytes`, keeping its
-/// permissions.
+/// permissions. A path inside `boundary` must stay inside it: its folder must not be a link
+/// leading out.
 ///
 /// # Errors
 ///
-/// When `path` is a symbolic link or not a regular file, or the write fails; the file is then
-/// unchanged.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+/// When `path` is a symbolic link or not a regular file, its folder leads out of the project,
+/// or the write fails; the file is then unchanged.
+pub fn write_atomic(path: &Path, bytes: &[u8], boundary: &Boundary) -> Result<(), WriteError> {
     let io = |source: io::Error| WriteError::Io {
         path: path.to_path_buf(),
         source,
@@ -63,6 +72,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if boundary.claims(path) && boundary.admit(folder).is_err() {
+        return Err(WriteError::Outside {
+            path: path.to_path_buf(),
+        });
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".cargo-codex-").suffix(".tmp");
     #[cfg(unix)]
@@ -99,7 +113,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&file, fs::Permissions::from_mode(0o750)).unwrap();
         }
-        write_atomic(&file, b"new").unwrap();
+        write_atomic(&file, b"new", &Boundary::new(dir.path())).unwrap();
         assert_eq!(fs::read_to_string(&file).unwrap(), "new");
         #[cfg(unix)]
         {
@@ -119,8 +133,20 @@ mod tests {
         fs::write(&target, "keep").unwrap();
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let error = write_atomic(&link, b"new").unwrap_err();
+        let error = write_atomic(&link, b"new", &Boundary::new(dir.path())).unwrap_err();
         assert!(error.to_string().contains("link.json is a symbolic link"));
         assert_eq!(fs::read_to_string(&target).unwrap(), "keep");
+        // Nor into a linked folder that leads out of the project.
+        let project = dir.path().join("project");
+        fs::create_dir(&project).unwrap();
+        std::os::unix::fs::symlink(dir.path(), project.join("out")).unwrap();
+        let error = write_atomic(
+            &project.join("out/new.json"),
+            b"new",
+            &Boundary::new(&project),
+        )
+        .unwrap_err();
+        assert!(matches!(error, WriteError::Outside { .. }), "{error}");
+        assert!(!dir.path().join("new.json").exists());
     }
 }
