@@ -412,19 +412,18 @@ fn check(
         );
     }
     if let Some(path) = &args.write_baseline {
-        return Ok(
-            match baseline::write(path, &settings.root, &run.diagnostics) {
-                Ok(count) => {
-                    writeln!(
-                        io::stderr().lock(),
-                        "wrote {count} findings to the baseline {}",
-                        path.display()
-                    )?;
-                    Status::Clean
-                }
-                Err(error) => report_error(&error)?,
-            },
-        );
+        let root = &settings.root;
+        return Ok(match baseline::write(path, root, &run.diagnostics) {
+            Ok(count) => {
+                writeln!(
+                    io::stderr().lock(),
+                    "wrote {count} findings to the baseline {}",
+                    path.display()
+                )?;
+                Status::Clean
+            }
+            Err(error) => report_error(&error)?,
+        });
     }
     if let Some(path) = args.baseline.as_ref().or(settings.baseline.as_ref()) {
         let applied = match baseline::Baseline::load(path, &settings.root, &settings.origin) {
