@@ -1,18 +1,27 @@
 //! Baselines: accepted legacy findings, so a codebase can adopt a rule and fail only on new
 //! ones. Entries are keyed by (rule, path, fingerprint), never by line number, so they survive
 //! edits elsewhere in a file. The file is sorted, pretty JSON, so it diffs well in review.
+//!
+//! A baseline inside the project is read like the rest of the Codex: only a regular file,
+//! under [`MAX_SIZE`], not through a link leading out of the project, and as of the
+//! `--codex-from` revision when one is given (a merge request cannot accept its own findings).
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::source::boundary::Boundary;
+use crate::source::revision::Origin;
+use crate::source::write::{WriteError, write_atomic};
 
 /// Identifies the file's shape.
 pub const SCHEMA: &str = "cargo-codex/baseline/v1";
+
+/// Largest baseline read, in bytes (about 300,000 findings).
+pub const MAX_SIZE: u64 = 64 << 20;
 
 /// Why a baseline could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +44,9 @@ pub enum BaselineError {
         #[source]
         source: serde_json::Error,
     },
+    /// The file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
     /// The file is a baseline of another version.
     #[error("{} is a baseline of schema `{found}`; this version reads `{SCHEMA}` (write it again)", path.display())]
     Schema {
@@ -84,20 +96,31 @@ pub struct Applied {
 }
 
 impl Baseline {
-    /// Reads a baseline file.
+    /// Reads the baseline file at `path` from `origin`. A baseline missing at the
+    /// `--codex-from` revision is empty: it accepts nothing until it is merged.
     ///
     /// # Errors
     ///
-    /// When the file cannot be read or is not a baseline.
-    pub fn load(path: &Path) -> Result<Self, BaselineError> {
-        let text = fs::read_to_string(path).map_err(|source| BaselineError::Io {
+    /// When the file cannot be read (missing from the working tree, not a regular file, too
+    /// large, a link leading out of the project at `root`) or is not a baseline.
+    pub fn load(path: &Path, root: &Path, origin: &Origin) -> Result<Self, BaselineError> {
+        let io = |source: io::Error| BaselineError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        let file: File = serde_json::from_str(&text).map_err(|source| BaselineError::Invalid {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        };
+        let bytes = match origin.read(path, &Boundary::new(root), MAX_SIZE) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) if origin.reads_at_revision(path) => return Ok(Baseline::default()),
+            Ok(None) => {
+                return Err(io(io::Error::new(io::ErrorKind::NotFound, "no such file")));
+            }
+            Err(error) => return Err(io(error.into_io())),
+        };
+        let file: File =
+            serde_json::from_slice(&bytes).map_err(|source| BaselineError::Invalid {
+                path: path.to_path_buf(),
+                source,
+            })?;
         validate_schema(&file, path)?;
         Ok(Baseline {
             entries: file.findings,
@@ -139,12 +162,13 @@ fn validate_schema(file: &File, path: &Path) -> Result<(), BaselineError> {
     }
 }
 
-/// Writes `diagnostics` as a baseline, sorted by path, rule and fingerprint.
+/// Writes `diagnostics` as a baseline, sorted by path, rule and fingerprint, atomically and
+/// never through a symbolic link or out of the project at `root`.
 ///
 /// # Errors
 ///
 /// When the file cannot be written.
-pub fn write(path: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineError> {
+pub fn write(path: &Path, root: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineError> {
     let mut findings: Vec<Entry> = diagnostics
         .iter()
         .map(|d| Entry {
@@ -165,9 +189,6 @@ pub fn write(path: &Path, diagnostics: &[Diagnostic]) -> Result<usize, BaselineE
     };
     let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
     text.push('\n');
-    fs::write(path, text).map_err(|source| BaselineError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    write_atomic(path, text.as_bytes(), &Boundary::new(root))?;
     Ok(count)
 }

@@ -57,6 +57,10 @@ struct Cli {
     /// Leave out the default Codex embedded in the binary.
     #[arg(long, global = true)]
     no_default_rules: bool,
+    /// Read codex.toml, the rule and incident folders and the baseline inside the repository
+    /// as of this git revision (the branch a merge request targets), not the working tree.
+    #[arg(long, global = true, value_name = "REV")]
+    codex_from: Option<String>,
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -190,17 +194,27 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         rule_dirs: cli.rule_dirs.clone(),
         no_default_rules: cli.no_default_rules,
         start,
+        codex_from: cli.codex_from.clone(),
     };
+    if cli.codex_from.is_some() && matches!(cli.command, Command::Test { .. } | Command::New { .. })
+    {
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "error: --codex-from applies to check, explain and rules"
+        )?;
+        return Ok(Status::Failure);
+    }
     let mut settings = match config::resolve(&flags, &cwd) {
         Ok(settings) => settings,
-        Err(errors) => return report_load_errors(&errors, color),
+        Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
     if let Command::Test { dirs, .. } = &cli.command {
         add_test_dirs(&mut settings, dirs, &cwd);
     }
-    let codex = match load::load(&settings.sources, &settings.overrides) {
+    let codex = match load::load_from(&settings.sources, &settings.overrides, &settings.origin) {
         Ok(codex) => codex,
-        Err(errors) => return report_load_errors(&errors, color),
+        Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
     // Locked stdout flushes at every newline; a report has many lines.
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -219,10 +233,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     }
 }
 
-fn report_load_errors(errors: &[load::LoadError], color: bool) -> Result<Status> {
+fn report_load_errors(
+    errors: &[load::LoadError],
+    color: bool,
+    codex_from: Option<&str>,
+) -> Result<Status> {
     let color = color && io::stderr().is_terminal();
-    report::error::render_load_errors(&mut io::stderr().lock(), errors, color)
-        .context("writing errors")?;
+    let mut err = io::stderr().lock();
+    report::error::render_load_errors(&mut err, errors, color).context("writing errors")?;
+    if let Some(revision) = codex_from {
+        writeln!(
+            err,
+            "note: the Codex's files inside the repository were read as of {revision} (--codex-from)"
+        )?;
+    }
     Ok(Status::Failure)
 }
 
@@ -360,9 +384,11 @@ fn check(
         None
     };
     let inputs = select_inputs(settings, args, cwd, changed.as_ref(), staged.as_ref());
+    // What the check reads, so that a file changed before its fix is written is left alone.
+    let checked = args.fix.then(|| codex::fix::Snapshot::take(&inputs));
     let mut run = engine::check(codex, &inputs);
-    if args.fix {
-        let fixed = codex::fix::apply(&inputs.root, &run.diagnostics, args.unsafe_fixes);
+    if let Some(checked) = &checked {
+        let fixed = codex::fix::apply(&inputs.root, &run.diagnostics, args.unsafe_fixes, checked);
         let mut err = io::stderr().lock();
         writeln!(
             err,
@@ -385,7 +411,8 @@ fn check(
         );
     }
     if let Some(path) = &args.write_baseline {
-        return Ok(match baseline::write(path, &run.diagnostics) {
+        let root = &settings.root;
+        return Ok(match baseline::write(path, root, &run.diagnostics) {
             Ok(count) => {
                 writeln!(
                     io::stderr().lock(),
@@ -397,8 +424,8 @@ fn check(
             Err(error) => report_error(&error)?,
         });
     }
-    if let Some(path) = &args.baseline {
-        let applied = match baseline::Baseline::load(path) {
+    if let Some(path) = args.baseline.as_ref().or(settings.baseline.as_ref()) {
+        let applied = match baseline::Baseline::load(path, &settings.root, &settings.origin) {
             Ok(accepted) => accepted.apply(&mut run.diagnostics),
             Err(error) => return report_error(&error),
         };

@@ -99,7 +99,8 @@ fn the_pre_commit_manifest_uses_flags_the_binary_accepts() {
 }
 
 /// Every `cargo-codex` command of the CI templates, with the CI variables set to `main`, runs
-/// in a real repository with a merge base and produces output its consumer can read.
+/// in a real repository with a merge base and produces output its consumer can read, and a
+/// merge request that edits codex.toml cannot switch its finding off.
 #[test]
 fn the_ci_templates_run_as_written() {
     let project = Project::new();
@@ -120,6 +121,9 @@ fn the_ci_templates_run_as_written() {
         &["update-ref", "refs/remotes/origin/main", "HEAD"],
     );
     project.file("src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n");
+    // The merge request also tries to switch the rule off: the templates read the Codex of the
+    // target branch (--codex-from), so it still fails.
+    project.file("codex.toml", "[rules.CX0001]\nenabled = false\n");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut ran = 0;
     for template in ["ci/gitlab-ci.yml", "ci/github-workflow.yml"] {

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,7 +18,12 @@ use super::{
     Applicability, Builtin, Codex, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity,
     Stage, compile,
 };
+use crate::source::boundary::Boundary;
+use crate::source::revision::Origin;
 use crate::text::LineIndex;
+
+/// Largest rule file, incident record or `codex.toml` read, in bytes.
+pub const MAX_CODEX_FILE: u64 = 1 << 20;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -194,17 +198,34 @@ fn default_scopes() -> Vec<Scope> {
     vec![Scope::Prod]
 }
 
-/// Loads, validates and compiles the Codex.
+/// Loads, validates and compiles the Codex from the working tree.
 ///
 /// # Errors
 ///
 /// Every unreadable file, malformed rule, broken reference and bad override, all at once.
 pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadError>> {
+    load_from(sources, overrides, &Origin::WorkTree)
+}
+
+/// Loads, validates and compiles the Codex, reading the rule and incident folders from
+/// `origin` (the working tree, or a git revision for `--codex-from`).
+///
+/// # Errors
+///
+/// Every unreadable file, malformed rule, broken reference and bad override, all at once.
+pub fn load_from(
+    sources: &Sources,
+    overrides: &Overrides,
+    origin: &Origin,
+) -> Result<Codex, Vec<LoadError>> {
     let mut errors = Vec::new();
-    let incident_files = read_files(
+    let read =
+        |embedded: Option<&[(&str, &str)]>, dirs: &[PathBuf], errors: &mut Vec<LoadError>| {
+            read_files(embedded, dirs, &sources.root, origin, errors)
+        };
+    let incident_files = read(
         sources.embedded.then_some(embedded::INCIDENTS),
         &sources.incident_dirs,
-        &sources.root,
         &mut errors,
     );
     let mut incidents: Vec<Incident> = Vec::new();
@@ -222,10 +243,9 @@ pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadE
         }
     }
 
-    let rule_files = read_files(
+    let rule_files = read(
         sources.embedded.then_some(embedded::RULES),
         &sources.rule_dirs,
-        &sources.root,
         &mut errors,
     );
     let mut rules = Vec::new();
@@ -265,10 +285,12 @@ pub fn load(sources: &Sources, overrides: &Overrides) -> Result<Codex, Vec<LoadE
 }
 
 /// The embedded files (if any) followed by every `*.toml` under `dirs`, sorted per folder.
+/// A file keeps its path on disk only when it was read from the working tree.
 fn read_files(
     embedded: Option<&[(&str, &str)]>,
     dirs: &[PathBuf],
     root: &Path,
+    origin: &Origin,
     errors: &mut Vec<LoadError>,
 ) -> Vec<(TextFile, Option<PathBuf>)> {
     let mut files: Vec<(TextFile, Option<PathBuf>)> = embedded
@@ -276,38 +298,55 @@ fn read_files(
         .iter()
         .map(|(path, text)| (TextFile::new(*path, *text), None))
         .collect();
+    let boundary = Boundary::new(root);
+    let on_disk = origin.revision().is_none();
     for dir in dirs {
-        let mut paths = Vec::new();
-        if let Err(source) = collect_toml(dir, &mut paths) {
-            errors.push(LoadError::Read {
-                path: dir.clone(),
-                source,
-            });
-            continue;
-        }
-        paths.sort();
-        for path in paths {
-            match fs::read_to_string(&path) {
-                Ok(text) => {
-                    files.push((TextFile::new(display_path(&path, root), text), Some(path)));
-                }
-                Err(source) => errors.push(LoadError::Read { path, source }),
+        let found = match origin.files_under(dir, "toml", &boundary, MAX_CODEX_FILE) {
+            Ok(found) => found,
+            Err(error) => {
+                errors.push(LoadError::Read {
+                    path: PathBuf::from(display_path(dir, root)),
+                    source: error.into_io(),
+                });
+                continue;
+            }
+        };
+        for (path, content) in found {
+            let text = content
+                .map_err(|error| LoadError::Read {
+                    path: PathBuf::from(display_path(&path, root)),
+                    source: error.into_io(),
+                })
+                .and_then(|bytes| text_file(display_path(&path, root), bytes));
+            match text {
+                Ok(text) => files.push((text, on_disk.then_some(path))),
+                Err(error) => errors.push(error),
             }
         }
     }
     files
 }
 
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "toml") {
-            out.push(path);
+/// The bytes of a Codex file as text; a file that is not UTF-8 is an error at its first
+/// invalid byte.
+///
+/// # Errors
+///
+/// When `bytes` is not UTF-8.
+pub(crate) fn text_file(path: String, bytes: Vec<u8>) -> Result<TextFile, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(TextFile::new(path, text)),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            // The invalid byte shows as U+FFFD, three bytes long, at the same offset.
+            let file = TextFile::new(path, String::from_utf8_lossy(error.as_bytes()));
+            Err(LoadError::invalid(
+                &file,
+                offset..offset + '\u{FFFD}'.len_utf8(),
+                "not valid UTF-8: save the file as UTF-8",
+            ))
         }
     }
-    Ok(())
 }
 
 /// `path` relative to `root` with `/` separators when it is inside it.

@@ -1,5 +1,10 @@
 //! Which files a run checks: walking folders with `ignore` (honouring `.gitignore`), skipping
 //! Cargo's `target/` folders and the configured excludes.
+//!
+//! Symbolic links to folders are not followed. A path inside the project root that resolves
+//! outside it (a link to `/proc/self/environ`, to `../..`, or through a linked folder) is not
+//! listed but reported as an error, "points outside the project, not read", whether it was found
+//! by the walk, named on the command line or taken from a diff: its bytes are not the project's.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -7,6 +12,7 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use ignore::WalkBuilder;
 
+use super::boundary::Boundary;
 use crate::codex::load::display_path;
 
 /// The files found, and the entries that could not be walked.
@@ -21,9 +27,11 @@ pub struct Discovered {
 /// Finds the Rust files under `paths` (or under `root` when `paths` is empty).
 ///
 /// Files named explicitly are checked even without a `.rs` extension; files under folders must
-/// end in `.rs`. `exclude` globs are matched against paths relative to `root`.
+/// end in `.rs`. `exclude` globs are matched against paths relative to `root`. Paths under
+/// `root` that resolve outside it are reported in `errors`, never listed in `files`.
 pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
     let mut found = Discovered::default();
+    let boundary = Boundary::new(root);
     let roots = if paths.is_empty() {
         vec![root.to_path_buf()]
     } else {
@@ -31,12 +39,17 @@ pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered
     };
     let excluded = |path: &Path| !exclude.is_empty() && exclude.is_match(display_path(path, root));
     for start in roots {
-        let metadata = std::fs::symlink_metadata(&start);
-        if metadata.as_ref().is_ok_and(|m| !m.is_dir()) || metadata.is_err() {
+        let is_dir = std::fs::symlink_metadata(&start).is_ok_and(|m| m.is_dir());
+        if !is_dir && excluded(&start) {
+            continue;
+        }
+        if let Err(error) = boundary.admit(&start) {
+            found.errors.push((start, error.to_string()));
+            continue;
+        }
+        if !is_dir {
             // A named file, a symlink or a missing path: reading it reports what is wrong.
-            if !excluded(&start) {
-                found.files.push(start);
-            }
+            found.files.push(start);
             continue;
         }
         let walker = WalkBuilder::new(&start)
@@ -52,9 +65,15 @@ pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered
                 Ok(entry) => {
                     let path = entry.path();
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                    if !is_dir && path.extension().is_some_and(|ext| ext == "rs") && !excluded(path)
-                    {
-                        found.files.push(path.to_path_buf());
+                    if is_dir || path.extension().is_none_or(|ext| ext != "rs") || excluded(path) {
+                        continue;
+                    }
+                    // Only a link can lead out: nothing else below `start` is followed.
+                    match entry.path_is_symlink().then(|| boundary.admit(path)) {
+                        Some(Err(error)) => {
+                            found.errors.push((path.to_path_buf(), error.to_string()));
+                        }
+                        _ => found.files.push(path.to_path_buf()),
                     }
                 }
                 Err(error) => {
@@ -91,8 +110,10 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 
 /// Files that may declare `files` as modules without being checked themselves: the `.rs` files
 /// directly inside each folder from a file's own up to `root`. Reading their `mod` lines lets a
-/// file passed alone (as pre-commit does) keep the test scope its parent gives it.
+/// file passed alone (as pre-commit does) keep the test scope its parent gives it. Links that
+/// lead out of the project are left out.
 pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
+    let boundary = Boundary::new(root);
     let checked: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
     let mut dirs: HashSet<&Path> = HashSet::new();
     for file in files {
@@ -111,6 +132,7 @@ pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && path.is_file())
         .filter(|path| !checked.contains(path.as_path()))
+        .filter(|path| boundary.admit(path).is_ok())
         .collect();
     context.sort();
     context

@@ -1,16 +1,25 @@
 //! Source files: finding them, reading them safely, lexing them, the module tree, test scope
 //! by path, and comments. Nothing here knows about rules.
+//!
+//! The project's files come from whoever wrote the merge request: [`boundary`] keeps reading
+//! inside the project root and to regular files of bounded size, [`write`] never writes through
+//! a link and never leaves a half-written file, and [`revision`] reads the Codex's own files
+//! from the branch merged into instead of the merge request.
 
 pub mod attrs;
+pub mod boundary;
 pub mod comment;
 pub mod depth;
 pub mod discover;
 pub mod lex;
+pub mod revision;
 pub mod tree;
+pub mod write;
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
+
+use boundary::{FileError, read_regular};
 
 use crate::codex::Scope;
 use crate::text::{LineIndex, Position};
@@ -33,47 +42,30 @@ impl ReadError {
     }
 }
 
-/// Reads a source file as UTF-8, refusing files larger than `max_size` bytes.
+/// Reads a source file as UTF-8, refusing files larger than `max_size` bytes and anything but
+/// regular files.
+///
+/// Whether the file lies inside the project is decided before: [`discover`] reports a link
+/// that leads out of the project instead of listing it.
 ///
 /// # Errors
 ///
 /// A broken symbolic link, an I/O error, a file that is too large or not UTF-8, each with a
 /// reason a user can act on.
 pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(error) => {
-            let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-            let reason = if link {
-                let target = fs::read_link(path)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
-                format!("broken symbolic link (its target `{target}` does not exist)")
-            } else {
-                format!("cannot read file: {}", io_reason(&error))
-            };
-            return Err(ReadError::whole(reason));
-        }
-    };
-    if !metadata.is_file() {
-        // A FIFO or device would block or never end; only regular files are read.
-        return Err(ReadError::whole(
-            "not a regular file (a directory, FIFO or device)".to_owned(),
-        ));
-    }
-    if metadata.len() > max_size {
-        return Err(ReadError::whole(format!(
-            "file is {} bytes, over the {max_size}-byte limit (`max_file_size` in codex.toml)",
-            metadata.len()
-        )));
-    }
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .and_then(|file| {
-            file.take(max_size.saturating_add(1))
-                .read_to_end(&mut bytes)
+    let bytes = read_regular(path, max_size).map_err(|error| {
+        ReadError::whole(match error {
+            FileError::Io(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                broken_link(path)
+                    .unwrap_or_else(|| format!("cannot read file: {}", io_reason(&error)))
+            }
+            FileError::Io(error) => format!("cannot read file: {}", io_reason(&error)),
+            FileError::TooLarge { size, limit } => format!(
+                "file is {size} bytes, over the {limit}-byte limit (`max_file_size` in codex.toml)"
+            ),
+            other => other.to_string(),
         })
-        .map_err(|error| ReadError::whole(format!("cannot read file: {}", io_reason(&error))))?;
+    })?;
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(error.as_bytes().get(..offset).unwrap_or_default())
@@ -87,6 +79,15 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
             ),
         }
     })
+}
+
+/// The reason for a symbolic link whose target does not exist, if `path` is one.
+fn broken_link(path: &Path) -> Option<String> {
+    let target = fs::read_link(path).ok()?;
+    Some(format!(
+        "broken symbolic link (its target `{}` does not exist)",
+        target.display()
+    ))
 }
 
 fn io_reason(error: &std::io::Error) -> String {
