@@ -45,7 +45,7 @@ def hostile(text):
 
 SHAPES = {
     # Deep nesting past the bound: measured and reported, never parsed.
-    "deep-parens": (40_000, ["json"], lambda n: hostile(
+    "deep-parens": (80_000, ["json"], lambda n: hostile(
         "fn f() { let x = %s1%s; a.unwrap(); }\n" % ("(" * n, ")" * n))),
     "deep-refs": (40_000, ["json"], lambda n: hostile("fn f(x: %su8) { a.unwrap(); }\n" % ("&" * n))),
     "deep-generics": (20_000, ["json"], lambda n: hostile(
@@ -68,7 +68,7 @@ SHAPES = {
         "codex.toml": 'rule_dirs = ["rules"]\n',
         "rules/call-to-a.toml": PATTERN_RULE,
     }),
-    "sum-one-line": (50_000, ["json"], lambda n: hostile("fn f() { a%s.unwrap(); }\n" % (" + a" * n))),
+    "sum-one-line": (100_000, ["json"], lambda n: hostile("fn f() { a%s.unwrap(); }\n" % (" + a" * n))),
     # Many findings.
     "findings-one-line": (6_000, ["json", "concise", "human", "markdown", "sarif"], lambda n: hostile(
         "fn f() { %s }\n" % ("a.unwrap(); " * n))),
@@ -80,7 +80,7 @@ SHAPES = {
         "fn f() {\n%s    a.unwrap();\n}\n" % ("    // codex:allow(CX0001) reason\n" * n))),
     "wide-items": (10_000, ["json"], lambda n: hostile(
         "".join("pub fn f%d(x: Option<u8>) -> u8 { x.unwrap() }\n" % i for i in range(n)))),
-    "flow-bindings": (1_000, ["json"], lambda n: hostile(
+    "flow-bindings": (8_000, ["json"], lambda n: hostile(
         "fn f(s: &str) -> Result<(), E> {\n%s    Ok(())\n}\n"
         % "".join("    let v%d = serde_json::from_str(s)?;\n" % i for i in range(n)))),
     "long-line-no-findings": (200_000, ["json"], lambda n: hostile(

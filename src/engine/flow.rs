@@ -8,6 +8,7 @@
 //! with `T::try_from(v)` / `v.try_into()`, validates it; any other mention first (a field, a
 //! method, an argument, a return, a closure, a macro argument) is a finding at the source.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use proc_macro2::Ident;
@@ -143,7 +144,7 @@ impl<'a> EventFinder<'a> {
     }
 
     /// The first event in `stmts`.
-    pub(crate) fn run(mut self, stmts: &[Stmt]) -> Option<Event> {
+    pub(crate) fn run<'s>(mut self, stmts: impl IntoIterator<Item = &'s Stmt>) -> Option<Event> {
         for stmt in stmts {
             if self.done() {
                 break;
@@ -246,4 +247,69 @@ fn find_ident(tokens: proc_macro2::TokenStream, name: &str) -> Option<Ident> {
         proc_macro2::TokenTree::Group(group) => find_ident(group.stream(), name),
         _ => None,
     })
+}
+
+/// Which statements of a block mention which identifiers (anywhere inside them, macro tokens
+/// included), in statement order.
+pub(crate) struct Mentions {
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Mentions {
+    /// Indexes `stmts`: one walk over each.
+    pub(crate) fn of(stmts: &[Stmt]) -> Self {
+        let mut collector = Collector {
+            by_name: HashMap::new(),
+            at: 0,
+        };
+        for (i, stmt) in stmts.iter().enumerate() {
+            collector.at = i;
+            collector.visit_stmt(stmt);
+        }
+        Mentions {
+            by_name: collector.by_name,
+        }
+    }
+
+    /// The statements after statement `i` that mention `name`.
+    pub(crate) fn after(&self, name: &str, i: usize) -> &[usize] {
+        let at = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
+        at.get(at.partition_point(|&j| j <= i)..)
+            .unwrap_or_default()
+    }
+}
+
+struct Collector {
+    by_name: HashMap<String, Vec<usize>>,
+    at: usize,
+}
+
+impl Collector {
+    fn add(&mut self, name: String) {
+        let list = self.by_name.entry(name).or_default();
+        if list.last() != Some(&self.at) {
+            list.push(self.at);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector {
+    fn visit_ident(&mut self, ident: &'ast Ident) {
+        self.add(ident.to_string());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        visit::visit_macro(self, mac);
+        // Macro tokens, without recursion: a stack of token streams.
+        let mut streams = vec![mac.tokens.clone()];
+        while let Some(stream) = streams.pop() {
+            for token in stream {
+                match token {
+                    proc_macro2::TokenTree::Ident(ident) => self.add(ident.to_string()),
+                    proc_macro2::TokenTree::Group(group) => streams.push(group.stream()),
+                    _ => {}
+                }
+            }
+        }
+    }
 }

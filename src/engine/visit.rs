@@ -240,6 +240,7 @@ impl<'a> Walker<'a> {
             let event = match rest {
                 Follow::Stmts(stmts) => finder.run(stmts),
                 Follow::Exprs(exprs) => finder.run_exprs(exprs),
+                Follow::Mentions(stmts, at) => finder.run(at.iter().filter_map(|&j| stmts.get(j))),
             };
             if let Some(flow::Event::Used(used)) = event {
                 found.push((*rule, source, used));
@@ -251,6 +252,17 @@ impl<'a> Walker<'a> {
                 last.related = Some(used);
             }
         }
+    }
+
+    /// Whether `expr` evaluates to the value of some `validate` rule's source.
+    fn is_source(&self, expr: &Expr) -> bool {
+        let imports = &self.imports;
+        let resolve = |path: &[String]| imports.resolve(path);
+        self.codex
+            .triggers()
+            .validates()
+            .iter()
+            .any(|(spec, _)| flow::source_token(spec, expr, &resolve).is_some())
     }
 
     /// `before` rules at a call: a required call is remembered for the rest of the enclosing
@@ -437,17 +449,32 @@ fn token_start(expr: &Expr) -> Option<usize> {
 enum Follow<'a> {
     Stmts(&'a [Stmt]),
     Exprs(&'a [&'a Expr]),
+    /// The statements of a block at these indices: the later ones that mention the name.
+    Mentions(&'a [Stmt], &'a [usize]),
 }
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_block(&mut self, block: &'ast syn::Block) {
         if !self.codex.triggers().validates().is_empty() {
+            // Which statements mention which names, made once per block that binds a source:
+            // each binding then reads only the statements that mention it, so a block of many
+            // bindings costs its size, not its size per binding.
+            let mut mentions: Option<flow::Mentions> = None;
             for (i, stmt) in block.stmts.iter().enumerate() {
                 if let Stmt::Local(local) = stmt {
                     let name = flow::let_binding(&local.pat);
                     if let (Some(name), Some(init)) = (name, &local.init) {
-                        let rest = block.stmts.get(i + 1..).unwrap_or_default();
-                        self.validate_binding(&name, &init.expr, Follow::Stmts(rest));
+                        if !self.is_source(&init.expr) {
+                            continue;
+                        }
+                        let index =
+                            mentions.get_or_insert_with(|| flow::Mentions::of(&block.stmts));
+                        let later = index.after(&name, i);
+                        self.validate_binding(
+                            &name,
+                            &init.expr,
+                            Follow::Mentions(&block.stmts, later),
+                        );
                     }
                 }
             }
