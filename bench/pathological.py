@@ -85,6 +85,10 @@ SHAPES = {
         % "".join("    let v%d = serde_json::from_str(s)?;\n" % i for i in range(n)))),
     "long-line-no-findings": (200_000, ["json"], lambda n: hostile(
         "const X: &[u8] = &[%s];\n" % ("1," * n))),
+    # A generated file of 9 then 18 MB, under the default size limit: checked, not skipped.
+    "generated-file": (104_000, ["json"], lambda n: hostile("".join(
+        "pub fn f%d(x: Option<u32>) -> u32 { let y = x.map(|v| v + %d).unwrap_or(0); y * 2 }\n"
+        % (i, i) for i in range(n)))),
 }
 
 NEIGHBOUR = "pub fn f() -> u8 { Some(1).unwrap() }\n"

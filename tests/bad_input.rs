@@ -102,14 +102,14 @@ fn files_over_the_size_limit_are_reported_not_read() {
     let project = Project::new();
     let line = "pub fn f() -> u8 { 1 }\n";
     project
-        .file("src/huge.rs", &line.repeat(30 * 1024 * 1024 / line.len()))
+        .file("src/huge.rs", &line.repeat(40 * 1024 * 1024 / line.len()))
         .file("src/ok.rs", "fn g() { Some(1).unwrap(); }\n");
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(
         heads(&out.stdout),
         ["src/huge.rs:1:1 CX9000", "src/ok.rs:1:18 CX0001"]
     );
-    assert!(out.stdout.contains("over the 10485760-byte limit"));
+    assert!(out.stdout.contains("over the 33554432-byte limit"));
 
     // The limit is configurable: a 2 MB file is read by default and refused under a 1 MB limit.
     let project = Project::new();
