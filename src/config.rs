@@ -21,6 +21,8 @@
 //! out). Paths on the command line are the operator's and may point anywhere. With
 //! `--codex-from REV`, `codex.toml` and the folders and baseline it names are read as of `REV`.
 
+mod errors;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -296,7 +298,7 @@ fn read_options(
     };
     let file = text_file(shown, bytes).map_err(|error| vec![error])?;
     let options =
-        toml::from_str::<Options>(&file.text).map_err(|e| vec![LoadError::from_toml(&file, &e)])?;
+        toml::from_str::<Options>(&file.text).map_err(|error| errors::all(&file, &error))?;
     validate_options(&options, &file)?;
     Ok((options, file))
 }

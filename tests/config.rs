@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{Project, heads};
 
 const CODE: &str = "pub fn f(m: &std::sync::Mutex<u8>) -> u8 {\n    let v = Some(1).unwrap();\n    *m.lock().expect(\"poisoned\") + v\n}\n";
@@ -295,4 +297,84 @@ fn new_scaffolds_a_rule_that_loads_passes_and_ships_in_shadow() {
     assert!(bad.stderr.contains("must be kebab-case"));
     let bad = project.run(&["new", "ok-name", "--incident", "yesterday"]);
     assert!(bad.stderr.contains("must be a date"));
+}
+
+/// Issue 7, "also weak today": every type error of codex.toml at once, `scopes = []` located
+/// on `scopes`, pattern carets right through `\u` escapes and `"""` strings, and thousands of
+/// unknown `[rules.X]` tables reported in linear time.
+#[test]
+fn i7_load_errors_are_all_shown_each_in_its_place() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "fn f() {}\n")
+        .file(
+            "codex.toml",
+            "default_rules = \"yes\"\nmax_file_size = -1\ncolour = true\nrule_dirs = [\"rules\"]\n[rules.CX0001]\nstage = \"loud\"\n",
+        );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    for place in [
+        "codex.toml:1:17: `default_rules`",
+        "codex.toml:2:17: `max_file_size`",
+        "codex.toml:3:1: unknown field `colour`",
+        "`[rules.CX0001]`",
+    ] {
+        assert!(out.stderr.contains(place), "{place} in {}", out.stderr);
+    }
+
+    let rule = |scopes: &str, pattern: &str| {
+        LOCK_RULE
+            .replace("id = \"ACME0001\"", &format!("id = \"ACME0001\"\n{scopes}"))
+            .replace("method = [\"lock\"]", pattern)
+    };
+    project.file("codex.toml", "rule_dirs = [\"rules\"]\n");
+    project.file(
+        "rules/empty-scopes.toml",
+        &rule("scopes = []", "method = [\"lock\"]"),
+    );
+    let escaped = rule("", "pattern = \"\\u0024X.lock(,)\"").replace("ACME0001", "ACME0002");
+    let multiline = rule("", "pattern = \"\"\"\n$X.lock(,)\"\"\"").replace("ACME0001", "ACME0003");
+    project.file("rules/escaped-pattern.toml", &escaped);
+    project.file("rules/multiline-pattern.toml", &multiline);
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("rules/empty-scopes.toml:2:10: `scopes` must name"),
+        "{}",
+        out.stderr
+    );
+    // The caret is on the comma of the pattern, wherever the TOML literal puts it.
+    let place = |text: &str| {
+        let at = text.find(",)").unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+        format!("{line}:{column}:")
+    };
+    for (name, text) in [
+        ("escaped-pattern", &escaped),
+        ("multiline-pattern", &multiline),
+    ] {
+        let expected = format!("rules/{name}.toml:{}", place(text));
+        assert!(
+            out.stderr.contains(&expected),
+            "{expected} in {}",
+            out.stderr
+        );
+    }
+
+    let mut unknown = String::new();
+    for i in 0..20_000 {
+        writeln!(unknown, "[rules.X{i}]").unwrap();
+    }
+    project
+        .file("codex.toml", &unknown)
+        .file("rules/empty-scopes.toml", LOCK_RULE);
+    std::fs::remove_dir_all(project.path().join("rules")).unwrap();
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("the Codex could not be loaded: 20000 errors")
+    );
 }

@@ -98,8 +98,9 @@ pub(super) fn compile(
         match Pattern::parse(pattern.get_ref()) {
             Ok(compiled) => chosen.push((Matcher::Pattern(compiled), span)),
             Err((offset, message)) => {
-                // The pattern starts after the opening quote of the TOML string.
-                let at = (span.start + 1 + offset).min(span.end);
+                // `offset` counts bytes of the decoded string; find them in the TOML literal.
+                let literal = file.text.get(span.clone()).unwrap_or("");
+                let at = (span.start + raw_offset(literal, offset)).min(span.end);
                 errors.push(LoadError::invalid(file, at..at + 1, message));
             }
         }
@@ -259,4 +260,96 @@ pub(super) fn globs(
         }
     }
     builder.build().ok()
+}
+
+/// The byte offset in a TOML string literal (quotes included: `"…"`, `"""…"""`, `'…'` or
+/// `'''…'''`) of byte `decoded` of the string it denotes, through escapes (`\u00e9`, `\n`…),
+/// line-ending backslashes and the newline trimmed after an opening triple quote.
+fn raw_offset(literal: &str, decoded: usize) -> usize {
+    let (quote, basic) = if literal.starts_with("\"\"\"") {
+        (3, true)
+    } else if literal.starts_with("'''") {
+        (3, false)
+    } else {
+        (1, literal.starts_with('"'))
+    };
+    let bytes = literal.as_bytes();
+    let mut raw = quote;
+    if quote == 3 {
+        // A newline right after the opening delimiter is not part of the string.
+        if bytes.get(raw) == Some(&b'\r') {
+            raw += 1;
+        }
+        if bytes.get(raw) == Some(&b'\n') {
+            raw += 1;
+        }
+    }
+    let mut count = 0;
+    while count < decoded && raw < bytes.len().saturating_sub(quote) {
+        let byte = bytes.get(raw).copied().unwrap_or(0);
+        if !(basic && byte == b'\\') {
+            let width = literal
+                .get(raw..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(1, char::len_utf8);
+            raw += width;
+            count += width;
+            continue;
+        }
+        let escape = bytes.get(raw + 1).copied().unwrap_or(0);
+        let (raw_len, decoded_len) = match escape {
+            b'u' | b'U' | b'x' => {
+                let digits = match escape {
+                    b'u' => 4,
+                    b'U' => 8,
+                    _ => 2,
+                };
+                let hex = literal.get(raw + 2..raw + 2 + digits).unwrap_or("");
+                let width = u32::from_str_radix(hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map_or(1, char::len_utf8);
+                (2 + digits, width)
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                // A line-ending backslash: it and the whitespace after it denote nothing.
+                let skipped = bytes
+                    .get(raw + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
+                (1 + skipped, 0)
+            }
+            _ => (2, 1),
+        };
+        raw += raw_len;
+        count += decoded_len;
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raw_offset;
+
+    #[test]
+    fn decoded_offsets_map_through_escapes_and_delimiters() {
+        // `$X.a(` then the error at decoded byte 5 (the second `(`).
+        assert_eq!(raw_offset(r#""$X.a((""#, 5), 6);
+        assert_eq!(raw_offset(r#""\u0024X.a((""#, 5), 11);
+        assert_eq!(raw_offset("\"\"\"\n$X.a((\"\"\"", 5), 9);
+        assert_eq!(raw_offset("'''\n$X.a(('''", 5), 9);
+        assert_eq!(
+            raw_offset("'$X\\a(('", 5),
+            6,
+            "no escapes in literal strings"
+        );
+        assert_eq!(
+            raw_offset("\"\"\"$X \\\n   .a((\"\"\"", 6),
+            14,
+            "a line-ending backslash"
+        );
+        assert_eq!(raw_offset(r#""\u00e9.a((""#, 6), 11, "é is two bytes");
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -36,6 +36,9 @@ pub struct TextFile {
     pub path: String,
     /// Its whole text.
     pub text: Arc<str>,
+    /// Its lines, indexed once for all the errors about it (a file with thousands of errors
+    /// must not be indexed once per error).
+    lines: Arc<OnceLock<LineIndex>>,
 }
 
 impl TextFile {
@@ -44,7 +47,15 @@ impl TextFile {
         TextFile {
             path: path.into(),
             text: text.into(),
+            lines: Arc::default(),
         }
+    }
+
+    /// The position of byte `offset`.
+    pub fn position(&self, offset: usize) -> crate::text::Position {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .position(&self.text, offset)
     }
 }
 
@@ -77,7 +88,7 @@ struct Located<'a>(&'a TextFile, &'a Range<usize>, &'a String);
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Located(file, span, message) = self;
-        let position = LineIndex::new(&file.text).position(&file.text, span.start);
+        let position = file.position(span.start);
         write!(
             f,
             "{}:{}:{}: {message}",
@@ -156,7 +167,7 @@ struct RuleFile {
     #[serde(default)]
     incidents: Vec<Spanned<String>>,
     #[serde(default = "default_scopes")]
-    scopes: Vec<Scope>,
+    scopes: Spanned<Vec<Scope>>,
     clippy: Option<Spanned<String>>,
     message: Spanned<String>,
     help: Option<String>,
@@ -194,8 +205,8 @@ fn default_stage() -> Stage {
     Stage::Enforce
 }
 
-fn default_scopes() -> Vec<Scope> {
-    vec![Scope::Prod]
+fn default_scopes() -> Spanned<Vec<Scope>> {
+    Spanned::new(0..0, vec![Scope::Prod])
 }
 
 /// Loads, validates and compiles the Codex from the working tree.
@@ -482,7 +493,7 @@ fn parse_rule(
         stage: raw.stage,
         enforce_paths,
         incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
-        scopes: raw.scopes,
+        scopes: raw.scopes.into_inner(),
         clippy: raw.clippy.map(Spanned::into_inner),
         message: raw.message.into_inner(),
         help: raw.help,
@@ -551,10 +562,10 @@ fn validate_fields(
             "`message` must not be empty",
         ));
     }
-    if raw.scopes.is_empty() {
+    if raw.scopes.get_ref().is_empty() {
         errors.push(LoadError::invalid(
             file,
-            raw.matcher.span(),
+            raw.scopes.span(),
             "`scopes` must name at least one scope",
         ));
     }

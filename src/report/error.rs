@@ -1,11 +1,17 @@
 //! Rendering errors in rule files and `codex.toml`: file, line, column and a caret under the
 //! offending text, as rustc draws them.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
 use crate::codex::LoadError;
+
+/// Errors drawn with their source line; past this many, errors are listed one per line, so a
+/// file with thousands of mistakes gives a readable report in linear time.
+const DRAWN: usize = 50;
 
 /// Writes every load error to `writer`, then a count.
 ///
@@ -17,6 +23,9 @@ pub fn render_load_errors(
     errors: &[LoadError],
     color: bool,
 ) -> io::Result<()> {
+    // Each file's lines are indexed once, whatever the number of errors in it.
+    let mut sources: HashMap<String, Source<Arc<str>>> = HashMap::new();
+    let mut drawn = 0;
     for error in errors {
         match error {
             LoadError::Invalid {
@@ -26,6 +35,13 @@ pub fn render_load_errors(
             } => {
                 // The plain `path:line:col: message` line first, for logs and editors.
                 writeln!(writer, "error: {error}")?;
+                if drawn == DRAWN {
+                    continue;
+                }
+                drawn += 1;
+                let source = sources
+                    .entry(file.path.clone())
+                    .or_insert_with(|| Source::from(Arc::clone(&file.text)));
                 let start = span.start.min(file.text.len());
                 let end = span.end.clamp(start, file.text.len());
                 let id = file.path.clone();
@@ -38,10 +54,16 @@ pub fn render_load_errors(
                     .with_message("invalid Codex configuration")
                     .with_label(Label::new((id.clone(), start..end)).with_message(message))
                     .finish()
-                    .write((id, Source::from(file.text.as_ref())), &mut *writer)?;
+                    .write((id, &*source), &mut *writer)?;
             }
             LoadError::Read { .. } => writeln!(writer, "error: {error}")?,
         }
+    }
+    if drawn == DRAWN && errors.len() > DRAWN {
+        writeln!(
+            writer,
+            "(the first {DRAWN} errors are drawn with their source; the others are listed above)"
+        )?;
     }
     let noun = if errors.len() == 1 { "error" } else { "errors" };
     writeln!(

@@ -1,0 +1,139 @@
+//! Every mistake in a `codex.toml` at once. Deserializing stops at the first wrong field; when
+//! it fails, the file is read again key by key, so that each wrong type, unknown key and bad
+//! `[rules.X]` table is reported with its own location, as rule files are.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::RuleOptions;
+use crate::codex::load::{LoadError, TextFile};
+
+/// Checks that a value has a key's type.
+type Check = fn(toml::Value) -> Result<(), String>;
+
+/// The top-level keys, with a check of each one's type.
+const KEYS: &[(&str, Check)] = &[
+    ("default_rules", check::<bool>),
+    ("rule_dirs", check::<Vec<String>>),
+    ("incident_dirs", check::<Vec<String>>),
+    ("exclude", check::<Vec<String>>),
+    ("max_file_size", check::<u64>),
+    ("rule_url", check::<String>),
+    ("baseline", check::<String>),
+    ("rules", check::<toml::Table>),
+];
+
+fn check<T: DeserializeOwned>(value: toml::Value) -> Result<(), String> {
+    value
+        .try_into::<T>()
+        .map(drop)
+        .map_err(|error| error.message().trim_end().to_owned())
+}
+
+/// Only the `[rules]` tables, with the span of each.
+#[derive(Deserialize)]
+struct RulesOnly {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+/// Every error in `file`, which failed to deserialize with `first`: `first` itself, and those
+/// about other places. Only `first` when the file does not even parse as TOML.
+pub(super) fn all(file: &TextFile, first: &toml::de::Error) -> Vec<LoadError> {
+    let Ok(top) = toml::from_str::<BTreeMap<Spanned<String>, Spanned<toml::Value>>>(&file.text)
+    else {
+        return vec![LoadError::from_toml(file, first)];
+    };
+    let mut errors = check_keys(file, top);
+    if let Ok(section) = toml::from_str::<RulesOnly>(&file.text) {
+        errors.extend(check_rule_tables(file, section));
+    }
+    // The first error as deserializing found it is the most precise; those found by reading
+    // again are added where they are about other places.
+    let at = first.span().map_or(0, |span| span.start);
+    errors.retain(|(_, error)| match error {
+        LoadError::Invalid { span, .. } => !(span.start <= at && at < span.end.max(span.start + 1)),
+        LoadError::Read { .. } => true,
+    });
+    errors.push((at, LoadError::from_toml(file, first)));
+    // In the order they stand in the file.
+    errors.sort_by_key(|(start, _)| *start);
+    errors.into_iter().map(|(_, error)| error).collect()
+}
+
+/// Each top-level key: known, and of the right type.
+fn check_keys(
+    file: &TextFile,
+    top: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+) -> Vec<(usize, LoadError)> {
+    let mut errors = Vec::new();
+    for (key, value) in top {
+        let span = value.span();
+        if let Some((_, check)) = KEYS.iter().find(|(name, _)| name == key.get_ref()) {
+            if let Err(message) = check(value.into_inner()) {
+                let name = key.get_ref();
+                let error = LoadError::invalid(file, span.clone(), format!("`{name}`: {message}"));
+                errors.push((span.start, error));
+            }
+        } else {
+            let known: Vec<String> = KEYS.iter().map(|(name, _)| format!("`{name}`")).collect();
+            let message = format!(
+                "unknown field `{}`, expected one of {}",
+                key.get_ref(),
+                known.join(", ")
+            );
+            let error = LoadError::invalid(file, key.span(), message);
+            errors.push((key.span().start, error));
+        }
+    }
+    errors
+}
+
+/// Each `[rules.X]` table: only known keys, of the right types.
+fn check_rule_tables(file: &TextFile, section: RulesOnly) -> Vec<(usize, LoadError)> {
+    let mut errors = Vec::new();
+    for (code, table) in section.rules {
+        let span = table.span();
+        if let Err(error) = table.into_inner().try_into::<RuleOptions>() {
+            let message = format!(
+                "`[rules.{}]`: {}",
+                code.get_ref(),
+                error.message().trim_end()
+            );
+            errors.push((span.start, LoadError::invalid(file, span, message)));
+        }
+    }
+
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wrong_key_is_reported_with_its_place() {
+        let text = "default_rules = \"yes\"\nmax_file_size = -1\ncolour = true\n\n[rules.CX0001]\nstage = \"loud\"\n\n[rules.CX0002]\nenabled = 3\n";
+        let file = TextFile::new("codex.toml", text);
+        let first = toml::from_str::<super::super::Options>(text).unwrap_err();
+        let errors: Vec<String> = all(&file, &first).iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("codex.toml:1:17: `default_rules`"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[1].starts_with("codex.toml:2:17: `max_file_size`"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[2].starts_with("codex.toml:3:1: unknown field `colour`"),
+            "{errors:#?}"
+        );
+        assert!(errors[3].contains("`[rules.CX0001]`") && errors[3].contains("loud"));
+        assert!(errors[4].contains("`[rules.CX0002]`"));
+    }
+}
