@@ -526,7 +526,7 @@ const FORGING: &[u8] = b"src/x\n::error file=forged.rs,line=1::forged by a file 
 /// File names that would colour, clear, link or ring a terminal, or rewrite its line.
 const ESCAPING: [&[u8]; 4] = [
     b"src/\x1b[2J\x1b[31mred.rs",
-    b"src/\x1b]8;;https://evil.example/\x07link\x1b]8;;\x07.rs",
+    b"src/\x1b]8;;mailto:a@evil.example\x07link\x1b]8;;\x07.rs",
     b"src/bell\x07.rs",
     b"src/cr\rforged.rs",
 ];
@@ -550,35 +550,49 @@ fn newline_in_a_file_name_forges_no_github_annotation() {
     }
 }
 
-#[test]
-fn newline_in_a_file_name_forges_no_line_in_concise_or_human() {
-    let project = named(&[FORGING, b"src/a\nb.rs"]);
-    for format in ["concise", "human"] {
-        let shape = format!("newline in a file name, {format}");
-        let ran = check(&shape, &project, format);
-        assert_neighbour(&shape, format, &ran);
-        for line in ran.stdout.lines() {
-            assert!(
-                !line.starts_with("::") && !line.starts_with("y.rs") && !line.starts_with("b.rs"),
-                "{shape}: a line the file name made: {line:?}"
-            );
-        }
+/// Asserts that no line of `format` output comes from a newline in a file name.
+fn assert_no_forged_line(format: &str) {
+    let shape = format!("newline in a file name, {format}");
+    let ran = check(&shape, &named(&[FORGING, b"src/a\nb.rs"]), format);
+    assert_neighbour(&shape, format, &ran);
+    for line in ran.stdout.lines() {
+        assert!(
+            !line.starts_with("::") && !line.starts_with("y.rs") && !line.starts_with("b.rs"),
+            "{shape}: a line the file name made: {line:?}"
+        );
     }
 }
 
 #[test]
-fn control_characters_in_file_names_reach_no_terminal() {
-    let project = named(&ESCAPING);
-    for format in ["concise", "human"] {
-        let shape = format!("control characters in file names, {format}");
-        let ran = check(&shape, &project, format);
-        assert_neighbour(&shape, format, &ran);
-        let raw = ran
-            .stdout
-            .chars()
-            .find(|c| matches!(c, '\u{1b}' | '\u{7}' | '\r' | '\u{9b}'));
-        assert!(raw.is_none(), "{shape}: raw {raw:?} in the output");
-    }
+fn newline_in_a_file_name_forges_no_line_in_concise() {
+    assert_no_forged_line("concise");
+}
+
+#[test]
+fn newline_in_a_file_name_forges_no_line_in_human() {
+    assert_no_forged_line("human");
+}
+
+/// Asserts that no control character from a file name reaches `format` output raw.
+fn assert_no_raw_control(format: &str) {
+    let shape = format!("control characters in file names, {format}");
+    let ran = check(&shape, &named(&ESCAPING), format);
+    assert_neighbour(&shape, format, &ran);
+    let raw = ran
+        .stdout
+        .chars()
+        .find(|c| matches!(c, '\u{1b}' | '\u{7}' | '\r' | '\u{9b}'));
+    assert!(raw.is_none(), "{shape}: raw {raw:?} in the output");
+}
+
+#[test]
+fn control_characters_in_file_names_reach_no_terminal_in_concise() {
+    assert_no_raw_control("concise");
+}
+
+#[test]
+fn control_characters_in_file_names_reach_no_terminal_in_human() {
+    assert_no_raw_control("human");
 }
 
 #[test]
