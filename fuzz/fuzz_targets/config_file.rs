@@ -62,11 +62,11 @@ fuzz_target!(|data: &[u8]| {
     match config::resolve(&flags, root) {
         Ok(settings) => {
             let sources = &settings.sources;
-            let dirs = sources.rule_dirs.iter().chain(&sources.incident_dirs);
-            if dirs.clone().all(|dir| inside(root, dir)) {
-                if let Err(errors) = load(sources, &settings.overrides) {
-                    render_load_errors(&mut Vec::new(), &errors, false).unwrap();
-                }
+            let mut dirs = sources.rule_dirs.iter().chain(&sources.incident_dirs);
+            if dirs.all(|dir| inside(root, dir))
+                && let Err(errors) = load(sources, &settings.overrides)
+            {
+                render_load_errors(&mut Vec::new(), &errors, false).unwrap();
             }
         }
         Err(errors) => {
