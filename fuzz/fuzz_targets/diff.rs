@@ -1,0 +1,16 @@
+//! One unified diff through the changed-lines reader.
+#![no_main]
+
+use codex::changes::ChangedLines;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let diff = String::from_utf8_lossy(data);
+    let changed = ChangedLines::parse(&diff);
+    for path in changed.files() {
+        assert!(changed.touches(path));
+        for line in 0..8 {
+            let _ = changed.contains(path, line);
+        }
+    }
+});
