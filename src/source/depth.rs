@@ -27,13 +27,7 @@ pub const CHAIN_LINKS_PER_UNIT: usize = 16;
 /// The estimated recursion depth of `tokens`, in units of one nesting level. Stops counting
 /// once `limit` is passed (the result is then some value above `limit`).
 pub fn depth_units(tokens: &[TokenTree], limit: usize) -> usize {
-    let mut estimate = Estimate {
-        deepest: 0,
-        limit,
-        frames: Vec::new(),
-    };
-    estimate.run(Level::Slice(tokens.iter()));
-    estimate.deepest
+    peaks(tokens, limit).into_iter().max().unwrap_or(0)
 }
 
 /// The estimated recursion depth of a whole token stream; see [`depth_units`].
@@ -42,49 +36,155 @@ pub fn stream_depth_units(stream: &TokenStream, limit: usize) -> usize {
     depth_units(&tokens, limit)
 }
 
-/// The tokens of one delimiter level, borrowed at the top and owned below.
-enum Level<'a> {
-    Slice(std::slice::Iter<'a, TokenTree>),
-    Stream(proc_macro2::token_stream::IntoIter),
-}
-
-impl Iterator for Level<'_> {
-    type Item = TokenTree;
-
-    fn next(&mut self) -> Option<TokenTree> {
-        match self {
-            Level::Slice(iter) => iter.next().cloned(),
-            Level::Stream(iter) => iter.next(),
+/// For each token of `tokens` (a file's top level), the deepest estimate reached while reading
+/// it and everything nested in it. A token whose estimate passes `limit` gets `limit + 1`, and
+/// what is nested in it is not read further, so the pass stays linear whatever the input.
+pub fn peaks(tokens: &[TokenTree], limit: usize) -> Vec<usize> {
+    let cap = limit.saturating_add(1);
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut top = Cursor::default();
+    // The groups being read below the current top-level token: their tokens and cursors.
+    let mut nested: Vec<(Vec<TokenTree>, Cursor)> = Vec::new();
+    while let Some((at, end)) = top.next(tokens) {
+        let (entered, mut deepest) = top.step(tokens, at, end);
+        if let Some(group) = entered {
+            if deepest <= limit {
+                nested.push((group.into_iter().collect(), Cursor::at_depth(deepest)));
+            }
+            while deepest <= limit {
+                let Some((inner, cursor)) = nested.last_mut() else {
+                    break;
+                };
+                let Some((at, end)) = cursor.next(inner) else {
+                    nested.pop();
+                    continue;
+                };
+                let (entered, reached) = cursor.step(inner, at, end);
+                deepest = deepest.max(reached);
+                if let Some(group) = entered {
+                    nested.push((group.into_iter().collect(), Cursor::at_depth(reached)));
+                }
+            }
+            nested.clear();
         }
+        // One entry per token, a run of punctuation included.
+        out.extend(std::iter::repeat_n(deepest.min(cap), end - at));
     }
+    out
 }
 
-/// One open delimiter level: its tokens, the depth it starts at, and its running count.
-struct Frame<'a> {
-    tokens: std::iter::Peekable<Level<'a>>,
+/// Where reading stands in one delimiter level, the depth the level starts at, and the running
+/// count of its current expression.
+#[derive(Default)]
+struct Cursor {
+    at: usize,
     base: usize,
     segment: Segment,
 }
 
-struct Estimate<'a> {
-    deepest: usize,
-    limit: usize,
-    frames: Vec<Frame<'a>>,
+impl Cursor {
+    /// A level whose group opens at `depth`.
+    fn at_depth(depth: usize) -> Self {
+        Cursor {
+            base: depth,
+            ..Cursor::default()
+        }
+    }
+
+    /// The next token's index range in `tokens`: one token, or a run of joint punctuation
+    /// (an operator such as `&&` or `..=`, or several).
+    fn next(&mut self, tokens: &[TokenTree]) -> Option<(usize, usize)> {
+        let token = tokens.get(self.at)?;
+        let start = self.at;
+        let mut end = start + 1;
+        if let TokenTree::Punct(first) = token {
+            let mut spacing = first.spacing();
+            while spacing == Spacing::Joint {
+                match tokens.get(end) {
+                    Some(TokenTree::Punct(next)) => {
+                        spacing = next.spacing();
+                        end += 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.at = end;
+        Some((start, end))
+    }
+
+    /// Counts `tokens[at..end]`; returns the contents of a group to descend into (its depth is
+    /// the second value then), and the deepest estimate reached.
+    fn step(
+        &mut self,
+        tokens: &[TokenTree],
+        at: usize,
+        end: usize,
+    ) -> (Option<TokenStream>, usize) {
+        let segment = &mut self.segment;
+        let mut peak = segment.units();
+        match tokens.get(at) {
+            Some(TokenTree::Group(group)) => {
+                if segment.after == After::Operand {
+                    // A call, index or struct literal on an operand: `f()()`, `a[0][0]`.
+                    segment.links += 1;
+                }
+                segment.after = After::Operand;
+                let depth = self.base + segment.units() + 1;
+                let next_starts_statement = match tokens.get(end) {
+                    Some(TokenTree::Ident(next)) => next != "else" && next != "as",
+                    Some(TokenTree::Punct(p)) => p.as_char() == '#',
+                    _ => false,
+                };
+                if group.delimiter() == Delimiter::Brace && next_starts_statement {
+                    // A block that ends a statement: what follows starts afresh.
+                    segment.end();
+                }
+                return (Some(group.stream()), depth);
+            }
+            Some(TokenTree::Ident(ident)) => word(segment, ident),
+            Some(TokenTree::Literal(_)) => segment.after = After::Operand,
+            Some(TokenTree::Punct(_)) => {
+                // The run, split into operators, longest first.
+                let run = tokens.get(at..end).unwrap_or_default();
+                let mut i = 0;
+                while i < run.len() {
+                    let mut op = [' '; 3];
+                    for (slot, token) in op.iter_mut().zip(run.iter().skip(i)) {
+                        if let TokenTree::Punct(p) = token {
+                            *slot = p.as_char();
+                        }
+                    }
+                    let available = (run.len() - i).min(3);
+                    let width = (2..=available)
+                        .rev()
+                        .find(|&n| OPERATORS.contains(&op.get(..n).unwrap_or_default()))
+                        .unwrap_or(1);
+                    operator(segment, op.get(..width).unwrap_or_default());
+                    peak = peak.max(segment.units());
+                    i += width;
+                }
+            }
+            None => {}
+        }
+        (None, self.base + peak.max(segment.units()))
+    }
 }
 
 /// What the previous token leaves the parser expecting.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum After {
     /// An operand: a following operator is binary or postfix (a chain link).
     Operand,
     /// An operator, keyword or the start: a following operator is prefix (a nesting level).
+    #[default]
     Operator,
     /// A `#`: a following `!` makes an inner attribute, not a negation.
     Attribute,
 }
 
 /// The running count of one expression, type or pattern at one delimiter level.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Segment {
     nesting: usize,
     angles: usize,
@@ -94,136 +194,36 @@ struct Segment {
 }
 
 impl Segment {
-    const START: Segment = Segment {
-        nesting: 0,
-        angles: 0,
-        links: 0,
-        after: After::Operator,
-        closure_params: false,
-    };
-
     fn units(&self) -> usize {
         self.nesting + self.angles + self.links / CHAIN_LINKS_PER_UNIT
     }
 
     /// A `;`, `=>` or `,` outside generics ends the expression.
     fn end(&mut self) {
-        *self = Segment::START;
+        *self = Segment::default();
     }
 }
 
-impl<'a> Estimate<'a> {
-    fn run(&mut self, top: Level<'a>) {
-        self.frames.push(Frame {
-            tokens: top.peekable(),
-            base: 0,
-            segment: Segment::START,
-        });
-        while let Some(frame) = self.frames.last_mut() {
-            let Some(token) = frame.tokens.next() else {
-                self.frames.pop();
-                continue;
-            };
-            let (entered, peak) = step(frame, token);
-            let here = frame.base + frame.segment.units();
-            self.deepest = self.deepest.max(frame.base + peak).max(here);
-            if let Some((group, ends_statement)) = entered {
-                if ends_statement {
-                    // Counted from where the block stands; what follows starts afresh.
-                    frame.segment.end();
-                }
-                let base = here + 1;
-                self.deepest = self.deepest.max(base);
-                self.frames.push(Frame {
-                    tokens: Level::Stream(group.into_iter()).peekable(),
-                    base,
-                    segment: Segment::START,
-                });
-            }
-            if self.deepest > self.limit {
-                return;
-            }
-        }
-    }
-}
-
-/// Counts one token of `frame`; returns the contents of a group to descend into (and whether
-/// the group is a block that ends a statement), and the most units the segment reached (a run
-/// of punctuation may end in `;`).
-fn step(frame: &mut Frame<'_>, token: TokenTree) -> (Option<(TokenStream, bool)>, usize) {
-    let entered = count(frame, token);
-    (entered.0, entered.1.max(frame.segment.units()))
-}
-
-fn count(frame: &mut Frame<'_>, token: TokenTree) -> (Option<(TokenStream, bool)>, usize) {
-    let segment = &mut frame.segment;
-    match token {
-        TokenTree::Group(group) => {
-            if segment.after == After::Operand {
-                // A call, index or struct literal on an operand: `f()()`, `a[0][0]`.
-                segment.links += 1;
-            }
-            segment.after = After::Operand;
-            let next_starts_statement = match frame.tokens.peek() {
-                Some(TokenTree::Ident(next)) => next != "else" && next != "as",
-                Some(TokenTree::Punct(p)) => p.as_char() == '#',
-                _ => false,
-            };
-            let ends_statement = group.delimiter() == Delimiter::Brace && next_starts_statement;
-            (Some((group.stream(), ends_statement)), 0)
-        }
-        TokenTree::Ident(ident) => {
-            let word = ident.to_string();
-            match word.as_str() {
-                "return" | "break" | "yield" | "box" | "become" => {
-                    segment.nesting += 1;
-                    segment.after = After::Operator;
-                }
-                "else" | "as" => {
-                    segment.links += 1;
-                    segment.after = After::Operator;
-                }
-                "mut" | "const" | "dyn" | "impl" | "unsafe" | "move" | "async" | "static"
-                | "ref" | "let" | "if" | "match" | "while" | "for" | "in" | "where" | "loop"
-                | "fn" | "type" | "pub" | "use" | "struct" | "enum" | "trait" | "mod" => {
-                    segment.after = After::Operator;
-                }
-                _ => segment.after = After::Operand,
-            }
-            (None, 0)
-        }
-        TokenTree::Literal(_) => {
-            segment.after = After::Operand;
-            (None, 0)
-        }
-        TokenTree::Punct(first) => {
-            // A run of joint punctuation, split into operators, longest first.
-            let mut run = vec![first.as_char()];
-            let mut spacing = first.spacing();
-            while spacing == Spacing::Joint {
-                match frame.tokens.peek() {
-                    Some(TokenTree::Punct(next)) => {
-                        run.push(next.as_char());
-                        spacing = next.spacing();
-                        frame.tokens.next();
-                    }
-                    _ => break,
-                }
-            }
-            let mut rest = run.as_slice();
-            let mut peak = 0;
-            while !rest.is_empty() {
-                let width = (1..=rest.len().min(3))
-                    .rev()
-                    .find(|&n| n == 1 || OPERATORS.contains(&rest.get(..n).unwrap_or_default()))
-                    .unwrap_or(1);
-                let (op, after) = rest.split_at(width);
-                operator(&mut frame.segment, &op.iter().collect::<String>());
-                peak = peak.max(frame.segment.units());
-                rest = after;
-            }
-            (None, peak)
-        }
+/// Counts an identifier: a keyword that nests (`return`), one that links (`else`, `as`), one
+/// after which an operator is prefix (`mut`, `if`…), or an operand.
+fn word(segment: &mut Segment, ident: &proc_macro2::Ident) {
+    const NESTING: &[&str] = &["return", "break", "yield", "box", "become"];
+    const LINKING: &[&str] = &["else", "as"];
+    const PREFIXING: &[&str] = &[
+        "mut", "const", "dyn", "impl", "unsafe", "move", "async", "static", "ref", "let", "if",
+        "match", "while", "for", "in", "where", "loop", "fn", "type", "pub", "use", "struct",
+        "enum", "trait", "mod",
+    ];
+    if NESTING.iter().any(|w| ident == w) {
+        segment.nesting += 1;
+        segment.after = After::Operator;
+    } else if LINKING.iter().any(|w| ident == w) {
+        segment.links += 1;
+        segment.after = After::Operator;
+    } else if PREFIXING.iter().any(|w| ident == w) {
+        segment.after = After::Operator;
+    } else {
+        segment.after = After::Operand;
     }
 }
 
@@ -257,58 +257,59 @@ const OPERATORS: &[&[char]] = &[
     &['>', '>', '='],
 ];
 
-/// Counts an operator made of joint punctuation (`&&`, `->`, `::`, `..=`, `'` of a lifetime).
-fn operator(segment: &mut Segment, op: &str) {
+/// Counts an operator (`&&`, `->`, `::`, `..=`, the `'` of a lifetime).
+fn operator(segment: &mut Segment, op: &[char]) {
     let prefix = segment.after != After::Operand;
+    let assignment = op.last() == Some(&'=') && !matches!(op, ['=' | '!' | '<' | '>', '=']);
     match op {
-        ";" | "=>" => segment.end(),
-        "," if segment.angles == 0 && !segment.closure_params => segment.end(),
-        "#" => segment.after = After::Attribute,
-        "!" if segment.after == After::Attribute => segment.after = After::Operator,
-        "," | ":" | "::" | "@" | "$" | "~" | "'" => segment.after = After::Operator,
-        "->" => {
+        [';'] | ['=', '>'] => segment.end(),
+        [','] if segment.angles == 0 && !segment.closure_params => segment.end(),
+        ['#'] => segment.after = After::Attribute,
+        ['!'] if segment.after == After::Attribute => segment.after = After::Operator,
+        [',' | ':' | '@' | '$' | '~' | '\''] | [':', ':'] => {
+            segment.after = After::Operator;
+        }
+        ['-', '>'] => {
             segment.nesting += 1;
             segment.after = After::Operator;
         }
-        "<" | "::<" => {
+        ['<'] | [':', ':', '<'] => {
             segment.angles += 1;
             segment.after = After::Operator;
         }
-        "<<" if prefix => {
-            segment.angles += 2;
-        }
-        ">" => {
+        ['<', '<'] if prefix => segment.angles += 2,
+        ['>'] => {
             segment.angles = segment.angles.saturating_sub(1);
             segment.after = After::Operand;
         }
-        ">>" => {
+        ['>', '>'] => {
             segment.angles = segment.angles.saturating_sub(2);
             segment.after = After::Operand;
         }
-        "." | "?" => {
+        ['.'] => {
             segment.links += 1;
-            segment.after = if op == "?" {
-                After::Operand
-            } else {
-                After::Operator
-            };
+            segment.after = After::Operator;
         }
-        "|" | "||" if segment.closure_params => {
+        ['?'] => {
+            segment.links += 1;
+            segment.after = After::Operand;
+        }
+        ['|'] | ['|', '|'] if segment.closure_params => {
             segment.closure_params = false;
             segment.after = After::Operator;
         }
-        "|" | "||" if prefix => {
+        ['|'] | ['|', '|'] if prefix => {
             // A closure: its body is one level deeper.
             segment.nesting += 1;
-            segment.closure_params = op == "|";
+            segment.closure_params = op.len() == 1;
             segment.after = After::Operator;
         }
-        "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "&=" | "|=" | "<<=" | ">>=" => {
+        _ if assignment => {
             // Assignment is right-associative: each one nests the next.
             segment.nesting += 1;
             segment.after = After::Operator;
         }
-        "!" if !prefix => {
+        ['!'] if !prefix => {
             // A macro's `!`: its group follows.
             segment.after = After::Operator;
         }
@@ -401,6 +402,13 @@ mod tests {
         assert!(units(&statements) < 4, "statements restart the count");
         let ifs = "fn f() { ".to_owned() + &"if !a { return; } ".repeat(n) + " }";
         assert!(units(&ifs) < 6, "a block ending a statement restarts it");
+    }
+
+    #[test]
+    fn every_token_gets_a_peak() {
+        let text = "#![allow(x)] fn f() { a && b; } const X: u8 = 1 ..= 2;";
+        let tokens: Vec<TokenTree> = text.parse::<TokenStream>().unwrap().into_iter().collect();
+        assert_eq!(peaks(&tokens, 256).len(), tokens.len());
     }
 
     #[test]

@@ -68,12 +68,25 @@ pub fn lex(text: &str, limit: usize) -> Result<Lexed, SyntaxError> {
                 .to_owned(),
         })?;
     let tokens: Vec<TokenTree> = stream.into_iter().collect();
-    let depth = depth::depth_units(&tokens, limit);
+    // One pass gives the depth of every top-level token; an item's is the deepest of its own.
+    let peaks = depth::peaks(&tokens, limit);
+    let deepest = |range: Range<usize>| {
+        peaks
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+    };
+    let depth = deepest(0..peaks.len());
     let (inner, mut chunks) = split(tokens);
+    let mut at = inner.len();
     for chunk in &mut chunks {
-        chunk.depth = depth::depth_units(&chunk.tokens, limit);
+        chunk.depth = deepest(at..at + chunk.tokens.len());
+        at += chunk.tokens.len();
     }
-    let deep_inner_attrs = (depth::depth_units(&inner, limit) > limit).then(|| {
+    let deep_inner_attrs = (deepest(0..inner.len()) > limit).then(|| {
         let start = inner.first().map_or(0, |t| t.span().byte_range().start);
         let end = inner.last().map_or(start, |t| t.span().byte_range().end);
         start..end.max(start)
