@@ -55,7 +55,9 @@ fn setup() -> &'static Setup {
 fuzz_target!(|data: &[u8]| {
     let setup = setup();
     fs::write(&setup.input, data).unwrap();
-    if let Ok(baseline) = Baseline::load(&setup.input) {
+    let root = setup.input.parent().unwrap();
+    let origin = codex::source::revision::Origin::WorkTree;
+    if let Ok(baseline) = Baseline::load(&setup.input, root, &origin) {
         let mut diagnostics = setup.diagnostics.clone();
         let applied = baseline.apply(&mut diagnostics);
         assert_eq!(diagnostics.len() + applied.hidden, setup.diagnostics.len());

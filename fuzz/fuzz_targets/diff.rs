@@ -6,7 +6,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let diff = String::from_utf8_lossy(data);
-    let changed = ChangedLines::parse(&diff);
+    // A malformed diff is an error, never a panic.
+    let Ok(changed) = ChangedLines::parse(&diff) else {
+        return;
+    };
     for path in changed.files() {
         assert!(changed.touches(path));
         for line in 0..8 {
