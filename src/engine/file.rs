@@ -172,7 +172,17 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
         if codex.triggers().needs_imports() {
             // `use` items come first: they resolve call paths, and an alias (`exit as quit`)
             // is one more word to search for.
-            for chunk in uses.into_iter().filter(|chunk| chunk.is_within(limit)) {
+            for chunk in uses {
+                if !chunk.is_within(limit) {
+                    // Calls it would resolve may be missed: say so.
+                    problems.push(problem_over(
+                        chunk.range.clone(),
+                        format!(
+                            "this `use` item nests more than {limit} levels deep; it was not read"
+                        ),
+                    ));
+                    continue;
+                }
                 if let Ok(item) = syn::parse2::<syn::ItemUse>(chunk.tokens.into_iter().collect()) {
                     walker.imports.add(&item);
                 }
@@ -342,97 +352,97 @@ mod tests {
     use super::*;
     use crate::codex::{Overrides, Sources, load};
 
-    /// Items just under the depth limit, one per shape that recurses in syn or the walk, with
-    /// a finding inside so the walk goes all the way down.
-    fn shapes(n: usize) -> Vec<(&'static str, String)> {
-        let chain = n * crate::source::depth::CHAIN_LINKS_PER_UNIT;
+    type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
+    /// One item per shape that recurses in syn or the walk, `n` levels or links deep, with a
+    /// finding inside so the walk goes all the way down.
+    fn shapes() -> Vec<Shape> {
+        fn shape(name: &'static str, make: impl Fn(usize) -> String + 'static) -> Shape {
+            (name, Box::new(make))
+        }
         vec![
-            (
-                "parens",
+            shape("parens", |n| {
                 format!(
                     "fn f() {{ let x = {}a.unwrap(){}; }}",
                     "(".repeat(n),
                     ")".repeat(n)
-                ),
-            ),
-            (
-                "refs",
-                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "&".repeat(n)),
-            ),
-            (
-                "generics",
+                )
+            }),
+            shape("refs", |n| {
+                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "&".repeat(n))
+            }),
+            shape("generics", |n| {
                 format!(
                     "fn f(x: {}u8{}) {{ a.unwrap(); }}",
                     "V<".repeat(n),
                     ">".repeat(n)
-                ),
-            ),
-            (
-                "closures",
-                format!("fn f() {{ let x = {}a.unwrap(); }}", "|x| ".repeat(n)),
-            ),
-            (
-                "returns",
-                format!("fn f() {{ {}a.unwrap(); }}", "return ".repeat(n)),
-            ),
-            (
-                "fn types",
-                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "fn() -> ".repeat(n)),
-            ),
-            (
-                "blocks",
-                format!("fn f() {{ {}a.unwrap(){} }}", "{".repeat(n), "}".repeat(n)),
-            ),
-            (
-                "assignments",
-                format!("fn f() {{ {}a.unwrap(); }}", "a = ".repeat(n)),
-            ),
-            (
-                "macros",
+                )
+            }),
+            shape("closures", |n| {
+                format!("fn f() {{ let x = {}a.unwrap(); }}", "|x| ".repeat(n))
+            }),
+            shape("returns", |n| {
+                format!("fn f() {{ {}a.unwrap(); }}", "return ".repeat(n))
+            }),
+            shape("fn types", |n| {
+                format!("fn f(x: {}u8) {{ a.unwrap(); }}", "fn() -> ".repeat(n))
+            }),
+            shape("blocks", |n| {
+                format!("fn f() {{ {}a.unwrap(){} }}", "{".repeat(n), "}".repeat(n))
+            }),
+            shape("assignments", |n| {
+                format!("fn f() {{ {}a.unwrap(); }}", "a = ".repeat(n))
+            }),
+            shape("bindings", |n| {
+                format!("fn f() {{ let {}1 = 1; a.unwrap(); }}", "a @ ".repeat(n))
+            }),
+            shape("use paths", |n| {
+                format!("use {}b;\nfn f() {{ a.unwrap(); }}", "a::".repeat(n))
+            }),
+            shape("macros", |n| {
                 format!(
                     "fn f() {{ {}a.unwrap(){}; }}",
                     "vec![".repeat(n),
                     "]".repeat(n)
-                ),
-            ),
-            (
-                "token macros",
+                )
+            }),
+            shape("token macros", |n| {
                 format!(
                     "fn f() {{ {}a.unwrap(){}; }}",
                     "m!(=> ".repeat(n),
                     ")".repeat(n)
-                ),
-            ),
-            (
-                "inline mods",
+                )
+            }),
+            shape("inline mods", |n| {
                 format!(
                     "{}fn f() {{ a.unwrap(); }}{}",
                     "mod m { ".repeat(n),
                     "}".repeat(n)
-                ),
-            ),
-            // `.unwrap()` is two links (the dot and the call), `else if a {}` two (`else` and
-            // the block after an operand).
-            (
-                "chains",
-                format!("fn f() {{ a{}; }}", ".unwrap()".repeat(chain / 2)),
-            ),
-            (
-                "sums",
-                format!("fn f() {{ a.unwrap(){}; }}", " + a".repeat(chain)),
-            ),
-            (
-                "else ifs",
+                )
+            }),
+            shape("chains", |n| {
+                format!("fn f() {{ a{}; }}", ".unwrap()".repeat(n))
+            }),
+            shape("sums", |n| {
+                format!("fn f() {{ a.unwrap(){}; }}", " + a".repeat(n))
+            }),
+            shape("else ifs", |n| {
                 format!(
                     "fn f() {{ if a {{}} {} a.unwrap(); }}",
-                    "else if a {} ".repeat(chain / 2)
-                ),
-            ),
+                    "else if a {} ".repeat(n)
+                )
+            }),
         ]
     }
 
-    /// The limit a stack affords keeps every shape inside that stack, in a debug build (the
-    /// worst case: frames are several times larger than in release).
+    /// Whether every item of `text` is within `limit` by the estimate alone (no parse).
+    fn within(text: &str, limit: usize) -> bool {
+        lex::lex(text, limit).is_ok_and(|lexed| lexed.depth <= limit)
+    }
+
+    /// Whatever the bound lets through fits the stack the bound is derived from, in a debug
+    /// build (the worst case: frames are several times larger than in release). For each shape,
+    /// the largest item the estimate admits is checked on a thread with exactly that stack.
     #[test]
     fn the_depth_limit_fits_the_stack_it_is_derived_from() {
         let sources = Sources {
@@ -442,7 +452,19 @@ mod tests {
         let codex = load::load(&sources, &Overrides::default()).unwrap();
         for stack in [4 << 20, 16 << 20, 64 << 20] {
             let limit = super::super::depth_limit(stack);
-            for (name, text) in shapes(limit - 4) {
+            for (name, make) in shapes() {
+                // The largest admitted size: the estimate grows with the size.
+                let (mut low, mut high) = (1, 64 * limit);
+                assert!(!within(&make(high), limit), "{name} is counted");
+                while high - low > 1 {
+                    let middle = usize::midpoint(low, high);
+                    if within(&make(middle), limit) {
+                        low = middle;
+                    } else {
+                        high = middle;
+                    }
+                }
+                let text = make(low);
                 let checked = std::thread::scope(|scope| {
                     std::thread::Builder::new()
                         .stack_size(stack)
@@ -458,18 +480,17 @@ mod tests {
                 });
                 assert!(
                     checked.problems.is_empty() && !checked.findings.is_empty(),
-                    "{name} at limit {limit}: {:?}",
+                    "{name} of size {low} at limit {limit}: {:?}",
                     checked.problems.first().map(|p| &p.message)
                 );
+                let over = make(high);
+                let checked = check_text(&codex, &over, &LineIndex::new(&over), limit);
+                assert_eq!(
+                    checked.problems.len(),
+                    1,
+                    "{name} past the limit is reported"
+                );
             }
-            let (name, over) = &shapes(limit + 1)[0];
-            let lines = LineIndex::new(over);
-            let checked = check_text(&codex, over, &lines, limit);
-            assert_eq!(
-                checked.problems.len(),
-                1,
-                "{name} past the limit is reported"
-            );
         }
     }
 }

@@ -17,11 +17,12 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
-/// Chain links (method calls, fields, `?`, binary operators, `else if`) that cost as much
-/// stack as one level of nesting. Measured with syn 3 on a bare parse, visit and drop: a
-/// nesting level costs 1.3 to 8 KB of stack in release builds (14 to 60 KB in debug builds) and
-/// a chain link 0.03 to 0.15 KB (0.5 to 0.7 KB), a ratio of at least 40; 16 leaves room for
-/// the engine's own frames.
+/// Tokens of one expression that cost as much stack as one level of nesting. Whatever a run of
+/// tokens builds that is not counted as nesting (a chain of calls, fields, `?`, binary operators,
+/// `else if`, or a construct the counting does not know), it recurses at most once per token.
+/// Measured with syn 3 on a bare parse, visit and drop: a nesting level costs 1.3 to 8 KB of stack
+/// in release builds (14 to 60 KB in debug builds) and a chain link 0.03 to 0.15 KB (0.5 to
+/// 0.7 KB); 16 tokens per unit leaves 8 KB per token even for an unknown construct.
 pub const CHAIN_LINKS_PER_UNIT: usize = 16;
 
 /// The estimated recursion depth of `tokens`, in units of one nesting level. Stops counting
@@ -122,53 +123,84 @@ impl Cursor {
         end: usize,
     ) -> (Option<TokenStream>, usize) {
         let segment = &mut self.segment;
-        let mut peak = segment.units();
-        match tokens.get(at) {
-            Some(TokenTree::Group(group)) => {
-                if segment.after == After::Operand {
-                    // A call, index or struct literal on an operand: `f()()`, `a[0][0]`.
-                    segment.links += 1;
-                }
-                segment.after = After::Operand;
-                let depth = self.base + segment.units() + 1;
-                let next_starts_statement = match tokens.get(end) {
-                    Some(TokenTree::Ident(next)) => next != "else" && next != "as",
-                    Some(TokenTree::Punct(p)) => p.as_char() == '#',
-                    _ => false,
-                };
-                if group.delimiter() == Delimiter::Brace && next_starts_statement {
-                    // A block that ends a statement: what follows starts afresh.
-                    segment.end();
-                }
+        segment.tokens += end - at;
+        let before_angle =
+            matches!(tokens.get(end), Some(TokenTree::Punct(p)) if p.as_char() == '<');
+        let type_before = match tokens.get(at) {
+            // Only a name followed by `<` is spelled out.
+            Some(TokenTree::Ident(ident)) if before_angle => ident
+                .to_string()
+                .trim_start_matches("r#")
+                .starts_with(|c: char| c.is_uppercase()),
+            Some(TokenTree::Ident(_)) => false,
+            Some(TokenTree::Punct(_)) => true,
+            _ => segment.after != After::Operand,
+        };
+        let (entered, reached) = count(segment, self.base, tokens, at, end);
+        // Set after counting: it is what the next token sees.
+        segment.type_before = type_before;
+        (entered, reached)
+    }
+}
+
+/// Counts `tokens[at..end]` into `segment` (of a level starting at depth `base`); see
+/// [`Cursor::step`].
+fn count(
+    segment: &mut Segment,
+    base: usize,
+    tokens: &[TokenTree],
+    at: usize,
+    end: usize,
+) -> (Option<TokenStream>, usize) {
+    let mut peak = segment.units();
+    match tokens.get(at) {
+        Some(TokenTree::Group(group)) => {
+            let attribute = matches!(segment.after, After::Attribute | After::AttributeBody)
+                && group.delimiter() == Delimiter::Bracket;
+            segment.after = After::Operand;
+            let depth = base + segment.units() + 1;
+            if attribute {
+                // `#[…]` and `#![…]` are siblings, not nested: what follows starts afresh.
+                segment.end();
                 return (Some(group.stream()), depth);
             }
-            Some(TokenTree::Ident(ident)) => word(segment, ident),
-            Some(TokenTree::Literal(_)) => segment.after = After::Operand,
-            Some(TokenTree::Punct(_)) => {
-                // The run, split into operators, longest first.
-                let run = tokens.get(at..end).unwrap_or_default();
-                let mut i = 0;
-                while i < run.len() {
-                    let mut op = [' '; 3];
-                    for (slot, token) in op.iter_mut().zip(run.iter().skip(i)) {
-                        if let TokenTree::Punct(p) = token {
-                            *slot = p.as_char();
-                        }
-                    }
-                    let available = (run.len() - i).min(3);
-                    let width = (2..=available)
-                        .rev()
-                        .find(|&n| OPERATORS.contains(&op.get(..n).unwrap_or_default()))
-                        .unwrap_or(1);
-                    operator(segment, op.get(..width).unwrap_or_default());
-                    peak = peak.max(segment.units());
-                    i += width;
-                }
+            let next_starts_statement = match tokens.get(end) {
+                Some(TokenTree::Ident(next)) => next != "else" && next != "as",
+                Some(TokenTree::Punct(p)) => p.as_char() == '#',
+                _ => false,
+            };
+            if group.delimiter() == Delimiter::Brace && next_starts_statement {
+                // A block that ends a statement: what follows starts afresh.
+                segment.end();
             }
-            None => {}
+            return (Some(group.stream()), depth);
         }
-        (None, self.base + peak.max(segment.units()))
+        Some(TokenTree::Ident(ident)) => word(segment, ident),
+        Some(TokenTree::Literal(_)) => segment.after = After::Operand,
+        Some(TokenTree::Punct(_)) => {
+            // The run, split into operators, longest first.
+            let run = tokens.get(at..end).unwrap_or_default();
+            let mut i = 0;
+            while i < run.len() {
+                let mut op = [' '; 3];
+                for (slot, token) in op.iter_mut().zip(run.iter().skip(i)) {
+                    if let TokenTree::Punct(p) = token {
+                        *slot = p.as_char();
+                    }
+                }
+                let available = (run.len() - i).min(3);
+                let width = (2..=available)
+                    .rev()
+                    .find(|&n| OPERATORS.contains(&op.get(..n).unwrap_or_default()))
+                    .unwrap_or(1);
+                operator(segment, op.get(..width).unwrap_or_default());
+                peak = peak.max(segment.units());
+                i += width;
+            }
+        }
+        None => {}
     }
+    (None, base + peak.max(segment.units()))
 }
 
 /// What the previous token leaves the parser expecting.
@@ -181,6 +213,8 @@ enum After {
     Operator,
     /// A `#`: a following `!` makes an inner attribute, not a negation.
     Attribute,
+    /// `#!`: the attribute's brackets follow.
+    AttributeBody,
 }
 
 /// The running count of one expression, type or pattern at one delimiter level.
@@ -188,14 +222,22 @@ enum After {
 struct Segment {
     nesting: usize,
     angles: usize,
-    links: usize,
+    /// Every token of the segment: whatever recursion it makes that is not counted as nesting
+    /// (chains, or a construct the counting does not know), it cannot recurse deeper than it is
+    /// long.
+    tokens: usize,
     after: After,
     closure_params: bool,
+    /// A `use` item: each `::` of its tree is one more level.
+    in_use: bool,
+    /// The previous token may end a type path (an upper-case name, `Self`), or was not an
+    /// operand at all: a `<` opens generics rather than compares.
+    type_before: bool,
 }
 
 impl Segment {
     fn units(&self) -> usize {
-        self.nesting + self.angles + self.links / CHAIN_LINKS_PER_UNIT
+        self.nesting + self.angles + self.tokens / CHAIN_LINKS_PER_UNIT
     }
 
     /// A `;`, `=>` or `,` outside generics ends the expression.
@@ -218,9 +260,9 @@ fn word(segment: &mut Segment, ident: &proc_macro2::Ident) {
         segment.nesting += 1;
         segment.after = After::Operator;
     } else if LINKING.iter().any(|w| ident == w) {
-        segment.links += 1;
         segment.after = After::Operator;
     } else if PREFIXING.iter().any(|w| ident == w) {
+        segment.in_use |= ident == "use";
         segment.after = After::Operator;
     } else {
         segment.after = After::Operand;
@@ -265,15 +307,31 @@ fn operator(segment: &mut Segment, op: &[char]) {
         [';'] | ['=', '>'] => segment.end(),
         [','] if segment.angles == 0 && !segment.closure_params => segment.end(),
         ['#'] => segment.after = After::Attribute,
-        ['!'] if segment.after == After::Attribute => segment.after = After::Operator,
-        [',' | ':' | '@' | '$' | '~' | '\''] | [':', ':'] => {
+        ['!'] if segment.after == After::Attribute => segment.after = After::AttributeBody,
+        [':', ':'] if segment.in_use => {
+            // `use a::b::…`: each segment of a use tree nests the rest.
+            segment.nesting += 1;
+            segment.after = After::Operator;
+        }
+        ['@'] => {
+            // `a @ b @ …`: each binding nests the pattern after it.
+            segment.nesting += 1;
+            segment.after = After::Operator;
+        }
+        [',' | ':' | '$' | '~' | '\'' | '.'] | [':', ':'] => {
             segment.after = After::Operator;
         }
         ['-', '>'] => {
             segment.nesting += 1;
             segment.after = After::Operator;
         }
+        ['<'] if !segment.type_before => {
+            // A comparison (`a < b`, `1 < x`): a token like any other.
+            segment.after = After::Operator;
+        }
         ['<'] | [':', ':', '<'] => {
+            // Generics (`Vec<`, `f::<`, `<T as Trait>`). Lower-case generic types are taken
+            // for comparisons; the count of tokens still bounds them.
             segment.angles += 1;
             segment.after = After::Operator;
         }
@@ -286,12 +344,7 @@ fn operator(segment: &mut Segment, op: &[char]) {
             segment.angles = segment.angles.saturating_sub(2);
             segment.after = After::Operand;
         }
-        ['.'] => {
-            segment.links += 1;
-            segment.after = After::Operator;
-        }
         ['?'] => {
-            segment.links += 1;
             segment.after = After::Operand;
         }
         ['|'] | ['|', '|'] if segment.closure_params => {
@@ -318,7 +371,6 @@ fn operator(segment: &mut Segment, op: &[char]) {
             segment.nesting += op.len();
         }
         _ => {
-            segment.links += 1;
             segment.after = After::Operator;
         }
     }
@@ -352,6 +404,8 @@ mod tests {
             units(&(docs + "fn f() {}")) < 4,
             "doc comments are attributes"
         );
+        let comparisons = format!("fn f() {{ let v = vec![{}]; }}", "a < b, ".repeat(1000));
+        assert!(units(&comparisons) < 4, "comparisons are not generics");
     }
 
     #[test]
@@ -393,7 +447,7 @@ mod tests {
         for shape in &shapes {
             let depth = units(shape);
             assert!(
-                depth >= n / CHAIN_LINKS_PER_UNIT && depth <= 3 * n / CHAIN_LINKS_PER_UNIT,
+                depth >= n / CHAIN_LINKS_PER_UNIT && depth <= 4 * n / CHAIN_LINKS_PER_UNIT + 4,
                 "{} → {depth}",
                 &shape[..30]
             );
