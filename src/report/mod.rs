@@ -123,3 +123,93 @@ pub fn render(
         Format::Markdown => markdown::render(writer, &shown, summary),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::codex::{Applicability, Scope, Severity, Stage};
+    use crate::diagnostic::{Fix, Related};
+    use crate::text::{Excerpt, Position};
+
+    const FORMATS: [Format; 9] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Gitlab,
+        Format::Github,
+        Format::Rdjson,
+        Format::Rdjsonl,
+        Format::Markdown,
+    ];
+
+    /// `count` findings far down a file: line numbers grow by `step`, so any work per finding
+    /// that depends on its line number shows.
+    fn many(count: usize, step: usize) -> Vec<Diagnostic> {
+        (0..count)
+            .map(|i| {
+                let line = 1 + i * step;
+                let at = |column| Position { line, column };
+                Diagnostic {
+                    rule: "CX0001".to_owned(),
+                    name: "unwrap-outside-tests".to_owned(),
+                    title: "`.unwrap()` outside test code".to_owned(),
+                    severity: Severity::Error,
+                    stage: Stage::Enforce,
+                    path: format!("src/m{}.rs", i / 1000),
+                    start: at(21),
+                    end: at(27),
+                    message: "`.unwrap()` panics when the value is `None` or `Err`".to_owned(),
+                    help: Some("propagate the error with `?`".to_owned()),
+                    snippet: Excerpt::whole("    let v = input.é.unwrap(); // note"),
+                    item: Some("m::f".to_owned()),
+                    scope: Scope::Prod,
+                    incidents: vec!["2025-11-18-bot-management-feature-file".to_owned()],
+                    url: Some("rules/unwrap-outside-tests.toml".to_owned()),
+                    fingerprint: format!("{i:032x}"),
+                    related: (i % 10 == 0).then(|| Related {
+                        start: Position {
+                            line: line + step / 2 + 1,
+                            column: 5,
+                        },
+                        snippet: Excerpt::whole("    use_it(v);"),
+                        message: "used here".to_owned(),
+                    }),
+                    fix: (i % 7 == 0).then(|| Fix {
+                        applicability: Applicability::Unsafe,
+                        description: "propagate with `?`".to_owned(),
+                        start: at(20),
+                        end: at(29),
+                        replacement: "?".to_owned(),
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    fn rendered(format: Format, diagnostics: &[Diagnostic]) -> Vec<u8> {
+        let summary = Summary::of(diagnostics, 40, 0);
+        let mut out = Vec::new();
+        render(format, &mut out, diagnostics, &summary, &Context::default()).unwrap();
+        out
+    }
+
+    /// Renders 40,000 findings in every format and prints the time each takes; run by hand with
+    /// `cargo test --release --lib report::tests::forty_thousand -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn forty_thousand_findings_render_time() {
+        let diagnostics = many(40_000, 50);
+        for format in FORMATS {
+            let started = Instant::now();
+            let out = rendered(format, &diagnostics);
+            println!(
+                "{format:?}: {:.3} s, {} bytes",
+                started.elapsed().as_secs_f64(),
+                out.len()
+            );
+        }
+    }
+}
