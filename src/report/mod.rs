@@ -3,6 +3,7 @@
 
 mod concise;
 pub mod error;
+mod frame;
 mod github;
 mod gitlab;
 mod human;
@@ -10,6 +11,7 @@ mod json;
 mod markdown;
 mod rdjson;
 mod sarif;
+mod terminal;
 
 use std::io::{self, Write};
 
@@ -205,7 +207,7 @@ mod tests {
         for format in FORMATS {
             let started = Instant::now();
             let out = rendered(format, &diagnostics);
-            println!(
+            eprintln!(
                 "{format:?}: {:.3} s, {} bytes",
                 started.elapsed().as_secs_f64(),
                 out.len()
