@@ -24,6 +24,10 @@ pub fn render_load_errors(
     errors: &[LoadError],
     color: bool,
 ) -> io::Result<()> {
+    // Standard error is not buffered: one system call per line would make thousands of errors
+    // slow.
+    let mut buffered = io::BufWriter::new(writer);
+    let writer = &mut buffered;
     let mut indexes: HashMap<usize, LineIndex> = HashMap::new();
     for error in errors {
         match error {
@@ -72,5 +76,6 @@ pub fn render_load_errors(
         writer,
         "the Codex could not be loaded: {} {noun}",
         errors.len()
-    )
+    )?;
+    buffered.flush()
 }

@@ -1,9 +1,16 @@
 //! GitHub Actions workflow commands: one `::error file=…,line=…::message` annotation per
 //! finding, escaped as the runner expects (`%`, CR and LF everywhere; also `:` and `,` in
-//! properties). Shadow-stage findings are left out: annotations are read by people.
+//! properties, as `@actions/core` does). Shadow-stage findings are left out: annotations are
+//! read by people.
+//!
+//! Every command is one line whatever the strings hold: a file name or message with a line
+//! break cannot start a second command. The file name is escaped only as the runner expects,
+//! so the annotation lands on the real file; the title and message, read by people in the log
+//! and the annotation, also show control characters visibly (see [`super::terminal`]).
 
 use std::io::{self, Write};
 
+use super::terminal::visible;
 use crate::codex::Severity;
 use crate::diagnostic::Diagnostic;
 
@@ -14,11 +21,17 @@ pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io:
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let title = format!("{} {}: {}", d.rule, d.name, d.title);
-        let mut message = d.message.clone();
+        let title = format!(
+            "{} {}: {}",
+            visible(&d.rule),
+            visible(&d.name),
+            visible(&d.title)
+        );
+        let mut message = visible(&d.message).to_string();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            let lines: Vec<String> = help.lines().map(|l| visible(l).to_string()).collect();
+            message.push_str(&lines.join("\n"));
         }
         writeln!(
             writer,
@@ -55,5 +68,24 @@ mod tests {
     fn escapes_as_the_runner_expects() {
         assert_eq!(data("100% done\r\nnext"), "100%25 done%0D%0Anext");
         assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn a_hostile_file_name_or_message_stays_one_command() {
+        let mut d = crate::report::tests::sample(
+            "src/a\n::error file=x.rs::forged\r.rs",
+            1,
+            "bad\n::warning::forged \u{1b}[2J",
+        );
+        d.help = Some("one\ntwo".to_owned());
+        let mut out = Vec::new();
+        render(&mut out, &[&d]).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.contains("file=src/a%0A%3A%3Aerror file=x.rs%3A%3Aforged%0D.rs,"));
+        assert!(
+            out.ends_with("::bad␊::warning::forged ␛[2J%0Ahelp: one%0Atwo\n"),
+            "{out}"
+        );
     }
 }

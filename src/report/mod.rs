@@ -113,6 +113,10 @@ pub fn render(
         .iter()
         .filter(|d| !format.is_for_people() || d.stage != crate::codex::Stage::Shadow)
         .collect();
+    // Standard output is line-buffered: without a buffer of our own, pretty JSON would cost a
+    // system call per line.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, writer);
+    let writer: &mut dyn Write = &mut buffered;
     match format {
         Format::Human => human::render(writer, &shown, summary, context),
         Format::Concise => concise::render(writer, &shown, summary),
@@ -123,7 +127,8 @@ pub fn render(
         Format::Rdjson => rdjson::render(writer, &shown),
         Format::Rdjsonl => rdjson::render_lines(writer, &shown),
         Format::Markdown => markdown::render(writer, &shown, summary),
-    }
+    }?;
+    buffered.flush()
 }
 
 #[cfg(test)]
@@ -147,46 +152,58 @@ mod tests {
         Format::Markdown,
     ];
 
+    /// A finding on `line` of `path`, with a help, an incident and a link.
+    pub(super) fn sample(path: &str, line: usize, message: &str) -> Diagnostic {
+        let at = |column| Position { line, column };
+        Diagnostic {
+            rule: "CX0001".to_owned(),
+            name: "unwrap-outside-tests".to_owned(),
+            title: "`.unwrap()` outside test code".to_owned(),
+            severity: Severity::Error,
+            stage: Stage::Enforce,
+            path: path.to_owned(),
+            start: at(21),
+            end: at(27),
+            message: message.to_owned(),
+            help: Some("propagate the error with `?`".to_owned()),
+            snippet: Excerpt::whole("    let v = input.é.unwrap(); // note"),
+            item: Some("m::f".to_owned()),
+            scope: Scope::Prod,
+            incidents: vec!["2025-11-18-bot-management-feature-file".to_owned()],
+            url: Some("rules/unwrap-outside-tests.toml".to_owned()),
+            fingerprint: format!("{line:032x}"),
+            related: None,
+            fix: None,
+        }
+    }
+
     /// `count` findings far down a file: line numbers grow by `step`, so any work per finding
     /// that depends on its line number shows.
     fn many(count: usize, step: usize) -> Vec<Diagnostic> {
         (0..count)
             .map(|i| {
                 let line = 1 + i * step;
-                let at = |column| Position { line, column };
-                Diagnostic {
-                    rule: "CX0001".to_owned(),
-                    name: "unwrap-outside-tests".to_owned(),
-                    title: "`.unwrap()` outside test code".to_owned(),
-                    severity: Severity::Error,
-                    stage: Stage::Enforce,
-                    path: format!("src/m{}.rs", i / 1000),
-                    start: at(21),
-                    end: at(27),
-                    message: "`.unwrap()` panics when the value is `None` or `Err`".to_owned(),
-                    help: Some("propagate the error with `?`".to_owned()),
-                    snippet: Excerpt::whole("    let v = input.é.unwrap(); // note"),
-                    item: Some("m::f".to_owned()),
-                    scope: Scope::Prod,
-                    incidents: vec!["2025-11-18-bot-management-feature-file".to_owned()],
-                    url: Some("rules/unwrap-outside-tests.toml".to_owned()),
-                    fingerprint: format!("{i:032x}"),
-                    related: (i % 10 == 0).then(|| Related {
-                        start: Position {
-                            line: line + step / 2 + 1,
-                            column: 5,
-                        },
-                        snippet: Excerpt::whole("    use_it(v);"),
-                        message: "used here".to_owned(),
-                    }),
-                    fix: (i % 7 == 0).then(|| Fix {
-                        applicability: Applicability::Unsafe,
-                        description: "propagate with `?`".to_owned(),
-                        start: at(20),
-                        end: at(29),
-                        replacement: "?".to_owned(),
-                    }),
-                }
+                let mut d = sample(
+                    &format!("src/m{}.rs", i / 1000),
+                    line,
+                    "`.unwrap()` panics when the value is `None` or `Err`",
+                );
+                d.related = (i % 10 == 0).then(|| Related {
+                    start: Position {
+                        line: line + step / 2 + 1,
+                        column: 5,
+                    },
+                    snippet: Excerpt::whole("    use_it(v);"),
+                    message: "used here".to_owned(),
+                });
+                d.fix = (i % 7 == 0).then(|| Fix {
+                    applicability: Applicability::Unsafe,
+                    description: "propagate with `?`".to_owned(),
+                    start: Position { line, column: 20 },
+                    end: Position { line, column: 29 },
+                    replacement: "?".to_owned(),
+                });
+                d
             })
             .collect()
     }
@@ -196,6 +213,21 @@ mod tests {
         let mut out = Vec::new();
         render(format, &mut out, diagnostics, &summary, &Context::default()).unwrap();
         out
+    }
+
+    #[test]
+    fn every_format_is_linear_whatever_the_line_numbers() {
+        // Findings about 2^40 lines apart: any work in proportion to a line number (padding
+        // before an excerpt, as ariadne needed) would never end.
+        let step = 1 << 40;
+        for format in FORMATS {
+            let small = rendered(format, &many(1000, step)).len();
+            let large = rendered(format, &many(2000, step)).len();
+            assert!(
+                large * 10 <= small * 22,
+                "{format:?}: {small} bytes for 1,000 findings, {large} for 2,000"
+            );
+        }
     }
 
     /// Renders 40,000 findings in every format and prints the time each takes; run by hand with
