@@ -9,6 +9,7 @@ mod gitlab;
 mod human;
 mod json;
 mod markdown;
+mod markup;
 mod rdjson;
 mod sarif;
 mod terminal;
