@@ -4,9 +4,10 @@
 //! read by people.
 //!
 //! Every command is one line whatever the strings hold: a file name or message with a line
-//! break cannot start a second command. The file name is escaped only as the runner expects,
-//! so the annotation lands on the real file; the title and message, read by people in the log
-//! and the annotation, also show control characters visibly (see [`super::terminal`]).
+//! break cannot start a second command. Control characters and bidi controls in the file name,
+//! title and message are shown visibly (see [`super::terminal`]), as people read them in the
+//! log and the annotation; a file whose name holds them gets an annotation that may not find
+//! its file, which is the small failure.
 
 use std::io::{self, Write};
 
@@ -36,7 +37,7 @@ pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io:
         writeln!(
             writer,
             "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-            property(&d.path),
+            property(&visible(&d.path).to_string()),
             d.start.line,
             d.end.line,
             d.start.column,
@@ -82,7 +83,7 @@ mod tests {
         render(&mut out, &[&d]).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert_eq!(out.lines().count(), 1, "{out}");
-        assert!(out.contains("file=src/a%0A%3A%3Aerror file=x.rs%3A%3Aforged%0D.rs,"));
+        assert!(out.contains("file=src/a␊%3A%3Aerror file=x.rs%3A%3Aforged␍.rs,"));
         assert!(
             out.ends_with("::bad␊::warning::forged ␛[2J%0Ahelp: one%0Atwo\n"),
             "{out}"

@@ -3,15 +3,15 @@
 //! link, an image, a mention, a reference, a table cell, a heading or a quick action.
 //!
 //! - Text outside code escapes every ASCII punctuation character that can be syntax with a
-//!   backslash (CommonMark allows it for all of them), so nothing starts markup, HTML, an
-//!   entity or an autolink; the
-//!   sigils of mentions and references (`@`, `#`, `!`, `~`, `%`, `$`, `&`) are followed by a
-//!   WORD JOINER, since GitHub and GitLab find those in the rendered text, after escapes.
-//! - Code spans use a backtick run longer than any inside, padded with spaces (CommonMark's
+//!   backslash (the Markdown spec allows it for all of them), so nothing starts markup, HTML,
+//!   an entity or an autolink; the sigils of mentions and references (`@`, `#`, `!`, `~`, `%`,
+//!   `$`, `&`) are followed by a WORD JOINER, since GitHub and GitLab find those in the
+//!   rendered text, after escapes.
+//! - Code spans use a backtick run longer than any inside, padded with spaces (the spec's
 //!   rule); code blocks a fence longer than any backtick run inside, indented by one space
 //!   with every line, so no line of the comment starts with text from the repository (GitLab
 //!   runs `/command` lines of a note as quick actions).
-//! - Line breaks never come from a string: CR and LF (CommonMark ends a line at either) and
+//! - Line breaks never come from a string: CR and LF (Markdown ends a line at either) and
 //!   other controls are shown visibly, as on a terminal (see [`super::terminal`]).
 //! - Links keep only `http`/`https` or relative destinations, percent-encoded.
 
