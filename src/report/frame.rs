@@ -368,3 +368,77 @@ fn paint_segment(canvas: &mut Canvas, lit: bool, segment: &str) {
 fn digits(number: usize) -> usize {
     number.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report<'a>(body: Body<'a>, line: usize) -> Report<'a> {
+        Report {
+            kind: Kind::Warning,
+            code: Some("CX1"),
+            title: "title",
+            path: "src/a.rs",
+            line,
+            column: 1,
+            body,
+            help: Some("one\ntwo"),
+            note: None,
+        }
+    }
+
+    fn labelled(number: usize, text: &str, start: usize, end: usize) -> Line<'_> {
+        Line {
+            number,
+            text,
+            label: Label {
+                start,
+                end,
+                message: "here",
+            },
+        }
+    }
+
+    #[test]
+    fn underlines_follow_what_is_shown_before_them() {
+        // The bidi override is shown as `\u{202e}` (8 columns), the tab reaches column 12, the
+        // wide character takes two: the underline still sits under `x`.
+        let text = "\u{202e}\t好x";
+        let drawn = draw(
+            &report(Body::Source(None, vec![labelled(7, text, 3, 4)]), 7),
+            false,
+        );
+        assert_eq!(
+            drawn,
+            "[CX1] Warning: title\n   ╭─[ src/a.rs:7:1 ]\n   │\n 7 │ \\u{202e}    好x\n   │               ┬  \n   │               ╰── here\n   │ \n   │ Help: one\n   │       two\n───╯\n"
+        );
+    }
+
+    #[test]
+    fn far_lines_cost_nothing_and_set_the_margin() {
+        let line = 1_000_000_000_000;
+        let drawn = draw(
+            &report(
+                Body::Source(None, vec![labelled(line, "a.b()", 2, 3)]),
+                line,
+            ),
+            false,
+        );
+        assert!(drawn.contains("\n 1000000000000 │ a.b()\n"), "{drawn}");
+        assert!(drawn.ends_with("\n───────────────╯\n"), "{drawn}");
+    }
+
+    #[test]
+    fn a_span_over_lines_is_drawn_in_the_margin() {
+        let span = Span {
+            first: (9, "let a = b", 8),
+            last: (12, "    .c();", 7),
+            message: "spans",
+        };
+        let drawn = draw(&report(Body::Source(Some(span), Vec::new()), 9), false);
+        assert_eq!(
+            drawn,
+            "[CX1] Warning: title\n    ╭─[ src/a.rs:9:1 ]\n    │\n  9 │ ╭─▶ let a = b\n    ┆ ┆   \n 12 │ ├─▶     .c();\n    │ │              \n    │ ╰────────────── spans\n    │     \n    │     Help: one\n    │           two\n────╯\n"
+        );
+    }
+}

@@ -155,3 +155,64 @@ fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 fn longest_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codex::Applicability;
+    use crate::diagnostic::Fix;
+    use crate::report::tests::sample;
+    use crate::text::{Excerpt, Position};
+
+    fn fixable(line: &str, replacement: &str) -> Diagnostic {
+        let mut d = sample("src/a.rs", 3, "m");
+        d.snippet = Excerpt::whole(line);
+        let at = line.find(".unwrap()").unwrap() + 1;
+        d.fix = Some(Fix {
+            applicability: Applicability::Safe,
+            description: "propagate".to_owned(),
+            start: Position {
+                line: 3,
+                column: at,
+            },
+            end: Position {
+                line: 3,
+                column: at + ".unwrap()".len(),
+            },
+            replacement: replacement.to_owned(),
+        });
+        d
+    }
+
+    #[test]
+    fn a_one_line_fix_is_offered_as_a_suggestion() {
+        let entry = entry(&fixable("    let v = x.unwrap(); // ```", "?"));
+        assert!(
+            entry.contains(
+                "Suggested fix (safe):\n\n````suggestion\n    let v = x?; // ```\n````\n"
+            ),
+            "{entry}"
+        );
+    }
+
+    #[test]
+    fn a_suggestion_that_would_not_be_verbatim_is_left_out() {
+        for (line, replacement) in [
+            ("    let v = x.unwrap(); // \u{1b}[2J", "?"),
+            ("    let v = x.unwrap();", "?\n/merge"),
+            ("/approve x.unwrap()", "?"),
+        ] {
+            let entry = entry(&fixable(line, replacement));
+            assert!(!entry.contains("suggestion"), "{entry}");
+        }
+    }
+
+    #[test]
+    fn long_rule_strings_are_clipped() {
+        let mut d = sample("src/a.rs", 1, &"m".repeat(10_000));
+        d.title = "t".repeat(1_000);
+        let entry = entry(&d);
+        assert!(entry.len() < 3_000, "{}", entry.len());
+        assert!(entry.contains(&format!("{}…", "t".repeat(TITLE))));
+    }
+}

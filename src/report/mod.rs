@@ -98,6 +98,13 @@ impl RuleInfo {
     }
 }
 
+/// `text` from the checked repository or its rules, shown safely on a terminal: control
+/// characters (ESC, BEL, CR, LF…) and bidi controls become visible pictures or `\u{..}`
+/// escapes. For anything else that prints such text (e.g. `explain`).
+pub fn visible(text: &str) -> impl std::fmt::Display + '_ {
+    terminal::visible(text)
+}
+
 /// Renders `diagnostics` in `format` to `writer`.
 ///
 /// # Errors
