@@ -103,23 +103,6 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
         out: String::new(),
         color,
     };
-    let kind = match report.kind {
-        Kind::Error => ("Error", Style::new().fg_color(Some(AnsiColor::Red.into()))),
-        Kind::Warning => (
-            "Warning",
-            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-        ),
-        Kind::Advice => (
-            "Advice",
-            Style::new().fg_color(Some(Ansi256Color(147).into())),
-        ),
-    };
-    let id = match report.code {
-        Some(code) => format!("[{}] {}:", visible(code), kind.0),
-        None => format!("{}:", kind.0),
-    };
-    canvas.paint(kind.1, &id);
-    let _ = writeln!(canvas.out, " {}", visible(report.title));
     let width = digits(match &report.body {
         Body::Message(_) => 1,
         Body::Source(span, lines) => lines
@@ -128,45 +111,12 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
             .or(span.as_ref().map(|span| span.last.0))
             .unwrap_or(1),
     });
-    let blank = " ".repeat(width + 2);
-    canvas.push(&blank);
-    canvas.paint(MARGIN, "╭─[");
-    let _ = write!(
-        canvas.out,
-        " {}:{}:{} ",
-        visible(report.path),
-        report.line,
-        report.column
-    );
-    canvas.paint(MARGIN, "]");
-    canvas.push("\n");
-    canvas.push(&blank);
-    canvas.paint(MARGIN, "│");
-    canvas.push("\n");
-    let margin = Margin { blank, width };
-    let extra = match &report.body {
-        Body::Message(message) => {
-            margin.open(&mut canvas, "");
-            let _ = writeln!(canvas.out, "{}", visible(message));
-            ""
-        }
-        Body::Source(span, lines) => {
-            if let Some(span) = span {
-                draw_span(&mut canvas, &margin, span);
-            }
-            let extra = if span.is_some() { "    " } else { "" };
-            let mut previous = span.as_ref().map(|span| span.last.0);
-            for line in lines {
-                if previous.is_some_and(|previous| line.number > previous + 1) {
-                    margin.open(&mut canvas, extra);
-                    canvas.push("\n");
-                }
-                previous = Some(line.number);
-                draw_line(&mut canvas, &margin, extra, line);
-            }
-            extra
-        }
+    let margin = Margin {
+        blank: " ".repeat(width + 2),
+        width,
     };
+    draw_header(&mut canvas, &margin, report);
+    let extra = draw_body(&mut canvas, &margin, &report.body);
     for (word, text) in [("Help", report.help), ("Note", report.note)] {
         let Some(text) = text else { continue };
         margin.open(&mut canvas, extra);
@@ -184,6 +134,70 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
     canvas.paint(MARGIN, &format!("{}╯", "─".repeat(width + 2)));
     canvas.push("\n");
     canvas.out
+}
+
+/// `[CODE] Kind: title`, then the location.
+fn draw_header(canvas: &mut Canvas, margin: &Margin, report: &Report<'_>) {
+    let (kind, style) = match report.kind {
+        Kind::Error => ("Error", Style::new().fg_color(Some(AnsiColor::Red.into()))),
+        Kind::Warning => (
+            "Warning",
+            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        ),
+        Kind::Advice => (
+            "Advice",
+            Style::new().fg_color(Some(Ansi256Color(147).into())),
+        ),
+    };
+    let id = match report.code {
+        Some(code) => format!("[{}] {kind}:", visible(code)),
+        None => format!("{kind}:"),
+    };
+    canvas.paint(style, &id);
+    let _ = writeln!(canvas.out, " {}", visible(report.title));
+    canvas.push(&margin.blank);
+    canvas.paint(MARGIN, "╭─[");
+    let _ = write!(
+        canvas.out,
+        " {}:{}:{} ",
+        visible(report.path),
+        report.line,
+        report.column
+    );
+    canvas.paint(MARGIN, "]");
+    canvas.push("\n");
+    canvas.push(&margin.blank);
+    canvas.paint(MARGIN, "│");
+    canvas.push("\n");
+}
+
+/// The message or the labelled lines; returns the room a span's arrow takes in the margin of
+/// the rows after it.
+fn draw_body(canvas: &mut Canvas, margin: &Margin, body: &Body<'_>) -> &'static str {
+    match body {
+        Body::Message(message) => {
+            margin.open(canvas, "");
+            let _ = writeln!(canvas.out, "{}", visible(message));
+            ""
+        }
+        Body::Source(span, lines) => {
+            if let Some(span) = span {
+                draw_span(canvas, margin, span);
+            }
+            let extra = if span.is_some() { "    " } else { "" };
+            let mut previous = span.as_ref().map(|span| span.last.0);
+            for line in lines {
+                // Lines in between are not shown: one blank row says so.
+                if previous.is_some_and(|previous| line.number > previous.saturating_add(1)) {
+                    margin.open(canvas, extra);
+                    canvas.push("\n");
+                }
+                previous = Some(line.number);
+                draw_line(canvas, margin, extra, line);
+            }
+            extra
+        }
+    }
 }
 
 /// The left margin: blank, or with a line number, always followed by `│ `.
@@ -373,7 +387,7 @@ fn digits(number: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn report<'a>(body: Body<'a>, line: usize) -> Report<'a> {
+    fn report(body: Body<'_>, line: usize) -> Report<'_> {
         Report {
             kind: Kind::Warning,
             code: Some("CX1"),
