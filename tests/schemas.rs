@@ -1,4 +1,5 @@
-//! Machine formats validate against the official schemas in `../shared/schemas/`.
+//! Machine formats validate against the official schemas kept in `tests/schemas/` (sources and
+//! licences in its README).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -9,7 +10,7 @@ use common::Project;
 
 fn schema(name: &str) -> serde_json::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas")
+        .join("tests/schemas")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()

@@ -1,7 +1,10 @@
 //! One line per finding, for editors and `grep`: `path:line:col: severity[CODE] message [name]`.
+//! Every string from the repository or its rules is shown through [`super::terminal`], so a
+//! file name with a line break stays on its line.
 
 use std::io::{self, Write};
 
+use super::terminal::visible;
 use crate::diagnostic::{Diagnostic, Summary};
 
 pub(super) fn render(
@@ -13,13 +16,13 @@ pub(super) fn render(
         writeln!(
             writer,
             "{}:{}:{}: {}[{}] {} [{}]",
-            d.path,
+            visible(&d.path),
             d.start.line,
             d.start.column,
             d.severity.as_str(),
-            d.rule,
-            d.message,
-            d.name
+            visible(&d.rule),
+            visible(&d.message),
+            visible(&d.name)
         )?;
     }
     super::human::write_summary(writer, diagnostics, summary)

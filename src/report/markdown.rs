@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::markup;
 use crate::diagnostic::{Diagnostic, Summary};
 
 /// Notes longer than this are refused by GitHub (65,536) and GitLab; leave room for a header.
@@ -32,13 +33,26 @@ pub(super) fn render(
         summary.enforced,
         summary.files
     );
-    for ((rule, name), (count, first)) in &by_rule {
+    let mut rows = 0;
+    for ((_, name), (count, first)) in &by_rule {
+        let row = format!(
+            "| {} {} | {} | {} | {count} |\n",
+            link(first),
+            markup::cell_code(&clip(name, TITLE)),
+            markup::cell_prose(&clip(&first.title, TITLE)),
+            first.stage.as_str()
+        );
+        if text.len() + row.len() > LIMIT / 2 {
+            break;
+        }
+        text.push_str(&row);
+        rows += 1;
+    }
+    if rows < by_rule.len() {
         let _ = writeln!(
             text,
-            "| {} `{name}` | {} | {} | {count} |",
-            link(rule, first),
-            escape(&first.title),
-            first.stage.as_str()
+            "\n_{} more rules were cut to keep this comment short._",
+            by_rule.len() - rows
         );
     }
     text.push('\n');
@@ -61,35 +75,38 @@ pub(super) fn render(
     writer.write_all(text.as_bytes())
 }
 
+/// Longest title shown, in characters; a rule file could hold a title of any length.
+const TITLE: usize = 200;
+
+/// Longest message or help shown, in characters.
+const PROSE: usize = 2_000;
+
 fn entry(d: &Diagnostic) -> String {
     let mut text = format!(
-        "### {} {}: `{}:{}`\n\n{}",
-        link(&d.rule, d),
-        escape(&d.title),
-        d.path,
-        d.start.line,
-        escape(&d.message)
+        "### {} {}: {}\n\n{}",
+        link(d),
+        markup::prose(&clip(&d.title, TITLE)),
+        markup::code(&format!("{}:{}", d.path, d.start.line)),
+        markup::prose(&clip(&d.message, PROSE))
     );
     if !d.incidents.is_empty() {
-        let _ = write!(text, " (incident {})", d.incidents.join(", "));
+        let incidents: Vec<String> = d.incidents.iter().map(|i| markup::text(i)).collect();
+        let _ = write!(text, " (incident {})", incidents.join(", "));
     }
     text.push_str("\n\n");
     if !d.snippet.is_empty() {
-        let fence = if d.snippet.text.contains("```") {
-            "~~~~"
-        } else {
-            "```"
-        };
-        let _ = writeln!(text, "{fence}rust\n{}\n{fence}\n", d.snippet.text);
+        markup::code_block(&mut text, "rust", &d.snippet.text);
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(text, "**help:** {}\n", escape(help));
+        let _ = writeln!(text, "**help:** {}\n", markup::prose(&clip(help, PROSE)));
     }
-    if let Some(line) = suggested_line(d) {
+    if let Some(line) = suggested_line(d).filter(|line| markup::is_verbatim(line)) {
         let fix = d.fix.as_ref().map_or("", |f| f.applicability.as_str());
+        // Not indented like the snippet: the platforms apply the block's text as it is.
+        let fence = "`".repeat(3.max(longest_run(&line) + 1));
         let _ = writeln!(
             text,
-            "Suggested fix ({fix}):\n\n```suggestion\n{line}\n```\n"
+            "Suggested fix ({fix}):\n\n{fence}suggestion\n{line}\n{fence}\n"
         );
     }
     text
@@ -117,14 +134,85 @@ fn suggested_line(d: &Diagnostic) -> Option<String> {
     Some(format!("{before}{}{after}", fix.replacement))
 }
 
-fn link(rule: &str, d: &Diagnostic) -> String {
-    match &d.url {
-        Some(url) => format!("[{rule}]({url})"),
-        None => format!("**{rule}**"),
+/// The rule's code, linked to the rule when its link is safe to follow.
+fn link(d: &Diagnostic) -> String {
+    let code = markup::text(&clip(&d.rule, TITLE));
+    match d.url.as_deref().and_then(markup::destination) {
+        Some(url) => format!("[{code}]({url})"),
+        None => format!("**{code}**"),
     }
 }
 
-/// Keeps table cells and headings intact: pipes and line breaks would end them.
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
+/// Length of the longest run of backticks in `text`.
+fn longest_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codex::Applicability;
+    use crate::diagnostic::Fix;
+    use crate::report::tests::sample;
+    use crate::text::{Excerpt, Position};
+
+    fn fixable(line: &str, replacement: &str) -> Diagnostic {
+        let mut d = sample("src/a.rs", 3, "m");
+        d.snippet = Excerpt::whole(line);
+        let at = line.find(".unwrap()").unwrap() + 1;
+        d.fix = Some(Fix {
+            applicability: Applicability::Safe,
+            description: "propagate".to_owned(),
+            start: Position {
+                line: 3,
+                column: at,
+            },
+            end: Position {
+                line: 3,
+                column: at + ".unwrap()".len(),
+            },
+            replacement: replacement.to_owned(),
+        });
+        d
+    }
+
+    #[test]
+    fn a_one_line_fix_is_offered_as_a_suggestion() {
+        let entry = entry(&fixable("    let v = x.unwrap(); // ```", "?"));
+        assert!(
+            entry.contains(
+                "Suggested fix (safe):\n\n````suggestion\n    let v = x?; // ```\n````\n"
+            ),
+            "{entry}"
+        );
+    }
+
+    #[test]
+    fn a_suggestion_that_would_not_be_verbatim_is_left_out() {
+        for (line, replacement) in [
+            ("    let v = x.unwrap(); // \u{1b}[2J", "?"),
+            ("    let v = x.unwrap();", "?\n/merge"),
+            ("/approve x.unwrap()", "?"),
+        ] {
+            let entry = entry(&fixable(line, replacement));
+            assert!(!entry.contains("suggestion"), "{entry}");
+        }
+    }
+
+    #[test]
+    fn long_rule_strings_are_clipped() {
+        let mut d = sample("src/a.rs", 1, &"m".repeat(10_000));
+        d.title = "t".repeat(1_000);
+        let entry = entry(&d);
+        assert!(entry.len() < 3_000, "{}", entry.len());
+        assert!(entry.contains(&format!("{}…", "t".repeat(TITLE))));
+    }
 }

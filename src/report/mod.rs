@@ -3,13 +3,16 @@
 
 mod concise;
 pub mod error;
+mod frame;
 mod github;
 mod gitlab;
 mod human;
 mod json;
 mod markdown;
+mod markup;
 mod rdjson;
 mod sarif;
+mod terminal;
 
 use std::io::{self, Write};
 
@@ -95,6 +98,13 @@ impl RuleInfo {
     }
 }
 
+/// `text` from the checked repository or its rules, shown safely on a terminal: control
+/// characters (ESC, BEL, CR, LF…) and bidi controls become visible pictures or `\u{..}`
+/// escapes. For anything else that prints such text (e.g. `explain`).
+pub fn visible(text: &str) -> impl std::fmt::Display + '_ {
+    terminal::visible(text)
+}
+
 /// Renders `diagnostics` in `format` to `writer`.
 ///
 /// # Errors
@@ -111,6 +121,10 @@ pub fn render(
         .iter()
         .filter(|d| !format.is_for_people() || d.stage != crate::codex::Stage::Shadow)
         .collect();
+    // Standard output is line-buffered: without a buffer of our own, pretty JSON would cost a
+    // system call per line.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, writer);
+    let writer: &mut dyn Write = &mut buffered;
     match format {
         Format::Human => human::render(writer, &shown, summary, context),
         Format::Concise => concise::render(writer, &shown, summary),
@@ -121,5 +135,123 @@ pub fn render(
         Format::Rdjson => rdjson::render(writer, &shown),
         Format::Rdjsonl => rdjson::render_lines(writer, &shown),
         Format::Markdown => markdown::render(writer, &shown, summary),
+    }?;
+    buffered.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::codex::{Applicability, Scope, Severity, Stage};
+    use crate::diagnostic::{Fix, Related};
+    use crate::text::{Excerpt, Position};
+
+    const FORMATS: [Format; 9] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Gitlab,
+        Format::Github,
+        Format::Rdjson,
+        Format::Rdjsonl,
+        Format::Markdown,
+    ];
+
+    /// A finding on `line` of `path`, with a help, an incident and a link.
+    pub(super) fn sample(path: &str, line: usize, message: &str) -> Diagnostic {
+        let at = |column| Position { line, column };
+        Diagnostic {
+            rule: "CX0001".to_owned(),
+            name: "unwrap-outside-tests".to_owned(),
+            title: "`.unwrap()` outside test code".to_owned(),
+            severity: Severity::Error,
+            stage: Stage::Enforce,
+            path: path.to_owned(),
+            start: at(21),
+            end: at(27),
+            message: message.to_owned(),
+            help: Some("propagate the error with `?`".to_owned()),
+            snippet: Excerpt::whole("    let v = input.é.unwrap(); // note"),
+            item: Some("m::f".to_owned()),
+            scope: Scope::Prod,
+            incidents: vec!["2025-11-18-bot-management-feature-file".to_owned()],
+            url: Some("rules/unwrap-outside-tests.toml".to_owned()),
+            fingerprint: format!("{line:032x}"),
+            related: None,
+            fix: None,
+        }
+    }
+
+    /// `count` findings far down a file: line numbers grow by `step`, so any work per finding
+    /// that depends on its line number shows.
+    fn many(count: usize, step: usize) -> Vec<Diagnostic> {
+        (0..count)
+            .map(|i| {
+                let line = 1 + i * step;
+                let mut d = sample(
+                    &format!("src/m{}.rs", i / 1000),
+                    line,
+                    "`.unwrap()` panics when the value is `None` or `Err`",
+                );
+                d.related = (i % 10 == 0).then(|| Related {
+                    start: Position {
+                        line: line + step / 2 + 1,
+                        column: 5,
+                    },
+                    snippet: Excerpt::whole("    use_it(v);"),
+                    message: "used here".to_owned(),
+                });
+                d.fix = (i % 7 == 0).then(|| Fix {
+                    applicability: Applicability::Unsafe,
+                    description: "propagate with `?`".to_owned(),
+                    start: Position { line, column: 20 },
+                    end: Position { line, column: 29 },
+                    replacement: "?".to_owned(),
+                });
+                d
+            })
+            .collect()
+    }
+
+    fn rendered(format: Format, diagnostics: &[Diagnostic]) -> Vec<u8> {
+        let summary = Summary::of(diagnostics, 40, 0);
+        let mut out = Vec::new();
+        render(format, &mut out, diagnostics, &summary, &Context::default()).unwrap();
+        out
+    }
+
+    #[test]
+    fn every_format_is_linear_whatever_the_line_numbers() {
+        // Findings about 2^40 lines apart: any work in proportion to a line number (padding
+        // before an excerpt, as ariadne needed) would never end.
+        let step = 1 << 40;
+        for format in FORMATS {
+            let small = rendered(format, &many(1000, step)).len();
+            let large = rendered(format, &many(2000, step)).len();
+            assert!(
+                large * 10 <= small * 22,
+                "{format:?}: {small} bytes for 1,000 findings, {large} for 2,000"
+            );
+        }
+    }
+
+    /// Renders 40,000 findings in every format and prints the time each takes; run by hand with
+    /// `cargo test --release --lib report::tests::forty_thousand -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn forty_thousand_findings_render_time() {
+        let diagnostics = many(40_000, 50);
+        for format in FORMATS {
+            let started = Instant::now();
+            let out = rendered(format, &diagnostics);
+            eprintln!(
+                "{format:?}: {:.3} s, {} bytes",
+                started.elapsed().as_secs_f64(),
+                out.len()
+            );
+        }
     }
 }

@@ -4,18 +4,92 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use super::markup;
 use crate::codex::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::text::{Excerpt, Position};
 
+// The document's types, borrowing from the diagnostics. Fields are in alphabetical order, the
+// order the output has always had.
+
+#[derive(Serialize)]
+struct Document<'a> {
+    diagnostics: Vec<RdDiagnostic<'a>>,
+    source: Source,
+}
+
+#[derive(Serialize)]
+struct Source {
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct RdDiagnostic<'a> {
+    code: Code<'a>,
+    location: Location<'a, Range>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related_locations: Option<[RelatedLocation<'a>; 1]>,
+    severity: &'static str,
+    source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestions: Option<[Suggestion<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Code<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct Location<'a, R> {
+    path: &'a str,
+    range: R,
+}
+
+#[derive(Serialize)]
+struct Range {
+    end: RdPosition,
+    start: RdPosition,
+}
+
+#[derive(Serialize)]
+struct StartOnly {
+    start: RdPosition,
+}
+
+#[derive(Serialize)]
+struct RdPosition {
+    column: usize,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct RelatedLocation<'a> {
+    location: Location<'a, StartOnly>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suggestion<'a> {
+    range: Range,
+    text: &'a str,
+}
+
+const SOURCE: Source = Source {
+    name: env!("CARGO_PKG_NAME"),
+};
+
 /// `rdjson`: the whole result as one document.
 pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
-    let document = json!({
-        "source": {"name": env!("CARGO_PKG_NAME")},
-        "diagnostics": diagnostics.iter().map(|d| diagnostic(d)).collect::<Vec<_>>(),
-    });
+    let document = Document {
+        diagnostics: diagnostics.iter().map(|d| diagnostic(d)).collect(),
+        source: SOURCE,
+    };
     serde_json::to_writer_pretty(&mut *writer, &document)?;
     writeln!(writer)
 }
@@ -29,48 +103,61 @@ pub(super) fn render_lines(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) 
     Ok(())
 }
 
-fn diagnostic(d: &Diagnostic) -> Value {
+fn diagnostic(d: &Diagnostic) -> RdDiagnostic<'_> {
     let severity = match d.severity {
         Severity::Error => "ERROR",
         Severity::Warning => "WARNING",
         Severity::Info => "INFO",
     };
-    let mut code = json!({"value": d.rule});
-    if let Some(url) = &d.url {
-        code["url"] = json!(url);
-    }
-    let mut entry = json!({
-        "message": d.message,
-        "location": {
-            "path": d.path,
-            "range": {
-                "start": position(d, d.start),
-                "end": position(d, d.end),
+    RdDiagnostic {
+        code: Code {
+            // reviewdog shows it as a link.
+            url: d.url.as_deref().filter(|url| markup::is_safe_url(url)),
+            value: &d.rule,
+        },
+        location: Location {
+            path: &d.path,
+            range: Range {
+                end: position(d, d.end),
+                start: position(d, d.start),
             },
         },
-        "severity": severity,
-        "source": {"name": env!("CARGO_PKG_NAME")},
-        "code": code,
-    });
-    if let Some(fix) = &d.fix {
-        entry["suggestions"] = json!([{
-            "range": {"start": position(d, fix.start), "end": position(d, fix.end)},
-            "text": fix.replacement,
-        }]);
+        message: &d.message,
+        related_locations: d.related.as_ref().map(|related| {
+            let column = byte_column(&related.snippet, related.start.line, related.start);
+            [RelatedLocation {
+                location: Location {
+                    path: &d.path,
+                    range: StartOnly {
+                        start: RdPosition {
+                            column,
+                            line: related.start.line,
+                        },
+                    },
+                },
+                message: &related.message,
+            }]
+        }),
+        severity,
+        source: SOURCE,
+        suggestions: d.fix.as_ref().map(|fix| {
+            [Suggestion {
+                range: Range {
+                    end: position(d, fix.end),
+                    start: position(d, fix.start),
+                },
+                text: &fix.replacement,
+            }]
+        }),
     }
-    if let Some(related) = &d.related {
-        let column = byte_column(&related.snippet, related.start.line, related.start);
-        entry["related_locations"] = json!([{
-            "message": related.message,
-            "location": {"path": d.path, "range": {"start": {"line": related.start.line, "column": column}}},
-        }]);
-    }
-    entry
 }
 
 /// `at` with its column in UTF-8 bytes, using the diagnostic's snippet for the line's text.
-fn position(d: &Diagnostic, at: Position) -> Value {
-    json!({"line": at.line, "column": byte_column(&d.snippet, d.start.line, at)})
+fn position(d: &Diagnostic, at: Position) -> RdPosition {
+    RdPosition {
+        column: byte_column(&d.snippet, d.start.line, at),
+        line: at.line,
+    }
 }
 
 /// The 1-based byte column of `at`, using `snippet` (whose first line is `first_line`) for the

@@ -5,63 +5,263 @@
 //! Shadow-stage findings are kept with level `none`, so they are recorded but never alert;
 //! findings excused by `codex:allow` or a clippy `allow` carry `suppressions`.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::Context;
+use super::{Context, RuleInfo, markup};
 use crate::codex::{Severity, Stage};
 use crate::diagnostic::Diagnostic;
 
-/// The `partialFingerprints` key; bump its version if the fingerprint recipe changes.
-const FINGERPRINT_KEY: &str = "cargoCodex/v1";
+// The document's types, borrowing from the diagnostics so nothing is copied. Fields are in
+// alphabetical order, the order the output has always had.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+    tool: Tool<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+struct Driver<'a> {
+    name: &'static str,
+    rules: Vec<Descriptor<'a>>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor<'a> {
+    default_configuration: Configuration,
+    full_description: Text<'a>,
+    help: Help<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
+    id: &'a str,
+    name: &'a str,
+    short_description: Text<'a>,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help<'a> {
+    markdown: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Text<'a>,
+    partial_fingerprints: Fingerprints<'a>,
+    properties: Properties<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related_locations: Option<[RelatedLocation<'a>; 1]>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    /// Bump the key's version if the fingerprint recipe changes.
+    #[serde(rename = "cargoCodex/v1")]
+    cargo_codex: &'a str,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    incidents: &'a [String],
+    item: Option<&'a str>,
+    scope: &'static str,
+    stage: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a, Region<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a, R> {
+    artifact_location: Artifact<'a>,
+    region: R,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact<'a> {
+    uri: &'a str,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    end_column: usize,
+    end_line: usize,
+    snippet: Text<'a>,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Span {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Start {
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: OwnedText,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: Artifact<'a>,
+    replacements: [Replacement<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Span,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: PhysicalLocation<'a, Start>,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    justification: &'a str,
+    kind: &'static str,
+}
 
 pub(super) fn render(
     writer: &mut dyn Write,
     diagnostics: &[&Diagnostic],
     context: &Context,
 ) -> io::Result<()> {
-    let rules: Vec<Value> = context
-        .rules
+    let rules: Vec<Descriptor<'_>> = context.rules.iter().map(descriptor).collect();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, rule) in context.rules.iter().enumerate() {
+        index.entry(rule.id.as_str()).or_insert(i);
+    }
+    // Each finding's file as a URI, encoded once per finding and borrowed by its locations.
+    let uris: Vec<String> = diagnostics
         .iter()
-        .map(|rule| {
-            let mut entry = json!({
-                "id": rule.id,
-                "name": rule.name,
-                "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.message},
-                "help": {"text": rule.message, "markdown": rule.doc},
-                "defaultConfiguration": {"level": level(rule.severity)},
-            });
-            if let Some(url) = rule.url.as_ref().filter(|url| url.contains("://")) {
-                entry["helpUri"] = json!(url);
-            }
-            entry
-        })
+        .map(|d| uri(&d.path))
+        .chain(context.suppressed.iter().map(|s| uri(&s.diagnostic.path)))
         .collect();
-    let mut results: Vec<Value> = diagnostics.iter().map(|d| result(d, context)).collect();
+    let mut uris = uris.iter();
+    let mut results: Vec<SarifResult<'_>> = Vec::with_capacity(diagnostics.len());
+    for (d, uri) in diagnostics.iter().zip(&mut uris) {
+        results.push(result(d, uri, &index));
+    }
     // Excused findings stay visible to code scanning as suppressed results, with the reason.
-    results.extend(context.suppressed.iter().map(|excused| {
-        let mut entry = result(&excused.diagnostic, context);
-        entry["suppressions"] =
-            json!([{"kind": "inSource", "justification": excused.justification}]);
-        entry
-    }));
-    let document = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": env!("CARGO_PKG_NAME"),
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+    for (excused, uri) in context.suppressed.iter().zip(uris) {
+        let mut entry = result(&excused.diagnostic, uri, &index);
+        entry.suppressions = Some([Suppression {
+            justification: &excused.justification,
+            kind: "inSource",
+        }]);
+        results.push(entry);
+    }
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results,
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    rules,
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
         }],
-    });
-    serde_json::to_writer_pretty(&mut *writer, &document)?;
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *writer, &log)?;
     writeln!(writer)
+}
+
+fn descriptor(rule: &RuleInfo) -> Descriptor<'_> {
+    Descriptor {
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        full_description: Text {
+            text: &rule.message,
+        },
+        help: Help {
+            markdown: &rule.doc,
+            text: &rule.message,
+        },
+        // Viewers turn it into a link: only a web address.
+        help_uri: rule.url.as_deref().filter(|url| markup::is_web_url(url)),
+        id: &rule.id,
+        name: &rule.name,
+        short_description: Text { text: &rule.title },
+    }
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -72,60 +272,96 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(d: &Diagnostic, context: &Context) -> Value {
-    let uri = d.path.replace(' ', "%20");
-    let region = json!({
-        "startLine": d.start.line,
-        "startColumn": d.start.column,
-        "endLine": d.end.line,
-        "endColumn": d.end.column.max(d.start.column + usize::from(d.end.line == d.start.line)),
-        "snippet": {"text": d.snippet.text},
-    });
-    let mut result = json!({
-        "ruleId": d.rule,
-        "level": if d.stage == Stage::Shadow { "none" } else { level(d.severity) },
-        "message": {"text": d.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-            "region": region,
-        }}],
-        "partialFingerprints": {FINGERPRINT_KEY: d.fingerprint},
-        "properties": {
-            "stage": d.stage.as_str(),
-            "scope": d.scope.as_str(),
-            "incidents": d.incidents,
-            "item": d.item,
-        },
-    });
-    if let Some(index) = context.rules.iter().position(|rule| rule.id == d.rule) {
-        result["ruleIndex"] = json!(index);
+/// `path` as a relative URI reference: every byte but unreserved characters and `/`
+/// percent-encoded, so `#`, `?`, `%` or a colon in a file name stay part of the path.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
     }
-    if let Some(fix) = &d.fix {
-        result["fixes"] = json!([{
-            "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
-            "artifactChanges": [{
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                "replacements": [{
-                    "deletedRegion": {
-                        "startLine": fix.start.line,
-                        "startColumn": fix.start.column,
-                        "endLine": fix.end.line,
-                        "endColumn": fix.end.column,
-                    },
-                    "insertedContent": {"text": fix.replacement},
+    out
+}
+
+fn result<'a>(d: &'a Diagnostic, uri: &'a str, index: &HashMap<&str, usize>) -> SarifResult<'a> {
+    let artifact = || Artifact {
+        uri,
+        uri_base_id: "%SRCROOT%",
+    };
+    SarifResult {
+        fixes: d.fix.as_ref().map(|fix| {
+            [SarifFix {
+                artifact_changes: [ArtifactChange {
+                    artifact_location: artifact(),
+                    replacements: [Replacement {
+                        deleted_region: Span {
+                            end_column: fix.end.column,
+                            end_line: fix.end.line,
+                            start_column: fix.start.column,
+                            start_line: fix.start.line,
+                        },
+                        inserted_content: Text {
+                            text: &fix.replacement,
+                        },
+                    }],
                 }],
-            }],
-        }]);
-    }
-    if let Some(related) = &d.related {
-        result["relatedLocations"] = json!([{
-            "id": 1,
-            "message": {"text": related.message},
-            "physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": related.start.line, "startColumn": related.start.column},
+                description: OwnedText {
+                    text: format!("{} ({})", fix.description, fix.applicability.as_str()),
+                },
+            }]
+        }),
+        level: if d.stage == Stage::Shadow {
+            "none"
+        } else {
+            level(d.severity)
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(),
+                region: Region {
+                    end_column: d
+                        .end
+                        .column
+                        .max(d.start.column + usize::from(d.end.line == d.start.line)),
+                    end_line: d.end.line,
+                    snippet: Text {
+                        text: &d.snippet.text,
+                    },
+                    start_column: d.start.column,
+                    start_line: d.start.line,
+                },
             },
-        }]);
+        }],
+        message: Text { text: &d.message },
+        partial_fingerprints: Fingerprints {
+            cargo_codex: &d.fingerprint,
+        },
+        properties: Properties {
+            incidents: &d.incidents,
+            item: d.item.as_deref(),
+            scope: d.scope.as_str(),
+            stage: d.stage.as_str(),
+        },
+        related_locations: d.related.as_ref().map(|related| {
+            [RelatedLocation {
+                id: 1,
+                message: Text {
+                    text: &related.message,
+                },
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(),
+                    region: Start {
+                        start_column: related.start.column,
+                        start_line: related.start.line,
+                    },
+                },
+            }]
+        }),
+        rule_id: &d.rule,
+        rule_index: index.get(d.rule.as_str()).copied(),
+        suppressions: None,
     }
-    result
 }

@@ -1,0 +1,458 @@
+//! The rustc-like frame of a report, drawn the way ariadne draws it: a header with the code and
+//! title, the location, numbered source lines with the finding underlined and labelled, then
+//! help and note.
+//!
+//! It is drawn here rather than by ariadne for two reasons. ariadne numbers lines from the
+//! start of the text it is given, so a finding on line 100,000 needed 100,000 lines of padding
+//! before its excerpt (40,000 findings took minutes, issue 7); here a frame costs the size of
+//! what it shows. And every string is written through [`terminal`], so nothing from the
+//! checked repository reaches the terminal raw.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use anstyle::{Ansi256Color, AnsiColor, Style};
+
+use super::terminal::{self, visible};
+use crate::text::{Excerpt, Position};
+
+/// How bad, as the header says it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    /// `Error`.
+    Error,
+    /// `Warning`.
+    Warning,
+    /// `Advice`.
+    Advice,
+}
+
+/// A label under one source line: characters `start..end` of the line, and what it says.
+pub(super) struct Label<'a> {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) message: &'a str,
+}
+
+/// A numbered source line with its label.
+pub(super) struct Line<'a> {
+    pub(super) number: usize,
+    pub(super) text: &'a str,
+    pub(super) label: Label<'a>,
+}
+
+/// A label from one line to a later one: its first and last lines are drawn, joined by an
+/// arrow in the margin, and the message comes after the last.
+pub(super) struct Span<'a> {
+    /// Number and text of the first line, and the character where the label starts.
+    pub(super) first: (usize, &'a str, usize),
+    /// Number and text of the last line, and the character where the label ends.
+    pub(super) last: (usize, &'a str, usize),
+    pub(super) message: &'a str,
+}
+
+/// What a frame shows between its location and its help.
+pub(super) enum Body<'a> {
+    /// No source line, only a message.
+    Message(&'a str),
+    /// Labelled source lines, in ascending order (a span first, when there is one).
+    Source(Option<Span<'a>>, Vec<Line<'a>>),
+}
+
+/// One report.
+pub(super) struct Report<'a> {
+    pub(super) kind: Kind,
+    pub(super) code: Option<&'a str>,
+    pub(super) title: &'a str,
+    pub(super) path: &'a str,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) body: Body<'a>,
+    pub(super) help: Option<&'a str>,
+    pub(super) note: Option<&'a str>,
+}
+
+const MARGIN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Color(246))));
+const SKIPPED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Color(240))));
+const UNIMPORTANT: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Color(249))));
+const NOTE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Color(115))));
+
+/// Text being drawn, with or without colours.
+struct Canvas {
+    out: String,
+    color: bool,
+}
+
+impl Canvas {
+    fn paint(&mut self, style: Style, text: &str) {
+        if self.color {
+            let _ = write!(self.out, "{}{text}{}", style.render(), style.render_reset());
+        } else {
+            self.out.push_str(text);
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+}
+
+/// Draws `report`; the text ends with a newline.
+pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
+    let mut canvas = Canvas {
+        out: String::new(),
+        color,
+    };
+    let width = digits(match &report.body {
+        Body::Message(_) => 1,
+        Body::Source(span, lines) => lines
+            .last()
+            .map(|line| line.number)
+            .or(span.as_ref().map(|span| span.last.0))
+            .unwrap_or(1),
+    });
+    let margin = Margin {
+        blank: " ".repeat(width + 2),
+        width,
+    };
+    draw_header(&mut canvas, &margin, report);
+    let extra = draw_body(&mut canvas, &margin, &report.body);
+    for (word, text) in [("Help", report.help), ("Note", report.note)] {
+        let Some(text) = text else { continue };
+        margin.open(&mut canvas, extra);
+        canvas.push("\n");
+        for (i, line) in text.lines().enumerate() {
+            margin.open(&mut canvas, extra);
+            if i == 0 {
+                canvas.paint(NOTE, word);
+                let _ = writeln!(canvas.out, ": {}", visible(line));
+            } else {
+                let _ = writeln!(canvas.out, "      {}", visible(line));
+            }
+        }
+    }
+    canvas.paint(MARGIN, &format!("{}╯", "─".repeat(width + 2)));
+    canvas.push("\n");
+    canvas.out
+}
+
+/// `[CODE] Kind: title`, then the location.
+fn draw_header(canvas: &mut Canvas, margin: &Margin, report: &Report<'_>) {
+    let (kind, style) = match report.kind {
+        Kind::Error => ("Error", Style::new().fg_color(Some(AnsiColor::Red.into()))),
+        Kind::Warning => (
+            "Warning",
+            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        ),
+        Kind::Advice => (
+            "Advice",
+            Style::new().fg_color(Some(Ansi256Color(147).into())),
+        ),
+    };
+    let id = match report.code {
+        Some(code) => format!("[{}] {kind}:", visible(code)),
+        None => format!("{kind}:"),
+    };
+    canvas.paint(style, &id);
+    let _ = writeln!(canvas.out, " {}", visible(report.title));
+    canvas.push(&margin.blank);
+    canvas.paint(MARGIN, "╭─[");
+    let _ = write!(
+        canvas.out,
+        " {}:{}:{} ",
+        visible(report.path),
+        report.line,
+        report.column
+    );
+    canvas.paint(MARGIN, "]");
+    canvas.push("\n");
+    canvas.push(&margin.blank);
+    canvas.paint(MARGIN, "│");
+    canvas.push("\n");
+}
+
+/// The message or the labelled lines; returns the room a span's arrow takes in the margin of
+/// the rows after it.
+fn draw_body(canvas: &mut Canvas, margin: &Margin, body: &Body<'_>) -> &'static str {
+    match body {
+        Body::Message(message) => {
+            margin.open(canvas, "");
+            let _ = writeln!(canvas.out, "{}", visible(message));
+            ""
+        }
+        Body::Source(span, lines) => {
+            if let Some(span) = span {
+                draw_span(canvas, margin, span);
+            }
+            let extra = if span.is_some() { "    " } else { "" };
+            let mut previous = span.as_ref().map(|span| span.last.0);
+            for line in lines {
+                // Lines in between are not shown: one blank row says so.
+                if previous.is_some_and(|previous| line.number > previous.saturating_add(1)) {
+                    margin.open(canvas, extra);
+                    canvas.push("\n");
+                }
+                previous = Some(line.number);
+                draw_line(canvas, margin, extra, line);
+            }
+            extra
+        }
+    }
+}
+
+/// The left margin: blank, or with a line number, always followed by `│ `.
+struct Margin {
+    blank: String,
+    width: usize,
+}
+
+impl Margin {
+    /// A margin without a line number, then `extra` (the room of a span's arrow).
+    fn open(&self, canvas: &mut Canvas, extra: &str) {
+        canvas.push(&self.blank);
+        canvas.paint(MARGIN, "│");
+        canvas.push(" ");
+        canvas.push(extra);
+    }
+
+    fn numbered(&self, canvas: &mut Canvas, number: usize) {
+        canvas.push(" ");
+        canvas.paint(MARGIN, &format!("{number:>width$} │", width = self.width));
+        canvas.push(" ");
+    }
+}
+
+/// A labelled line: the source, the underline, the arrow and the message.
+fn draw_line(canvas: &mut Canvas, margin: &Margin, extra: &str, line: &Line<'_>) {
+    let label = &line.label;
+    margin.numbered(canvas, line.number);
+    canvas.push(extra);
+    let cells = draw_text(canvas, line.text, label.start..label.end);
+    let cell = |column: usize| cells.get(column).copied().unwrap_or(1);
+    let reach = label.end + 2;
+    let attach = usize::midpoint(label.start, label.end);
+    margin.open(canvas, extra);
+    for column in 0..reach {
+        let under = (label.start..label.end).contains(&column);
+        let (head, tail) = match (column == attach, under) {
+            (true, true) => ('┬', '─'),
+            (true, false) => ('│', ' '),
+            (false, true) => ('─', '─'),
+            (false, false) => (' ', ' '),
+        };
+        fill(&mut canvas.out, head, tail, cell(column));
+    }
+    canvas.push("\n");
+    margin.open(canvas, extra);
+    for column in 0..reach {
+        let (head, tail) = match column.cmp(&attach) {
+            Ordering::Less => (' ', ' '),
+            Ordering::Equal => ('╰', '─'),
+            Ordering::Greater => ('─', '─'),
+        };
+        fill(&mut canvas.out, head, tail, cell(column));
+    }
+    let _ = writeln!(canvas.out, " {}", visible(label.message));
+}
+
+/// A label over several lines: its first and last lines with an arrow in the margin.
+fn draw_span(canvas: &mut Canvas, margin: &Margin, span: &Span<'_>) {
+    let (first, first_text, start) = span.first;
+    let (last, last_text, end) = span.last;
+    margin.numbered(canvas, first);
+    canvas.push("╭─▶ ");
+    draw_text(canvas, first_text, start..usize::MAX);
+    if last > first + 1 {
+        canvas.push(&margin.blank);
+        canvas.paint(SKIPPED, "┆");
+        canvas.push(" ┆   \n");
+    }
+    margin.numbered(canvas, last);
+    canvas.push("├─▶ ");
+    let cells = draw_text(canvas, last_text, 0..end);
+    // As far as the last line reaches, its line break included when the label covers it.
+    let len = last_text.chars().count();
+    let reach = cells.iter().sum::<usize>() + len - cells.len() + 2 + usize::from(end > len);
+    margin.open(canvas, "│   ");
+    canvas.push(&" ".repeat(reach));
+    canvas.push("\n");
+    margin.open(canvas, "╰───");
+    canvas.push(&"─".repeat(reach));
+    let _ = writeln!(canvas.out, " {}", visible(span.message));
+}
+
+/// The label of `start..end` over `excerpt` (whose first line is `start.line`): under one line,
+/// or a span over several.
+pub(super) fn labelled<'a>(
+    excerpt: &'a Excerpt,
+    start: Position,
+    end: Position,
+    message: &'a str,
+) -> (Option<Span<'a>>, Vec<Line<'a>>) {
+    let lines: Vec<&str> = excerpt.text.split('\n').collect();
+    let first = lines.first().copied().unwrap_or("");
+    let first_len = first.chars().count();
+    // The excerpt's first line may start at a later column (a long line cut to a window); its
+    // other lines start at column 1.
+    let from = start.column.saturating_sub(excerpt.column).min(first_len);
+    let line = |to: usize| Line {
+        number: start.line,
+        text: first,
+        label: Label {
+            start: from,
+            end: to,
+            message,
+        },
+    };
+    let below = end.line.saturating_sub(start.line);
+    match (below, end.column) {
+        (0, _) => {
+            let to = end.column.saturating_sub(excerpt.column);
+            (None, vec![line(to.clamp(from, first_len))])
+        }
+        // Up to the start of the next line: the line and its line break.
+        (1, 0 | 1) => (None, vec![line(first_len + 1)]),
+        _ => {
+            // When the end is at a line's start, the last character is the line break before
+            // it; an excerpt holds a bounded number of lines.
+            let (index, to) = if end.column <= 1 {
+                (below - 1, None)
+            } else {
+                (below, Some(end.column - 1))
+            };
+            let index = index.min(lines.len().saturating_sub(1));
+            let text = lines.get(index).copied().unwrap_or("");
+            let len = text.chars().count();
+            let span = Span {
+                first: (start.line, first, from),
+                last: (
+                    start.line + index,
+                    text,
+                    to.map_or(len + 1, |to| to.min(len)),
+                ),
+                message,
+            };
+            (Some(span), Vec::new())
+        }
+    }
+}
+
+/// Writes `head` then `tail` to fill `width` columns.
+fn fill(out: &mut String, head: char, tail: char, width: usize) {
+    if width > 0 {
+        out.push(head);
+        out.extend(std::iter::repeat_n(tail, width - 1));
+    }
+}
+
+/// Writes a source line without its trailing blanks, every character shown safely, those in
+/// `highlight` in the default colour and the others dimmed; returns each character's width.
+fn draw_text(canvas: &mut Canvas, text: &str, highlight: std::ops::Range<usize>) -> Vec<usize> {
+    let text = text.trim_end_matches([' ', '\t']);
+    let mut cells = Vec::with_capacity(text.len());
+    let mut column = 0;
+    let mut segment = String::new();
+    let mut lit = false;
+    for (i, c) in text.chars().enumerate() {
+        let now = highlight.contains(&i);
+        if now != lit && !segment.is_empty() {
+            paint_segment(canvas, lit, &segment);
+            segment.clear();
+        }
+        lit = now;
+        let width = terminal::width(c, column);
+        terminal::push(&mut segment, c, column);
+        cells.push(width);
+        column += width;
+    }
+    paint_segment(canvas, lit, &segment);
+    canvas.push("\n");
+    cells
+}
+
+fn paint_segment(canvas: &mut Canvas, lit: bool, segment: &str) {
+    if lit || segment.is_empty() {
+        canvas.push(segment);
+    } else {
+        canvas.paint(UNIMPORTANT, segment);
+    }
+}
+
+/// Digits of `number`, at least one.
+fn digits(number: usize) -> usize {
+    number.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(body: Body<'_>, line: usize) -> Report<'_> {
+        Report {
+            kind: Kind::Warning,
+            code: Some("CX1"),
+            title: "title",
+            path: "src/a.rs",
+            line,
+            column: 1,
+            body,
+            help: Some("one\ntwo"),
+            note: None,
+        }
+    }
+
+    fn labelled(number: usize, text: &str, start: usize, end: usize) -> Line<'_> {
+        Line {
+            number,
+            text,
+            label: Label {
+                start,
+                end,
+                message: "here",
+            },
+        }
+    }
+
+    #[test]
+    fn underlines_follow_what_is_shown_before_them() {
+        // The bidi override is shown as `\u{202e}` (8 columns), the tab reaches column 12, the
+        // wide character takes two: the underline still sits under `x`.
+        let text = "\u{202e}\t好x";
+        let drawn = draw(
+            &report(Body::Source(None, vec![labelled(7, text, 3, 4)]), 7),
+            false,
+        );
+        assert_eq!(
+            drawn,
+            "[CX1] Warning: title\n   ╭─[ src/a.rs:7:1 ]\n   │\n 7 │ \\u{202e}    好x\n   │               ┬  \n   │               ╰── here\n   │ \n   │ Help: one\n   │       two\n───╯\n"
+        );
+    }
+
+    #[test]
+    fn far_lines_cost_nothing_and_set_the_margin() {
+        let line = 1_000_000_000_000;
+        let drawn = draw(
+            &report(
+                Body::Source(None, vec![labelled(line, "a.b()", 2, 3)]),
+                line,
+            ),
+            false,
+        );
+        assert!(drawn.contains("\n 1000000000000 │ a.b()\n"), "{drawn}");
+        assert!(drawn.ends_with("\n───────────────╯\n"), "{drawn}");
+    }
+
+    #[test]
+    fn a_span_over_lines_is_drawn_in_the_margin() {
+        let span = Span {
+            first: (9, "let a = b", 8),
+            last: (12, "    .c();", 7),
+            message: "spans",
+        };
+        let drawn = draw(&report(Body::Source(Some(span), Vec::new()), 9), false);
+        assert_eq!(
+            drawn,
+            "[CX1] Warning: title\n    ╭─[ src/a.rs:9:1 ]\n    │\n  9 │ ╭─▶ let a = b\n    ┆ ┆   \n 12 │ ├─▶     .c();\n    │ │              \n    │ ╰────────────── spans\n    │     \n    │     Help: one\n    │           two\n────╯\n"
+        );
+    }
+}
