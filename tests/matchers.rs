@@ -214,3 +214,27 @@ fn rules_narrow_by_enclosing_function() {
         out.stdout
     );
 }
+
+/// Issue 7 (red team): thousands of glob imports times thousands of bare calls cost
+/// globs x calls when every glob is a candidate for every call. Only globs a rule can match
+/// through are kept: resolution stays linear and finds the same calls.
+#[test]
+fn i7_many_glob_imports_resolve_only_through_the_relevant_ones() {
+    let project = Project::new();
+    let globs: String = (0..3_000).map(|i| format!("use m{i}::*;\n")).collect();
+    let calls: String = (0..3_000).map(|i| format!("g{i}(); ")).collect();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file(
+            "codex-rules/process-exit.toml",
+            &rule("ACME0001", "", "call = [\"std::process::exit\", \"*::serve\"]"),
+        )
+        .file(
+            "src/lib.rs",
+            &format!("{globs}use std::process::*;\n{globs}pub fn f() {{ {calls}exit(1); serve(2); }}\n"),
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    let heads = heads(&out.stdout);
+    assert_eq!(heads.len(), 2, "{}", out.stdout);
+    assert!(heads.iter().all(|h| h.starts_with("src/lib.rs:6002:") && h.ends_with("ACME0001")));
+}

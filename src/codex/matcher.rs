@@ -260,6 +260,55 @@ pub struct Triggers {
     validates: Vec<(ValidateSpec, RuleIndex)>,
     needles: Vec<Needle>,
     search: Option<AhoCorasick>,
+    globs: GlobPrefixes,
+}
+
+/// Which glob imports (`use a::b::*;`) can change what a call resolves to, for the rules of a
+/// Codex: a glob stands for every name, so each one adds a candidate path to every bare call;
+/// keeping only those a rule can match keeps resolution linear in the file.
+#[derive(Debug, Clone, Default)]
+pub struct GlobPrefixes {
+    /// Prefixes that rule paths name exactly (`std::process` for `std::process::exit`).
+    exact: std::collections::HashSet<Vec<String>>,
+    /// Some rule matches any prefix (`*::serve`): one glob is enough to stand for them all.
+    any: bool,
+    /// Some rule path has a wildcard in its prefix, or a pattern rule names paths: every glob.
+    all: bool,
+}
+
+impl GlobPrefixes {
+    /// The prefixes the path patterns of `rules` name.
+    fn of(rules: &[Rule]) -> Self {
+        let mut globs = GlobPrefixes::default();
+        for rule in rules {
+            match &rule.matcher {
+                Matcher::Call(patterns) => patterns.iter().for_each(|p| globs.add(p)),
+                Matcher::Before { trigger, required } => {
+                    trigger.iter().chain(required).for_each(|p| globs.add(p));
+                }
+                Matcher::Validate(spec) => spec.sources.iter().for_each(|p| globs.add(p)),
+                Matcher::Pattern(_) => globs.all = true,
+                _ => {}
+            }
+        }
+        globs
+    }
+
+    fn add(&mut self, pattern: &PathPattern) {
+        match pattern.segments.split_last() {
+            _ if pattern.any_prefix => self.any = true,
+            Some((_, [])) | None => {}
+            Some((_, prefix)) if prefix.iter().any(|s| s.contains('*')) => self.all = true,
+            Some((_, prefix)) => {
+                self.exact.insert(prefix.to_vec());
+            }
+        }
+    }
+
+    /// Whether a glob of `prefix` is worth keeping, `kept` globs being kept already.
+    pub fn keeps(&self, prefix: &[String], kept: usize) -> bool {
+        self.all || self.exact.contains(prefix) || (self.any && kept == 0)
+    }
 }
 
 impl Triggers {
@@ -360,7 +409,13 @@ impl Triggers {
             validates,
             needles,
             search,
+            globs: GlobPrefixes::of(rules),
         }
+    }
+
+    /// Which glob imports can matter to these rules.
+    pub fn glob_prefixes(&self) -> &GlobPrefixes {
+        &self.globs
     }
 
     /// Rules that look at method calls named `name`.

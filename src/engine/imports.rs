@@ -2,18 +2,32 @@
 //! (`use std::process::exit as quit;`), groups (`use std::{fs, process::exit};`), `self`
 //! (`use std::process::{self};`) and glob imports (`use std::process::*;`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use syn::{ItemUse, UseTree};
+
+use crate::codex::matcher::GlobPrefixes;
 
 /// Local names and the full paths they stand for.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Imports {
     names: HashMap<String, Vec<String>>,
+    /// Glob imports a rule can match through, once each, in file order.
     globs: Vec<Vec<String>>,
+    seen: HashSet<Vec<String>>,
+    /// Which globs are worth keeping (all of them by default).
+    relevant: Option<GlobPrefixes>,
 }
 
 impl Imports {
+    /// Imports that keep only the globs `relevant` says rules can match through.
+    pub(crate) fn keeping(relevant: GlobPrefixes) -> Self {
+        Imports {
+            relevant: Some(relevant),
+            ..Imports::default()
+        }
+    }
+
     /// Adds the names one `use` item brings in.
     pub(crate) fn add(&mut self, item: &ItemUse) {
         self.add_tree(&item.tree, Vec::new());
@@ -36,7 +50,15 @@ impl Imports {
                     self.bind(&prefix, &rename.ident.to_string(), Some(local));
                 }
             }
-            UseTree::Glob(_) => self.globs.push(prefix),
+            UseTree::Glob(_) => {
+                let kept = self
+                    .relevant
+                    .as_ref()
+                    .is_none_or(|relevant| relevant.keeps(&prefix, self.globs.len()));
+                if kept && self.seen.insert(prefix.clone()) {
+                    self.globs.push(prefix);
+                }
+            }
             UseTree::Group(group) => {
                 for tree in &group.items {
                     self.add_tree(tree, prefix.clone());

@@ -87,7 +87,7 @@ impl<'a> Walker<'a> {
             bench_depth: 0,
             allows: Vec::new(),
             statement: None,
-            imports: Imports::default(),
+            imports: Imports::keeping(codex.triggers().glob_prefixes().clone()),
             required_seen: Vec::new(),
             try_scopes: Vec::new(),
             macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
