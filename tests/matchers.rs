@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{Project, heads};
 
 const DOC: &str = "doc = \"## What it does\\nx\\n## Why is this bad?\\ny\\n## Example\\nz\"\n";
@@ -221,8 +223,11 @@ fn rules_narrow_by_enclosing_function() {
 #[test]
 fn i7_many_glob_imports_resolve_only_through_the_relevant_ones() {
     let project = Project::new();
-    let globs: String = (0..3_000).map(|i| format!("use m{i}::*;\n")).collect();
-    let calls: String = (0..3_000).map(|i| format!("g{i}(); ")).collect();
+    let (mut globs, mut calls) = (String::new(), String::new());
+    for i in 0..3_000 {
+        writeln!(globs, "use m{i}::*;").unwrap();
+        write!(calls, "g{i}(); ").unwrap();
+    }
     project
         .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
         .file(
