@@ -6,6 +6,10 @@
 //! no added line is ever taken for a header whatever its text; paths git quotes are unquoted.
 //! A diff that does not read is an error: a gate that guessed would let changes through.
 
+mod base;
+
+pub use base::BaseTree;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;

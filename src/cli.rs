@@ -328,19 +328,7 @@ fn select_inputs(
     } else {
         discover::discover(root, &paths, &settings.exclude)
     };
-    // Rule folders hold fixtures written to fire; they are tested by `cargo codex test`.
-    let rule_dirs: Vec<PathBuf> = settings
-        .sources
-        .rule_dirs
-        .iter()
-        .map(|dir| {
-            dir.strip_prefix(&settings.root)
-                .map_or_else(|_| dir.clone(), |relative| root.join(relative))
-        })
-        .collect();
-    found
-        .files
-        .retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
+    outside_rule_dirs(settings, root, &mut found.files);
     if let Some((k, n)) = args.shard {
         // Files are sorted, so every job computes the same split.
         let mut index = 0;
@@ -363,6 +351,43 @@ fn select_inputs(
     }
 }
 
+/// The findings of the whole project at the merge base, by rule, path and fingerprint.
+fn base_findings(
+    codex: &Codex,
+    settings: &Settings,
+    tree: &codex::changes::BaseTree,
+) -> std::collections::HashSet<(String, String, String)> {
+    let mut found = discover::discover(&tree.root, &[], &settings.exclude);
+    outside_rule_dirs(settings, &tree.root, &mut found.files);
+    let inputs = Inputs {
+        root: tree.root.clone(),
+        files: found.files,
+        context: Vec::new(),
+        walk_errors: found.errors,
+        max_file_size: settings.max_file_size,
+    };
+    engine::check(codex, &inputs)
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.rule, d.path, d.fingerprint))
+        .collect()
+}
+
+/// Leaves out of `files` (under `root`, the project or a copy of it) those in rule folders:
+/// they hold fixtures written to fire, tested by `cargo codex test`.
+fn outside_rule_dirs(settings: &Settings, root: &std::path::Path, files: &mut Vec<PathBuf>) {
+    let rule_dirs: Vec<PathBuf> = settings
+        .sources
+        .rule_dirs
+        .iter()
+        .map(|dir| {
+            dir.strip_prefix(&settings.root)
+                .map_or_else(|_| dir.clone(), |relative| root.join(relative))
+        })
+        .collect();
+    files.retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
+}
+
 fn check(
     codex: &Codex,
     settings: &Settings,
@@ -383,7 +408,23 @@ fn check(
     } else {
         None
     };
-    let inputs = select_inputs(settings, args, cwd, changed.as_ref(), staged.as_ref());
+    // With `--diff`, the whole project is checked at the merge base too: a change can turn
+    // lines it does not touch into production code (a deleted `#[cfg(test)]`, `/* */` around
+    // code removed), and findings the merge base does not have are reported with those on
+    // changed lines. Without a base (`--changed-lines-from`) only the changed files are read.
+    let base = match &args.diff {
+        Some(base) => match codex::changes::BaseTree::export(&settings.root, base) {
+            Ok(tree) => Some(base_findings(codex, settings, &tree)),
+            Err(error) => return report_error(&error),
+        },
+        None => None,
+    };
+    let narrowed_to = if base.is_some() {
+        None
+    } else {
+        changed.as_ref()
+    };
+    let inputs = select_inputs(settings, args, cwd, narrowed_to, staged.as_ref());
     // What the check reads, so that a file changed before its fix is written is left alone.
     let checked = args.fix.then(|| codex::fix::Snapshot::take(&inputs));
     let mut run = engine::check(codex, &inputs);
@@ -403,7 +444,12 @@ fn check(
         }
     }
     if let Some(changed) = &changed {
-        run.diagnostics.retain(|d| changed.keeps(d));
+        run.diagnostics.retain(|d| {
+            changed.keeps(d)
+                || base.as_ref().is_some_and(|known| {
+                    !known.contains(&(d.rule.clone(), d.path.clone(), d.fingerprint.clone()))
+                })
+        });
         run.summary = codex::diagnostic::Summary::of(
             &run.diagnostics,
             run.summary.files,

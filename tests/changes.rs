@@ -47,8 +47,8 @@ fn diff_reports_only_changed_lines_since_the_merge_base() {
         out.stderr
     );
     assert!(
-        out.stdout.contains("in 1 file"),
-        "only changed files are checked: {}",
+        out.stdout.contains("in 2 files"),
+        "the whole project is checked, against the merge base: {}",
         out.stdout
     );
     assert_eq!(out.code, 1);
@@ -314,5 +314,49 @@ fn i7_a_malformed_diff_file_fails_the_run() {
         let out = project.run(&["check", "--changed-lines-from", "changes.diff"]);
         assert_eq!(out.code, 2, "{diff:?}: {}{}", out.stdout, out.stderr);
         assert!(out.stderr.contains("diff"), "{}", out.stderr);
+    }
+}
+
+/// Issue 7 (red team): a change can turn lines it does not touch into production code. With
+/// `--diff`, findings the merge base does not have are reported with those on changed lines.
+#[test]
+fn i7_a_change_that_makes_untouched_code_production_code_is_reported() {
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            "deleted #[cfg(test)]",
+            "#[cfg(test)]\nmod tests {\n    pub fn f() -> u8 { Some(1).unwrap() }\n}\n",
+            "mod tests {\n    pub fn f() -> u8 { Some(1).unwrap() }\n}\n",
+        ),
+        (
+            "comment markers removed",
+            "/*\npub fn f() -> u8 { Some(1).unwrap() }\n*/\n",
+            "pub fn f() -> u8 { Some(1).unwrap() }\n",
+        ),
+        (
+            "test-only module declared for every build",
+            "#[cfg(test)]\nmod helpers;\n",
+            "mod helpers;\n",
+        ),
+    ];
+    for (name, before, after) in cases {
+        let project = Project::new();
+        project
+            .file("src/lib.rs", before)
+            .file("src/helpers.rs", "pub fn h() -> u8 { Some(1).unwrap() }\n")
+            .file("src/legacy.rs", "pub fn old() -> u8 { Some(2).unwrap() }\n");
+        git(&project, &["init", "-q", "-b", "main"]);
+        git(&project, &["add", "-A"]);
+        git(&project, &["commit", "-q", "-m", "base"]);
+        git(&project, &["checkout", "-q", "-b", "mr"]);
+        project.file("src/lib.rs", after);
+        git(&project, &["commit", "-q", "-am", "mr"]);
+        let out = project.run(&["check", "--format", "concise", "--diff", "main"]);
+        assert_eq!(out.code, 1, "{name}: {}{}", out.stdout, out.stderr);
+        let found = heads(&out.stdout);
+        assert!(
+            found.iter().all(|h| !h.starts_with("src/legacy.rs")),
+            "{name}: legacy findings stay out: {found:?}"
+        );
+        assert!(!found.is_empty(), "{name}");
     }
 }

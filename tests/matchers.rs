@@ -229,17 +229,30 @@ fn i7_many_glob_imports_resolve_only_through_the_relevant_ones() {
         write!(calls, "g{i}(); ").unwrap();
     }
     project
-        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file(
+            "codex.toml",
+            "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n",
+        )
         .file(
             "codex-rules/process-exit.toml",
-            &rule("ACME0001", "", "call = [\"std::process::exit\", \"*::serve\"]"),
+            &rule(
+                "ACME0001",
+                "",
+                "call = [\"std::process::exit\", \"*::serve\"]",
+            ),
         )
         .file(
             "src/lib.rs",
-            &format!("{globs}use std::process::*;\n{globs}pub fn f() {{ {calls}exit(1); serve(2); }}\n"),
+            &format!(
+                "{globs}use std::process::*;\n{globs}pub fn f() {{ {calls}exit(1); serve(2); }}\n"
+            ),
         );
     let out = project.run(&["check", "--format", "concise"]);
     let heads = heads(&out.stdout);
     assert_eq!(heads.len(), 2, "{}", out.stdout);
-    assert!(heads.iter().all(|h| h.starts_with("src/lib.rs:6002:") && h.ends_with("ACME0001")));
+    assert!(
+        heads
+            .iter()
+            .all(|h| h.starts_with("src/lib.rs:6002:") && h.ends_with("ACME0001"))
+    );
 }

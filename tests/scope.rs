@@ -125,3 +125,30 @@ fn inner_attributes_and_clippy_allows_are_inherited_down_the_tree() {
         out.stdout
     );
 }
+
+/// Issue 7 (red team): a file is in the scope of the crate that compiles it. `#[path]` from the
+/// library into `tests/`, `examples/`, `benches/` or a build script makes that file library
+/// code; a tool attribute (`#[rustfmt::test]`) makes nothing a test.
+#[test]
+fn i7_path_modules_take_their_crates_scope_and_tool_attributes_are_not_tests() {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "#[path = \"../tests/t.rs\"] pub mod t;\n#[path = \"../examples/e.rs\"] pub mod e;\n#[rustfmt::test]\npub fn a() -> u8 { Some(1).unwrap() }\n",
+        )
+        .file("tests/t.rs", UNWRAP)
+        .file("examples/e.rs", UNWRAP)
+        .file("tests/own.rs", UNWRAP);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "examples/e.rs:1:28 CX0001",
+            "src/lib.rs:4:28 CX0001",
+            "tests/t.rs:1:28 CX0001"
+        ],
+        "{}",
+        out.stdout
+    );
+}

@@ -143,7 +143,12 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
         suppressed: &mut suppressed,
     };
     for ((file, path), placement) in checked.into_iter().zip(&relative).zip(&placements) {
-        finish_file(codex, file, path, placement, &mut sink);
+        // A file has the scope of the crate it is compiled in: where its root stands.
+        let root = relative
+            .get(placement.crate_root)
+            .map_or(path.as_str(), String::as_str);
+        let base = source::path_scope(root);
+        finish_file(codex, file, path, base, placement, &mut sink);
     }
     if let Some(rule) = codex
         .builtin(Builtin::UnreadableSource)
@@ -205,10 +210,10 @@ fn finish_file(
     codex: &Codex,
     file: Checked,
     path: &str,
+    base: Scope,
     placement: &tree::Placement,
     sink: &mut Sink<'_>,
 ) {
-    let base = source::path_scope(path);
     let file_scope = if placement.test_only && base != Scope::Test {
         Scope::Test
     } else {

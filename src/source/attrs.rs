@@ -50,6 +50,24 @@ pub fn is_test_attribute(attr: &Attribute) -> bool {
     let Some(last) = path.segments.last() else {
         return false;
     };
+    // Tool attributes (`#[rustfmt::test]`, `#[clippy::test]`) compile but make nothing a test.
+    let tool = path.segments.len() > 1
+        && path.segments.first().is_some_and(|first| {
+            [
+                "rustfmt",
+                "clippy",
+                "rustdoc",
+                "rustc",
+                "diagnostic",
+                "rust_analyzer",
+                "miri",
+            ]
+            .iter()
+            .any(|tool| first.ident == tool)
+        });
+    if tool {
+        return false;
+    }
     let name = last.ident.to_string();
     name == "test"
         || (path.segments.len() == 1
@@ -134,6 +152,8 @@ mod tests {
         )));
         assert!(!is_test_attribute(&attr("#[inline]")));
         assert!(!is_test_attribute(&attr("#[my::testing]")));
+        assert!(!is_test_attribute(&attr("#[rustfmt::test]")));
+        assert!(!is_test_attribute(&attr("#[clippy::test]")));
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub struct Placement {
     pub test_only: bool,
     /// Its module path inside its crate (`src/config/load.rs` → `["config", "load"]`).
     pub module_path: Vec<String>,
+    /// The crate root the file is reached from (by its index in the files placed; its own
+    /// index for a root). A file's scope is its crate's: `#[path = "../examples/e.rs"]` in
+    /// `src/lib.rs` makes `e.rs` library code.
+    pub crate_root: usize,
     /// Clippy lints allowed for the whole file by it or its ancestors.
     pub allows: Vec<String>,
 }
@@ -62,6 +66,7 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         if !reached[i] {
             placed[i] = Some(Placement {
                 test_only: facts.test_only,
+                crate_root: i,
                 module_path: guess_module_path(path),
                 allows: facts.allows.clone(),
             });
@@ -84,6 +89,7 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
                 allows.extend(facts.allows.iter().cloned());
                 let candidate = Placement {
                     test_only: from.test_only || decl.test_only || facts.test_only,
+                    crate_root: from.crate_root,
                     module_path,
                     allows,
                 };
@@ -103,6 +109,7 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         let (path, facts) = files[orphan];
         placed[orphan] = Some(Placement {
             test_only: facts.test_only,
+            crate_root: orphan,
             module_path: guess_module_path(path),
             allows: facts.allows.clone(),
         });
