@@ -7,7 +7,7 @@ the best of a few runs is kept for wall time, with the peak resident memory. The
 time(2N) / time(N) must stay under the bound (default 2.2, as for a linear cost plus noise);
 runs under a floor of 50 ms are too short to compare and are only reported.
 
-    bench/pathological.py [--binary PATH] [--rounds 3] [--bound 2.2] [--out FILE] [SHAPE ...]
+    bench/pathological.py [--binary PATH] [--rounds 5] [--bound 2.2] [--out FILE] [SHAPE ...]
 
 Exit 1 if a shape grows faster than the bound, crashes, or loses the neighbour's finding.
 Writes a Markdown table to bench/pathological.md (or --out).
@@ -144,7 +144,7 @@ def main():
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(REPO, "target", "release", "cargo-codex"))
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bound", type=float, default=2.2)
     parser.add_argument("--out", default=os.path.join(HERE, "pathological.md"))
     parser.add_argument("shapes", nargs="*")

@@ -139,13 +139,19 @@ fn i7_path_modules_take_their_crates_scope_and_tool_attributes_are_not_tests() {
         )
         .file("tests/t.rs", UNWRAP)
         .file("examples/e.rs", UNWRAP)
-        .file("tests/own.rs", UNWRAP);
+        .file("tests/own.rs", UNWRAP)
+        // serde_json's shape: a library module compiled into an integration test too.
+        .file("src/util/mod.rs", "mod digits;\n")
+        .file("src/util/digits.rs", UNWRAP)
+        .file("tests/aaa.rs", "#[path = \"../src/util/mod.rs\"]\nmod util;\n")
+        .file("src/main.rs", "mod util;\nfn main() {}\n");
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(
         heads(&out.stdout),
         [
             "examples/e.rs:1:28 CX0001",
             "src/lib.rs:4:28 CX0001",
+            "src/util/digits.rs:1:28 CX0001",
             "tests/t.rs:1:28 CX0001"
         ],
         "{}",

@@ -93,9 +93,18 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
                     module_path,
                     allows,
                 };
+                // A file compiled into several crates keeps its most production-like place:
+                // library code reached from a test crate too (`#[path]` in `tests/`) is still
+                // library code.
+                let rank = |placement: &Placement| {
+                    let root = files
+                        .get(placement.crate_root)
+                        .map_or("", |(path, _)| *path);
+                    (placement.test_only, scope_rank(super::path_scope(root)))
+                };
                 let better = match &placed[*child] {
                     None => true,
-                    Some(existing) => existing.test_only && !candidate.test_only,
+                    Some(existing) => rank(&candidate) < rank(existing),
                 };
                 if better {
                     placed[*child] = Some(candidate);
@@ -116,6 +125,18 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         work.push(orphan);
     }
     placed.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// How production-like a crate's scope is, lowest first.
+fn scope_rank(scope: crate::codex::Scope) -> u8 {
+    use crate::codex::Scope;
+    match scope {
+        Scope::Prod => 0,
+        Scope::Build => 1,
+        Scope::Example => 2,
+        Scope::Bench => 3,
+        Scope::Test => 4,
+    }
 }
 
 /// Whether `mod x;` in this file looks for `x.rs` beside it (`mod.rs`, `lib.rs`, `main.rs`,
