@@ -620,3 +620,42 @@ fn non_utf8_source() {
     assert_neighbour(shape, "json", &ran);
     assert!(paths(&json(shape, &ran)).iter().any(|p| p == HOSTILE));
 }
+
+/// Red team: `a @ a @ … @ 1` nests one pattern per `@`.
+#[test]
+fn at_bindings_30k_deep() {
+    hostile(
+        "a@a@…@1 bindings",
+        &format!(
+            "fn f() {{ let {}1 = 1; x.unwrap(); }}\n",
+            "a@".repeat(30_000)
+        ),
+    );
+}
+
+/// Red team: `use a::a::…::b;` nests one use tree per segment.
+#[test]
+fn use_path_100k_segments() {
+    hostile(
+        "use a::a::…::b",
+        &format!(
+            "use {}b;\nfn f() {{ x.unwrap(); }}\n",
+            "a::".repeat(100_000)
+        ),
+    );
+}
+
+/// Red team: a rule pattern with deep `@` bindings overflowed the main thread while loading.
+#[test]
+fn pattern_rule_with_100k_at_bindings() {
+    let shape = "pattern with 100k @ bindings";
+    let rule = pattern_rule(&format!("$X.map(|{}b| 1)", "a@".repeat(100_000)));
+    let project = project(&[
+        (b"codex.toml", RULE_DIRS.as_bytes()),
+        (b"codex-rules/deep.toml", rule.as_bytes()),
+        (HOSTILE.as_bytes(), in_expr("x.a()").as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_eq!(ran.code, 2, "{shape}: {}", ran.stderr);
+    assert!(ran.stderr.contains("deep.toml"), "{shape}: {}", ran.stderr);
+}
