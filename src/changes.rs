@@ -14,7 +14,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::Path;
-use std::process::Command;
 
 use diffy::patch_set::{FileOperation, FilePatch, ParseOptions, PatchKind, PatchSet};
 use diffy::{Hunk, Line};
@@ -144,6 +143,7 @@ impl ChangedLines {
     /// When git is missing, `base` is unknown, `root` is not in a repository, or git's output
     /// does not read (see [`ChangedLines::parse`]).
     pub fn from_git(root: &Path, base: &str) -> Result<Self, ChangesError> {
+        refuse_option(base, "diff")?;
         let args = [
             "diff",
             "--no-color",
@@ -159,7 +159,7 @@ impl ChangedLines {
             base,
             "--",
         ];
-        Self::parse_bytes(&git_bytes(root, &args)?)
+        Self::parse_bytes(&git_bytes(root, &args, None)?)
     }
 
     /// The files with added or changed lines.
@@ -270,28 +270,52 @@ fn without_carriage_returns(diff: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(lf)
 }
 
-/// Runs `git ARGS` in `dir` and returns what it printed.
-fn git(dir: &Path, args: &[&str]) -> Result<String, ChangesError> {
-    git_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
+/// Runs `git ARGS` in `dir`, with `index` as the index file when given, and returns the
+/// bytes it printed.
+fn git_bytes(dir: &Path, args: &[&str], index: Option<&Path>) -> Result<Vec<u8>, ChangesError> {
+    crate::git::run(dir, args, index).map_err(|error| ChangesError::Git {
+        args: error.args,
+        message: error.message,
+    })
 }
 
-/// Runs `git ARGS` in `dir` and returns the bytes it printed.
-fn git_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, ChangesError> {
-    let failed = |message: String| ChangesError::Git {
-        args: args.join(" "),
-        message,
-    };
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .map_err(|error| failed(error.to_string()))?;
-    if !output.status.success() {
-        return Err(failed(
-            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        ));
+/// Runs `git ARGS` in `dir` and returns what it printed, as text.
+fn git(dir: &Path, args: &[&str], index: Option<&Path>) -> Result<String, ChangesError> {
+    git_bytes(dir, args, index).map(|out| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The merge base of `base` and `HEAD` in the repository holding `root`. A revision that
+/// starts with `-` is refused: git would read it as an option.
+///
+/// # Errors
+///
+/// When `base` starts with `-`, is unknown, or git fails.
+pub fn merge_base(root: &Path, base: &str) -> Result<String, ChangesError> {
+    refuse_option(base, "merge-base")?;
+    let commit = git(root, &["merge-base", base, "HEAD"], None)?;
+    Ok(commit.trim().to_owned())
+}
+
+/// Refuses a revision that git would read as an option (`--output=FILE`).
+fn refuse_option(revision: &str, command: &str) -> Result<(), ChangesError> {
+    if revision.starts_with('-') {
+        return Err(ChangesError::Git {
+            args: format!("{command} {revision}"),
+            message: "a revision cannot start with `-`".to_owned(),
+        });
     }
-    Ok(output.stdout)
+    Ok(())
+}
+
+/// A temporary folder for an exported tree, removed when dropped.
+fn temporary(kind: &str) -> Result<tempfile::TempDir, ChangesError> {
+    tempfile::Builder::new()
+        .prefix(&format!("cargo-codex-{kind}-"))
+        .tempdir()
+        .map_err(|error| ChangesError::Git {
+            args: "checkout-index".to_owned(),
+            message: format!("cannot make a temporary folder: {error}"),
+        })
 }
 
 /// The index (staging area) of a repository, exported to a temporary folder so that what is
@@ -302,6 +326,8 @@ pub struct StagedTree {
     pub root: std::path::PathBuf,
     /// Staged files added, copied, modified or renamed, relative to the root.
     pub files: Vec<String>,
+    /// The temporary folder holding the tree.
+    _folder: tempfile::TempDir,
 }
 
 impl StagedTree {
@@ -311,15 +337,9 @@ impl StagedTree {
     ///
     /// When git fails or the temporary folder cannot be made.
     pub fn export(repo: &Path) -> Result<Self, ChangesError> {
-        let git = |args: &[&str]| git(repo, args);
-        let unique = format!(
-            "cargo-codex-staged-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        );
-        let root = std::env::temp_dir().join(unique);
+        let git = |args: &[&str]| git(repo, args, None);
+        let folder = temporary("staged")?;
+        let root = folder.path().to_path_buf();
         let prefix = format!("{}/", root.display());
         git(&[
             "checkout-index",
@@ -338,13 +358,11 @@ impl StagedTree {
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
-        Ok(StagedTree { root, files })
-    }
-}
-
-impl Drop for StagedTree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
+        Ok(StagedTree {
+            root,
+            files,
+            _folder: folder,
+        })
     }
 }
 

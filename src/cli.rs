@@ -351,12 +351,33 @@ fn select_inputs(
     }
 }
 
-/// The findings of the whole project at the merge base, by rule, path and fingerprint.
+/// Applies the fixes of `diagnostics` and says what was done; returns how many were applied.
+fn apply_fixes(
+    root: &std::path::Path,
+    diagnostics: &[codex::diagnostic::Diagnostic],
+    unsafe_fixes: bool,
+    checked: &codex::fix::Snapshot,
+) -> io::Result<usize> {
+    let fixed = codex::fix::apply(root, diagnostics, unsafe_fixes, checked);
+    let mut err = io::stderr().lock();
+    writeln!(
+        err,
+        "applied {} fixes in {} files",
+        fixed.applied, fixed.files
+    )?;
+    for (path, reason) in &fixed.skipped {
+        writeln!(err, "left {path} unchanged: {reason}")?;
+    }
+    Ok(fixed.applied)
+}
+
+/// The fingerprints of the findings of the whole project at the merge base (a fingerprint
+/// covers rule and path).
 fn base_findings(
     codex: &Codex,
     settings: &Settings,
     tree: &codex::changes::BaseTree,
-) -> std::collections::HashSet<(String, String, String)> {
+) -> std::collections::HashSet<String> {
     let mut found = discover::discover(&tree.root, &[], &settings.exclude);
     outside_rule_dirs(settings, &tree.root, &mut found.files);
     let inputs = Inputs {
@@ -369,7 +390,7 @@ fn base_findings(
     engine::check(codex, &inputs)
         .diagnostics
         .into_iter()
-        .map(|d| (d.rule, d.path, d.fingerprint))
+        .map(|d| d.fingerprint)
         .collect()
 }
 
@@ -413,11 +434,21 @@ fn check(
     // code removed), and findings the merge base does not have are reported with those on
     // changed lines. Without a base (`--changed-lines-from`) only the changed files are read.
     let base = match &args.diff {
-        Some(base) => match codex::changes::BaseTree::export(&settings.root, base) {
+        Some(base) => match base_tree(&settings.root, base) {
             Ok(tree) => Some(base_findings(codex, settings, &tree)),
             Err(error) => return report_error(&error),
         },
         None => None,
+    };
+    // What a `--diff` or `--changed-lines-from` run reports (and may fix): findings on changed
+    // lines, and findings the merge base does not have.
+    let kept = |d: &codex::diagnostic::Diagnostic| {
+        changed.as_ref().is_none_or(|changed| {
+            changed.keeps(d)
+                || base
+                    .as_ref()
+                    .is_some_and(|known| !known.contains(&d.fingerprint))
+        })
     };
     let narrowed_to = if base.is_some() {
         None
@@ -429,27 +460,18 @@ fn check(
     let checked = args.fix.then(|| codex::fix::Snapshot::take(&inputs));
     let mut run = engine::check(codex, &inputs);
     if let Some(checked) = &checked {
-        let fixed = codex::fix::apply(&inputs.root, &run.diagnostics, args.unsafe_fixes, checked);
-        let mut err = io::stderr().lock();
-        writeln!(
-            err,
-            "applied {} fixes in {} files",
-            fixed.applied, fixed.files
-        )?;
-        for (path, reason) in &fixed.skipped {
-            writeln!(err, "left {path} unchanged: {reason}")?;
-        }
-        if fixed.applied > 0 {
+        let fixable: Vec<_> = run
+            .diagnostics
+            .iter()
+            .filter(|d| kept(d))
+            .cloned()
+            .collect();
+        if apply_fixes(&inputs.root, &fixable, args.unsafe_fixes, checked)? > 0 {
             run = engine::check(codex, &inputs);
         }
     }
-    if let Some(changed) = &changed {
-        run.diagnostics.retain(|d| {
-            changed.keeps(d)
-                || base.as_ref().is_some_and(|known| {
-                    !known.contains(&(d.rule.clone(), d.path.clone(), d.fingerprint.clone()))
-                })
-        });
+    if changed.is_some() {
+        run.diagnostics.retain(|d| kept(d));
         run.summary = codex::diagnostic::Summary::of(
             &run.diagnostics,
             run.summary.files,
@@ -500,16 +522,20 @@ fn check(
 
 /// `HEAD` of the git checkout at `root`, if it is one.
 fn head_commit(root: &std::path::Path) -> Option<String> {
-    let output = std::process::Command::new("git")
-        .current_dir(root)
-        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
-        .output()
-        .ok()?;
-    let commit = String::from_utf8(output.stdout).ok()?.trim().to_owned();
-    (output.status.success() && !commit.is_empty()).then_some(commit)
+    let output = codex::git::run(root, &["rev-parse", "--verify", "--quiet", "HEAD"], None).ok()?;
+    let commit = String::from_utf8(output).ok()?.trim().to_owned();
+    (!commit.is_empty()).then_some(commit)
 }
 
 /// The lines `--diff` or `--changed-lines-from` restrict the report to, if either is given.
+/// The merge base of `base` and `HEAD`, exported.
+fn base_tree(
+    root: &std::path::Path,
+    base: &str,
+) -> Result<codex::changes::BaseTree, codex::changes::ChangesError> {
+    codex::changes::BaseTree::export(root, &codex::changes::merge_base(root, base)?)
+}
+
 fn changed_lines(
     args: &CheckArgs,
     root: &std::path::Path,

@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod git;
 pub mod report;
 pub mod scaffold;
 pub mod source;

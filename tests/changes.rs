@@ -360,3 +360,37 @@ fn i7_a_change_that_makes_untouched_code_production_code_is_reported() {
         assert!(!found.is_empty(), "{name}");
     }
 }
+
+/// Review: a `--diff` value that starts with `-` reached `git diff` as an option
+/// (`--output=FILE` truncated a file), and `--diff --fix` fixed findings outside the change.
+#[test]
+fn i7_diff_values_are_revisions_and_fixes_stay_inside_the_change() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "pub fn f() -> Option<u8> { Some(1) }\n")
+        .file(
+            "src/old.rs",
+            "pub fn old(x: Option<u8>) -> Option<u8> { Some(x.unwrap()) }\n",
+        );
+    git(&project, &["init", "-q", "-b", "main"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-q", "-m", "base"]);
+    let out = project.run(&["check", "--diff=--output=src/lib.rs"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let lib = std::fs::read_to_string(project.path().join("src/lib.rs")).unwrap();
+    assert!(lib.contains("Some(1)"), "the file is untouched: {lib:?}");
+
+    project.file(
+        "src/lib.rs",
+        "pub fn f(y: Option<u8>) -> Option<u8> { Some(y.unwrap()) }\n",
+    );
+    let out = project.run(&["check", "--diff", "main", "--fix", "--unsafe-fixes"]);
+    assert!(out.stderr.contains("applied 1 fixes"), "{}", out.stderr);
+    let old = std::fs::read_to_string(project.path().join("src/old.rs")).unwrap();
+    assert!(
+        old.contains("x.unwrap()"),
+        "code outside the change is not fixed: {old}"
+    );
+    let lib = std::fs::read_to_string(project.path().join("src/lib.rs")).unwrap();
+    assert!(lib.contains("y?"), "{lib}");
+}

@@ -15,18 +15,6 @@ use codex::fix;
 use codex::report::{self, Context, Format, RuleInfo};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Format; 9] = [
-    Format::Human,
-    Format::Concise,
-    Format::Json,
-    Format::Sarif,
-    Format::Gitlab,
-    Format::Github,
-    Format::Rdjson,
-    Format::Rdjsonl,
-    Format::Markdown,
-];
-
 struct Setup {
     dir: tempfile::TempDir,
     codex: Codex,
@@ -92,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
         commit: None,
         suppressed: run.suppressed.clone(),
     };
-    for format in FORMATS {
+    for &format in Format::all() {
         let mut out = Vec::new();
         report::render(format, &mut out, &run.diagnostics, &run.summary, &context).unwrap();
         check_output(format, &out);

@@ -42,6 +42,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--format` lists them.
+    pub fn all() -> &'static [Format] {
+        <Format as clap::ValueEnum>::value_variants()
+    }
+
     /// Whether the format is read by people (shadow-stage findings are left out of these).
     pub fn is_for_people(self) -> bool {
         matches!(
@@ -148,18 +153,6 @@ mod tests {
     use crate::diagnostic::{Fix, Related};
     use crate::text::{Excerpt, Position};
 
-    const FORMATS: [Format; 9] = [
-        Format::Human,
-        Format::Concise,
-        Format::Json,
-        Format::Sarif,
-        Format::Gitlab,
-        Format::Github,
-        Format::Rdjson,
-        Format::Rdjsonl,
-        Format::Markdown,
-    ];
-
     /// A finding on `line` of `path`, with a help, an incident and a link.
     pub(super) fn sample(path: &str, line: usize, message: &str) -> Diagnostic {
         let at = |column| Position { line, column };
@@ -228,7 +221,7 @@ mod tests {
         // Findings about 2^40 lines apart: any work in proportion to a line number (padding
         // before an excerpt, as ariadne needed) would never end.
         let step = 1 << 40;
-        for format in FORMATS {
+        for &format in Format::all() {
             let small = rendered(format, &many(1000, step)).len();
             let large = rendered(format, &many(2000, step)).len();
             assert!(
@@ -244,7 +237,7 @@ mod tests {
     #[ignore = "a measurement, not a check"]
     fn forty_thousand_findings_render_time() {
         let diagnostics = many(40_000, 50);
-        for format in FORMATS {
+        for &format in Format::all() {
             let started = Instant::now();
             let out = rendered(format, &diagnostics);
             eprintln!(

@@ -8,7 +8,6 @@
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use super::boundary::{Boundary, FileError, normalize, read_regular};
 
@@ -306,21 +305,8 @@ fn disk_files(
     Ok(found)
 }
 
-/// Runs `git ARGS` in `dir` and returns what it printed. Pathspecs are literal: a folder name
-/// from `codex.toml` is never a pattern.
+/// Runs `git ARGS` in `dir` and returns what it printed (pathspecs are literal: a folder name
+/// from `codex.toml` is never a pattern).
 fn git(dir: &Path, args: &[&str]) -> io::Result<Vec<u8>> {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_LITERAL_PATHSPECS", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()?;
-    if !output.status.success() {
-        return Err(io::Error::other(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
-    }
-    Ok(output.stdout)
+    crate::git::run(dir, args, None).map_err(io::Error::other)
 }
