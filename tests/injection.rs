@@ -267,6 +267,10 @@ fn machine_formats_keep_hostile_strings_as_data() {
         paths(issues.iter().map(|i| &i["location"]["path"]).collect()),
         expected
     );
+    // The description is shown to people in the merge-request widget (review).
+    for issue in issues {
+        assert_no_raw_controls("gitlab", issue["description"].as_str().unwrap());
+    }
 
     let rdjson: serde_json::Value = serde_json::from_str(&run(&project, "rdjson").stdout).unwrap();
     let rd = rdjson["diagnostics"].as_array().unwrap();

@@ -5,33 +5,10 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use toml::Spanned;
 
-use super::RuleOptions;
+use super::{Options, RuleOptions};
 use crate::codex::load::{LoadError, TextFile};
-
-/// Checks that a value has a key's type.
-type Check = fn(toml::Value) -> Result<(), String>;
-
-/// The top-level keys, with a check of each one's type.
-const KEYS: &[(&str, Check)] = &[
-    ("default_rules", check::<bool>),
-    ("rule_dirs", check::<Vec<String>>),
-    ("incident_dirs", check::<Vec<String>>),
-    ("exclude", check::<Vec<String>>),
-    ("max_file_size", check::<u64>),
-    ("rule_url", check::<String>),
-    ("baseline", check::<String>),
-    ("rules", check::<toml::Table>),
-];
-
-fn check<T: DeserializeOwned>(value: toml::Value) -> Result<(), String> {
-    value
-        .try_into::<T>()
-        .map(drop)
-        .map_err(|error| error.message().trim_end().to_owned())
-}
 
 /// Only the `[rules]` tables, with the span of each.
 #[derive(Deserialize)]
@@ -64,29 +41,32 @@ pub(super) fn all(file: &TextFile, first: &toml::de::Error) -> Vec<LoadError> {
     errors.into_iter().map(|(_, error)| error).collect()
 }
 
-/// Each top-level key: known, and of the right type.
+/// Each top-level key: known, and of the right type, as `codex.toml`'s own options read it
+/// alone (the `[rules.X]` tables are checked one by one, below).
 fn check_keys(
     file: &TextFile,
     top: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 ) -> Vec<(usize, LoadError)> {
     let mut errors = Vec::new();
     for (key, value) in top {
+        let name = key.get_ref().clone();
         let span = value.span();
-        if let Some((_, check)) = KEYS.iter().find(|(name, _)| name == key.get_ref()) {
-            if let Err(message) = check(value.into_inner()) {
-                let name = key.get_ref();
-                let error = LoadError::invalid(file, span.clone(), format!("`{name}`: {message}"));
-                errors.push((span.start, error));
+        let value = match value.into_inner() {
+            toml::Value::Table(_) if name == "rules" => toml::Value::Table(toml::Table::new()),
+            other => other,
+        };
+        let alone = toml::Table::from_iter([(name.clone(), value)]);
+        if let Err(error) = alone.try_into::<Options>() {
+            let message = error.message().trim_end();
+            if message.starts_with("unknown field") {
+                errors.push((
+                    key.span().start,
+                    LoadError::invalid(file, key.span(), message),
+                ));
+            } else {
+                let message = format!("`{name}`: {message}");
+                errors.push((span.start, LoadError::invalid(file, span, message)));
             }
-        } else {
-            let known: Vec<String> = KEYS.iter().map(|(name, _)| format!("`{name}`")).collect();
-            let message = format!(
-                "unknown field `{}`, expected one of {}",
-                key.get_ref(),
-                known.join(", ")
-            );
-            let error = LoadError::invalid(file, key.span(), message);
-            errors.push((key.span().start, error));
         }
     }
     errors

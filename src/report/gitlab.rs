@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::terminal::visible;
 use crate::codex::{Severity, Stage};
 use crate::diagnostic::Diagnostic;
 
@@ -34,7 +35,14 @@ pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io:
     let issues: Vec<Issue<'_>> = diagnostics
         .iter()
         .map(|d| Issue {
-            description: format!("{} {}: {}", d.rule, d.name, d.message),
+            // Shown to people in the merge-request widget: controls from a rule or the
+            // source are shown, not passed on (the path must stay as is to name the file).
+            description: format!(
+                "{} {}: {}",
+                visible(&d.rule),
+                visible(&d.name),
+                visible(&d.message)
+            ),
             check_name: &d.rule,
             fingerprint: &d.fingerprint,
             severity: severity(d),

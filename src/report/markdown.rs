@@ -103,7 +103,7 @@ fn entry(d: &Diagnostic) -> String {
     if let Some(line) = suggested_line(d).filter(|line| markup::is_verbatim(line)) {
         let fix = d.fix.as_ref().map_or("", |f| f.applicability.as_str());
         // Not indented like the snippet: the platforms apply the block's text as it is.
-        let fence = "`".repeat(3.max(longest_run(&line) + 1));
+        let fence = "`".repeat(3.max(markup::longest_run(&line) + 1));
         let _ = writeln!(
             text,
             "Suggested fix ({fix}):\n\n{fence}suggestion\n{line}\n{fence}\n"
@@ -152,10 +152,6 @@ fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// Length of the longest run of backticks in `text`.
-fn longest_run(text: &str) -> usize {
-    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

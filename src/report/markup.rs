@@ -11,8 +11,9 @@
 //!   rule); code blocks a fence longer than any backtick run inside, indented by one space
 //!   with every line, so no line of the comment starts with text from the repository (GitLab
 //!   runs `/command` lines of a note as quick actions).
-//! - Line breaks never come from a string: CR and LF (Markdown ends a line at either) and
-//!   other controls are shown visibly, as on a terminal (see [`super::terminal`]).
+//! - Line breaks never come from a string: in text, CR and LF (Markdown ends a line at
+//!   either) become spaces; in code, they and other controls are shown visibly, as on a
+//!   terminal (see [`super::terminal`]).
 //! - Links keep only `http`/`https` or relative destinations, percent-encoded.
 
 use std::fmt::Write as _;
@@ -198,7 +199,7 @@ fn find_run(text: &str, run: usize) -> Option<usize> {
 }
 
 /// Length of the longest run of backticks in `text`.
-fn longest_run(text: &str) -> usize {
+pub(super) fn longest_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
