@@ -623,17 +623,18 @@ fn clippy_lints(
     let span = written.span();
     let lint_name = |lint: &str, span: Range<usize>| {
         if is_identifier(lint) {
-            Ok(clippy::canonical(lint).to_owned())
-        } else {
-            Err(LoadError::invalid(
-                file,
-                span,
-                format!(
-                    "`{lint}` is not a clippy lint name: write it without the `clippy::` prefix, \
-                     like `unwrap_used`"
-                ),
-            ))
+            return Ok(clippy::canonical(lint).to_owned());
         }
+        let how = if lint.contains("::") {
+            "write it without the `clippy::` prefix"
+        } else {
+            "write it as in `#[allow(clippy::…)]`, with underscores"
+        };
+        Err(LoadError::invalid(
+            file,
+            span,
+            format!("`{lint}` is not a clippy lint name: {how}, like `unwrap_used`"),
+        ))
     };
     let pairs = match written.into_inner() {
         ClippyFile::One(lint) => {
