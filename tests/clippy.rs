@@ -314,3 +314,19 @@ fn every_mistake_in_a_clippy_key_is_shown_with_its_place() {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
 }
+
+/// A rule that records nothing in a const context leaves the fix of the finding before it alone.
+#[test]
+fn a_skipped_const_finding_does_not_take_over_an_earlier_fix() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "const SOME: Option<u8> = Some(1);\npub fn f() -> Option<u8> {\n    let a = Some(1).unwrap();\n    let b = const { SOME.unwrap() };\n    Some(a + b)\n}\n",
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{}", out.stdout);
+    let fix = &diagnostics[0]["fix"];
+    assert_eq!((&fix["line"], &fix["column"]), (&3.into(), &20.into()));
+}

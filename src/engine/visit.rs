@@ -738,14 +738,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let rules = self.codex.triggers().method_rules(&call.method);
         if !rules.is_empty() {
+            // The findings recorded here: a rule may record none (in a const context).
+            let at = self.findings.len();
             self.record(rules, &call.method);
             if self.try_scopes.last() == Some(&true) {
                 // `.unwrap()` → `?`: from the dot to the closing parenthesis.
                 let start = call.dot_token.span.byte_range().start;
                 let end = call.paren_token.span.close().byte_range().end;
                 let codex = self.codex;
-                let count = rules.len();
-                let at = self.findings.len().saturating_sub(count);
                 for finding in self.findings.iter_mut().skip(at) {
                     if codex
                         .rule(finding.rule)
@@ -798,12 +798,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
         // Attributes on an expression (`#[allow(..)] if ..`, `{ #![allow(..)] .. }`) cover it.
-        self.with_attrs(lints::expr_attrs(expr), |walker| {
-            if !walker.codex.triggers().patterns().is_empty() {
-                walker.patterns(expr);
-            }
-            visit::visit_expr(walker, expr);
-        });
+        // No closure here: this is the walk's deepest recursion, and each frame counts.
+        let attrs = lints::expr_attrs(expr);
+        let entered = (!attrs.is_empty()).then(|| self.enter(attrs, None, false));
+        if !self.codex.triggers().patterns().is_empty() {
+            self.patterns(expr);
+        }
+        visit::visit_expr(self, expr);
+        if let Some(entered) = entered {
+            self.leave(&entered);
+        }
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
