@@ -667,7 +667,7 @@ fn clippy_lints(
              like `{ unwrap = \"unwrap_used\" }`",
         )]);
     }
-    let matched = |name: &str| {
+    let is_matched = |name: &str| {
         parts.iter().any(|part| match part {
             Matcher::Method(names) | Matcher::Macro(names) => names.iter().any(|n| n == name),
             Matcher::Call(paths) => paths.iter().any(|p| p.matches_name(name)),
@@ -678,7 +678,7 @@ fn clippy_lints(
     let mut lints = Vec::new();
     for (name, lint) in pairs {
         let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
-        if !matched(text) {
+        if !is_matched(text) {
             errors.push(LoadError::invalid(
                 file,
                 name.span(),

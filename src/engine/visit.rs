@@ -700,7 +700,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
         self.with_attrs(&field.attrs, |walker| {
-            visit::visit_field_value(walker, field)
+            visit::visit_field_value(walker, field);
         });
     }
 
