@@ -583,8 +583,8 @@ fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status>
         rule.origin
     )?;
     writeln!(out, "matches: {}", describe(&rule.matcher))?;
-    if let Some(lint) = &rule.clippy {
-        writeln!(out, "also suppressed by #[allow(clippy::{lint})]")?;
+    if let Some(lints) = &rule.clippy {
+        writeln!(out, "also suppressed by {lints}")?;
     }
     writeln!(out, "\n{}", rule.doc.trim_end())?;
     for id in &rule.incidents {
@@ -629,6 +629,7 @@ fn describe(matcher: &Matcher) -> String {
                 list(&spec.validators, |p| format!("{p}()"))
             )
         }
+        Matcher::Either(parts) => parts.iter().map(describe).collect::<Vec<_>>().join("; "),
         Matcher::Builtin(_) => "raised by cargo-codex itself".to_owned(),
     }
 }

@@ -18,3 +18,20 @@ pub fn load(text: &str) -> u32 {
 fn not_only_tests() {
     Some(1).expect("one"); //~ CX0002
 }
+
+// `unwrap_used` is another lint; `warn` nearer than an `allow` reports again.
+#[allow(clippy::unwrap_used)]
+fn other_lint() {
+    Some(1).expect("one"); //~ CX0002
+}
+
+#[allow(clippy::expect_used)]
+fn re_enabled() {
+    #[warn(clippy::expect_used)]
+    {
+        Some(1).expect("one"); //~ CX0002
+    }
+}
+
+// A `static` made lazily runs its closure at run time.
+static LAZY: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| "1".parse().expect("one")); //~ CX0002

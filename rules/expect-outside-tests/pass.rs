@@ -32,3 +32,38 @@ mod tests {
 fn annotated() {
     Some(1).expect("clippy expectation covers it");
 }
+
+#[allow(clippy::option_expect_used)]
+fn renamed_option() {
+    Some(1).expect("one");
+}
+
+#[allow(clippy::result_expect_used)]
+fn renamed_result() {
+    "1".parse::<u8>().expect("a byte");
+}
+
+#[allow(clippy::restriction)]
+fn group() {
+    Some(1).expect("one");
+}
+
+fn statements(flag: bool) -> Settings {
+    #[allow(clippy::expect_used)]
+    if flag {
+        Some(1).expect("one");
+    }
+    Settings {
+        #[expect(clippy::expect_used)]
+        port: Some(2).expect("two"),
+    }
+}
+
+// Const contexts: a failed `expect` there fails the build.
+const SOME: Option<u32> = Some(3);
+const EXPECTED: u32 = SOME.expect("SOME is set");
+static TABLE: [u8; SOME.expect("a length") as usize] = [0; SOME.expect("a length") as usize];
+
+fn inline_const() -> u32 {
+    const { SOME.expect("SOME is set") }
+}

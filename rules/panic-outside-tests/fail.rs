@@ -25,3 +25,45 @@ macro_rules! fail_fast {
         panic!("in a macro body") //~ CX0003
     };
 }
+
+// `panic_any` is a panic too, however it is reached.
+pub fn payload(code: u32) {
+    if code > 1 {
+        std::panic::panic_any(code); //~ CX0003
+    }
+}
+
+mod imported {
+    use std::panic::panic_any;
+    pub fn f() {
+        panic_any("x"); //~ CX0003
+    }
+}
+
+mod through_the_module {
+    use std::panic;
+    pub fn f() {
+        panic::panic_any(1); //~ CX0003
+    }
+}
+
+// Each form has its own clippy lint: allowing one does not allow the others.
+#[allow(clippy::panic)]
+fn panic_allowed() {
+    todo!(); //~ CX0003
+    unimplemented!(); //~ CX0003
+}
+
+#[allow(clippy::todo, clippy::unimplemented)]
+fn todo_allowed() {
+    panic!("still reported"); //~ CX0003
+    std::panic::panic_any(1); //~ CX0003
+}
+
+// A `const fn` body also runs at run time.
+const fn checked(v: u32) -> u32 {
+    if v == 0 {
+        panic!("zero") //~ CX0003
+    }
+    v
+}

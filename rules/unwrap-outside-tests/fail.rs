@@ -57,3 +57,56 @@ const DEFAULT: u32 = {
 };
 
 static LAZY: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| "1".parse().unwrap()); //~ CX0001
+
+// The nearest lint attribute wins: a `warn` or `deny` inside an `allow` reports again.
+#[allow(clippy::unwrap_used)]
+fn re_enabled(flag: bool) {
+    #[warn(clippy::unwrap_used)]
+    if flag {
+        Some(1).unwrap(); //~ CX0001
+    }
+    #[deny(clippy::restriction)]
+    let _ = Some(2).unwrap(); //~ CX0001
+}
+
+// No attribute further in can allow a lint that is forbidden.
+#[forbid(clippy::unwrap_used)]
+mod strict {
+    #[allow(clippy::unwrap_used)]
+    fn cannot_allow() {
+        Some(1).unwrap(); //~ CX0001
+    }
+}
+
+// `clippy::all` and `clippy::pedantic` do not cover restriction lints; other lints are other lints.
+#[allow(clippy::all, clippy::pedantic, clippy::expect_used, clippy::panic)]
+fn other_lints() {
+    Some(1).unwrap(); //~ CX0001
+}
+
+// An attribute covers its own statement, not the next one.
+fn sibling() {
+    #[allow(clippy::unwrap_used)]
+    let _a = Some(1).unwrap();
+    let _b = Some(2).unwrap(); //~ CX0001
+}
+
+// Code that runs: a `const fn` body, closures and functions defined in a const initializer, and
+// the initializers of `thread_local!`.
+const fn first_or_zero(v: Option<u32>) -> u32 {
+    v.unwrap() //~ CX0001
+}
+
+const MAKE: fn() -> u32 = || "1".parse().unwrap(); //~ CX0001
+
+const _: () = {
+    impl Loader {
+        fn in_an_anonymous_const(&self) -> u32 {
+            Some(1).unwrap() //~ CX0001
+        }
+    }
+};
+
+thread_local! {
+    static PER_THREAD: u32 = "1".parse().unwrap(); //~ CX0001
+}

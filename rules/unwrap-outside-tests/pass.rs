@@ -70,3 +70,140 @@ fn suppressed() {
         .unwrap();
     let _ = (v, w);
 }
+
+// A lint attribute counts on every node that carries attributes, as in clippy.
+fn allowed_where_written(flag: bool, items: &[Option<u32>]) -> u32 {
+    #[allow(clippy::unwrap_used)]
+    {
+        Some(1).unwrap();
+    }
+    #[allow(clippy::unwrap_used)]
+    if flag {
+        Some(2).unwrap();
+    }
+    #[expect(clippy::unwrap_used)]
+    for item in items {
+        item.unwrap();
+    }
+    #[allow(clippy::unwrap_used)]
+    while flag {
+        Some(3).unwrap();
+    }
+    #[allow(clippy::unwrap_used)]
+    loop {
+        Some(4).unwrap();
+        break;
+    }
+    #[allow(clippy::unwrap_used)]
+    match flag {
+        _ => Some(5).unwrap(),
+    };
+    #[allow(clippy::unwrap_used)]
+    unsafe {
+        Some(6).unwrap();
+    }
+    #[allow(clippy::unwrap_used)]
+    let closure = || Some(7).unwrap();
+    let settings = Settings {
+        #[allow(clippy::unwrap_used)]
+        port: Some(8).unwrap(),
+    };
+    let arm = match flag {
+        #[allow(clippy::unwrap_used)]
+        true => Some(9).unwrap(),
+        false => 0,
+    };
+    #[allow(clippy::unwrap_used)]
+    consume(Some(10).unwrap());
+    #[allow(clippy::unwrap_used)]
+    let later = async { Some(11).unwrap() };
+    let _ = (closure, settings, later);
+    arm
+}
+
+fn inner_attribute() {
+    #![allow(clippy::unwrap_used)]
+    Some(1).unwrap();
+}
+
+mod inline {
+    #![allow(clippy::unwrap_used)]
+    fn f() {
+        Some(1).unwrap();
+    }
+}
+
+// The group, renamed names, and the nearest attribute.
+#[allow(clippy::restriction)]
+fn group() {
+    Some(1).unwrap();
+}
+
+#[allow(clippy::option_unwrap_used)]
+fn renamed_option() {
+    Some(1).unwrap();
+}
+
+#[expect(clippy::result_unwrap_used)]
+fn renamed_result() {
+    "1".parse::<u8>().unwrap();
+}
+
+#[allow(clippy::unwrap_used)]
+fn nearest_wins() {
+    #[deny(clippy::unwrap_used)]
+    {
+        #[allow(clippy::unwrap_used)]
+        let _ = Some(1).unwrap();
+    }
+}
+
+// `#[cfg(test)]` on a statement or expression makes it test code.
+fn test_statements() {
+    #[cfg(test)]
+    {
+        Some(1).unwrap();
+    }
+    #[cfg(test)]
+    let _ = Some(2).unwrap();
+}
+
+// Const contexts: evaluated while compiling, where a panic fails the build.
+const SOME: Option<u32> = Some(3);
+const UNWRAPPED: u32 = SOME.unwrap();
+static STATIC: u32 = SOME.unwrap();
+const _: () = {
+    SOME.unwrap();
+};
+const INLINE: u32 = const { SOME.unwrap() };
+
+fn const_blocks_and_lengths() -> [u8; 4] {
+    let _x = const { SOME.unwrap() };
+    [0; SOME.unwrap() as usize]
+}
+
+struct Buffer<const N: usize = { SOME.unwrap() as usize }> {
+    data: [u8; SOME.unwrap() as usize],
+}
+
+fn generic<const N: u32>() {}
+
+fn const_generic_argument() {
+    generic::<{ SOME.unwrap() }>();
+}
+
+enum Code {
+    A = SOME.unwrap() as isize,
+}
+
+impl Wrapper {
+    const LIMIT: u32 = SOME.unwrap();
+}
+
+trait Limits {
+    const MAX: u32 = SOME.unwrap();
+}
+
+thread_local! {
+    static CONST_INIT: u32 = const { SOME.unwrap() };
+}

@@ -155,6 +155,7 @@ impl Builtin {
                 Scope::Build,
             ],
             clippy: None,
+            const_contexts: true,
             message: spec.message.to_owned(),
             help: Some(spec.help.to_owned()),
             doc: spec.doc.to_owned(),

@@ -134,11 +134,19 @@ pub(super) fn compile(
         };
         chosen.push((Matcher::Validate(spec), span));
     }
+    // `method`, `macro` and `call` name what they match and may be combined (`panic!` and
+    // `std::panic::panic_any`); every other kind stands alone.
+    let named =
+        |m: &Matcher| matches!(m, Matcher::Method(_) | Matcher::Macro(_) | Matcher::Call(_));
+    if chosen.len() > 1 && chosen.iter().all(|(m, _)| named(m)) {
+        let parts = chosen.into_iter().map(|(m, _)| m).collect();
+        return Some((Matcher::Either(parts), narrowing));
+    }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(
             file,
             extra.clone(),
-            "a rule has exactly one matcher kind (method, macro, call, index, pattern, validate or before); split it into two rules",
+            "a rule has one matcher kind (index, pattern, validate or before), or any of method, macro and call; split it into two rules",
         ));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Applicability, Builtin, Codex, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity,
-    Stage, compile,
+    Applicability, Builtin, ClippyLints, Codex, FixKind, FixSpec, Incident, Matcher, Rule, Scope,
+    Severity, Stage, clippy, compile,
 };
 use crate::source::boundary::Boundary;
 use crate::source::revision::Origin;
@@ -168,7 +168,9 @@ struct RuleFile {
     incidents: Vec<Spanned<String>>,
     #[serde(default = "default_scopes")]
     scopes: Spanned<Vec<Scope>>,
-    clippy: Option<Spanned<String>>,
+    clippy: Option<Spanned<ClippyFile>>,
+    #[serde(default = "default_const_contexts")]
+    const_contexts: bool,
     message: Spanned<String>,
     help: Option<String>,
     doc: String,
@@ -176,6 +178,45 @@ struct RuleFile {
     #[serde(rename = "match")]
     matcher: Spanned<compile::MatchFile>,
     fix: Option<Spanned<FixFile>>,
+}
+
+/// `clippy` as written: one lint name, or a table from matched name to lint name.
+#[derive(Debug)]
+enum ClippyFile {
+    One(String),
+    ByName(Vec<(Spanned<String>, Spanned<String>)>),
+}
+
+impl<'de> Deserialize<'de> for ClippyFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClippyFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a clippy lint name like \"unwrap_used\", or a table from matched name to lint \
+                     like { panic = \"panic\", todo = \"todo\" }",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, lint: &str) -> Result<ClippyFile, E> {
+                Ok(ClippyFile::One(lint.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClippyFile, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(ClippyFile::ByName(pairs))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// `[fix]` as written.
@@ -203,6 +244,10 @@ struct IncidentFile {
 
 fn default_stage() -> Stage {
     Stage::Enforce
+}
+
+fn default_const_contexts() -> bool {
+    true
 }
 
 fn default_scopes() -> Spanned<Vec<Scope>> {
@@ -444,6 +489,10 @@ fn parse_rule(
     let Some((matcher, narrowing)) = matcher else {
         return Err(errors);
     };
+    let clippy = raw
+        .clippy
+        .map(|written| clippy_lints(file, written, &matcher))
+        .transpose()?;
     let fix = match raw.fix {
         None => None,
         Some(fix) => {
@@ -494,7 +543,8 @@ fn parse_rule(
         enforce_paths,
         incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
         scopes: raw.scopes.into_inner(),
-        clippy: raw.clippy.map(Spanned::into_inner),
+        clippy,
+        const_contexts: raw.const_contexts,
         message: raw.message.into_inner(),
         help: raw.help,
         doc: raw.doc,
@@ -508,7 +558,7 @@ fn parse_rule(
     Ok((rule, id_span))
 }
 
-/// Checks the fields of a rule file that serde cannot: code shape, incidents, lint name.
+/// Checks the fields of a rule file that serde cannot: code shape, incidents, message, scopes.
 fn validate_fields(
     file: &TextFile,
     raw: &RuleFile,
@@ -546,15 +596,6 @@ fn validate_fields(
             ));
         }
     }
-    if let Some(clippy) = &raw.clippy {
-        if !is_identifier(clippy.get_ref()) {
-            errors.push(LoadError::invalid(
-                file,
-                clippy.span(),
-                "`clippy` is a lint name without the `clippy::` prefix, like `unwrap_used`",
-            ));
-        }
-    }
     if raw.message.get_ref().trim().is_empty() {
         errors.push(LoadError::invalid(
             file,
@@ -568,6 +609,96 @@ fn validate_fields(
             raw.scopes.span(),
             "`scopes` must name at least one scope",
         ));
+    }
+}
+
+/// Checks a rule's `clippy` key against what the rule matches: lint names are identifiers
+/// without the `clippy::` prefix (renamed lints become their current name); a table maps names
+/// the rule matches (a method, macro or function name) and needs a rule that matches names.
+fn clippy_lints(
+    file: &TextFile,
+    written: Spanned<ClippyFile>,
+    matcher: &Matcher,
+) -> Result<ClippyLints, Vec<LoadError>> {
+    let span = written.span();
+    let lint_name = |lint: &str, span: Range<usize>| {
+        if is_identifier(lint) {
+            return Ok(clippy::canonical(lint).to_owned());
+        }
+        let how = if lint.contains("::") {
+            "write it without the `clippy::` prefix"
+        } else {
+            "write it as in `#[allow(clippy::…)]`, with underscores"
+        };
+        Err(LoadError::invalid(
+            file,
+            span,
+            format!("`{lint}` is not a clippy lint name: {how}, like `unwrap_used`"),
+        ))
+    };
+    let pairs = match written.into_inner() {
+        ClippyFile::One(lint) => {
+            return lint_name(&lint, span)
+                .map(ClippyLints::One)
+                .map_err(|e| vec![e]);
+        }
+        ClippyFile::ByName(pairs) => pairs,
+    };
+    let parts = matcher.parts();
+    let names_match = parts.iter().all(|part| {
+        matches!(
+            part,
+            Matcher::Method(_) | Matcher::Macro(_) | Matcher::Call(_)
+        )
+    });
+    if !names_match {
+        return Err(vec![LoadError::invalid(
+            file,
+            span,
+            "a `clippy` table maps the names a `method`, `macro` or `call` rule matches; \
+             this rule matches no names: give one lint, like `clippy = \"indexing_slicing\"`",
+        )]);
+    }
+    if pairs.is_empty() {
+        return Err(vec![LoadError::invalid(
+            file,
+            span,
+            "the `clippy` table is empty: map each name the rule matches to its lint, \
+             like `{ unwrap = \"unwrap_used\" }`",
+        )]);
+    }
+    let is_matched = |name: &str| {
+        parts.iter().any(|part| match part {
+            Matcher::Method(names) | Matcher::Macro(names) => names.iter().any(|n| n == name),
+            Matcher::Call(paths) => paths.iter().any(|p| p.matches_name(name)),
+            _ => false,
+        })
+    };
+    let mut errors = Vec::new();
+    let mut lints = Vec::new();
+    for (name, lint) in pairs {
+        let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
+        if !is_matched(text) {
+            errors.push(LoadError::invalid(
+                file,
+                name.span(),
+                format!(
+                    "`{}` is not a name this rule matches: the keys of `clippy` are the rule's \
+                     method, macro or function names",
+                    name.get_ref()
+                ),
+            ));
+            continue;
+        }
+        match lint_name(lint.get_ref(), lint.span()) {
+            Ok(canonical) => lints.push((text.to_owned(), canonical)),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ClippyLints::ByName(lints))
+    } else {
+        Err(errors)
     }
 }
 

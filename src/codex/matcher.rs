@@ -34,8 +34,21 @@ pub enum Matcher {
         /// Calls that satisfy the requirement.
         required: Vec<PathPattern>,
     },
+    /// Any of several `method`, `macro` and `call` matchers (`panic!` and
+    /// `std::panic::panic_any`); the other kinds stand alone.
+    Either(Vec<Matcher>),
     /// Raised by the tool itself; no rule file can use it.
     Builtin(Builtin),
+}
+
+impl Matcher {
+    /// The matchers this one is made of: those of [`Matcher::Either`], else itself.
+    pub fn parts(&self) -> &[Matcher] {
+        match self {
+            Matcher::Either(parts) => parts,
+            other => std::slice::from_ref(other),
+        }
+    }
 }
 
 /// A compiled `validate` rule.
@@ -106,6 +119,13 @@ impl PathPattern {
             any_prefix,
             segments,
         })
+    }
+
+    /// Whether the function name `name` (a path's last segment) can match.
+    pub fn matches_name(&self, name: &str) -> bool {
+        self.segments
+            .last()
+            .is_some_and(|last| wildcard(last, name))
     }
 
     /// Whether the resolved path `path` (segments, without a leading `::`) matches.
@@ -280,8 +300,8 @@ impl GlobPrefixes {
     /// The prefixes the path patterns of `rules` name.
     fn of(rules: &[Rule]) -> Self {
         let mut globs = GlobPrefixes::default();
-        for rule in rules {
-            match &rule.matcher {
+        for matcher in rules.iter().flat_map(|rule| rule.matcher.parts()) {
+            match matcher {
                 Matcher::Call(patterns) => patterns.iter().for_each(|p| globs.add(p)),
                 Matcher::Before { trigger, required } => {
                     trigger.iter().chain(required).for_each(|p| globs.add(p));
@@ -322,8 +342,12 @@ impl Triggers {
         let mut befores = Vec::new();
         let mut validates = Vec::new();
         let mut needles: Vec<Needle> = Vec::new();
-        for (rule_index, rule) in rules.iter().enumerate() {
-            let (table, names) = match &rule.matcher {
+        let parts = rules
+            .iter()
+            .enumerate()
+            .flat_map(|(index, rule)| rule.matcher.parts().iter().map(move |part| (index, part)));
+        for (rule_index, matcher) in parts {
+            let (table, names) = match matcher {
                 Matcher::Method(names) => (&mut methods, names),
                 Matcher::Macro(names) => (&mut macros, names),
                 Matcher::Call(patterns) => {
@@ -383,7 +407,7 @@ impl Triggers {
                     validates.push((spec.clone(), rule_index));
                     continue;
                 }
-                Matcher::Builtin(_) => continue,
+                Matcher::Either(_) | Matcher::Builtin(_) => continue,
             };
             for name in names {
                 needles.push(Needle {

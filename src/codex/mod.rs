@@ -4,6 +4,7 @@
 //! walk can use lives in [`matcher`]. The engine sees only the types here, never TOML.
 
 mod builtin;
+pub mod clippy;
 mod compile;
 pub mod load;
 pub mod matcher;
@@ -15,6 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use builtin::Builtin;
+pub use clippy::ClippyLints;
 pub use load::{LoadError, Overrides, RuleOverride, Sources};
 pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers, ValidateSpec};
 
@@ -175,8 +177,12 @@ pub struct Rule {
     pub incidents: Vec<String>,
     /// Scopes in which the rule applies.
     pub scopes: Vec<Scope>,
-    /// A clippy lint whose `allow`/`expect` attribute also suppresses this rule.
-    pub clippy: Option<String>,
+    /// The clippy lints whose `allow`/`expect` attributes also suppress this rule.
+    pub clippy: Option<ClippyLints>,
+    /// Whether the rule applies in const contexts (const and static initializers, `const`
+    /// blocks, array lengths, const generic arguments, enum discriminants): code evaluated
+    /// while compiling, where a panic fails the build instead of production.
+    pub const_contexts: bool,
     /// What is wrong, as shown on each finding.
     pub message: String,
     /// How to fix it.

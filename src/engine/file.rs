@@ -25,7 +25,7 @@ pub(crate) struct Located {
     pub function: Option<String>,
     pub test: bool,
     pub bench: bool,
-    pub clippy_allowed: bool,
+    pub clippy: super::lints::ClippyVerdict,
     pub statement_line: Option<usize>,
     pub related: Option<(Position, Excerpt)>,
     pub fix: Option<(Position, Position, String)>,
@@ -239,7 +239,7 @@ fn locate(raw: RawFinding, text: &str, lines: &LineIndex) -> Located {
         function: raw.function,
         test: raw.test,
         bench: raw.bench,
-        clippy_allowed: raw.clippy_allowed,
+        clippy: raw.clippy,
         statement_line: raw
             .statement
             .map(|offset| lines.position(text, offset).line),

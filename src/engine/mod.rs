@@ -5,6 +5,7 @@
 mod file;
 mod flow;
 mod imports;
+mod lints;
 mod macros;
 mod visit;
 
@@ -243,23 +244,22 @@ fn finish_file(
         if !in_reach {
             continue;
         }
-        let allowed_by_clippy = finding.clippy_allowed
-            || rule
-                .clippy
-                .as_ref()
-                .is_some_and(|lint| placement.allows.contains(lint));
+        // The attributes inside the file's items are nearer than the file's and its modules'.
+        let silenced_by = finding
+            .clippy
+            .silenced_by(&placement.allows)
+            .map(ToString::to_string);
         let placed = Placed {
             finding,
             scope,
             item,
         };
-        if allowed_by_clippy {
-            let lint = rule.clippy.clone().unwrap_or_default();
+        if let Some(attribute) = silenced_by {
             let diagnostic = to_diagnostic(codex, placed, path);
             sink.suppressed
                 .extend(diagnostic.map(|diagnostic| diagnostic::Suppressed {
                     diagnostic,
-                    justification: format!("#[allow(clippy::{lint})]"),
+                    justification: attribute,
                 }));
         } else {
             candidates.push(placed);

@@ -10,9 +10,10 @@ use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
 use super::flow;
 use super::imports::Imports;
+use super::lints::{self, ClippyVerdict};
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
-use crate::source::attrs;
+use crate::source::attrs::{self, ClippyLevel};
 
 /// A rule matched at a token, with the context the walk knew there.
 #[derive(Debug, Clone)]
@@ -29,8 +30,9 @@ pub(crate) struct RawFinding {
     pub test: bool,
     /// Inside a `#[bench]` function.
     pub bench: bool,
-    /// An enclosing `#[allow(clippy::…)]` names the rule's clippy lint.
-    pub clippy_allowed: bool,
+    /// What the lint attributes of the enclosing items and expressions say of the finding's
+    /// clippy lint.
+    pub clippy: ClippyVerdict,
     /// Start of the innermost enclosing statement.
     pub statement: Option<usize>,
     /// A second place the finding is about (the first unvalidated use of a value).
@@ -47,7 +49,13 @@ pub(crate) struct Walker<'a> {
     functions: Vec<String>,
     test_depth: usize,
     bench_depth: usize,
-    allows: Vec<String>,
+    /// Clippy lint levels set by the enclosing nodes, outermost first.
+    allows: Vec<ClippyLevel>,
+    /// Inside code evaluated while compiling: a const or static initializer, a `const` block,
+    /// an array length, a const generic argument, an enum discriminant.
+    const_context: bool,
+    /// Inside the tokens of `thread_local!`, whose statics are initialized at run time.
+    thread_local: bool,
     statement: Option<usize>,
     pub(crate) imports: Imports,
     /// Per enclosing function, which `before` rules have seen a required call so far.
@@ -86,6 +94,8 @@ impl<'a> Walker<'a> {
             test_depth: 0,
             bench_depth: 0,
             allows: Vec::new(),
+            const_context: false,
+            thread_local: false,
             statement: None,
             imports: Imports::keeping(codex.triggers().glob_prefixes().clone()),
             required_seen: Vec::new(),
@@ -133,19 +143,30 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Records a finding of each rule in `rules` at `token`.
+    /// Records a finding of each rule in `rules` at `token`, the name the rules matched.
     pub(crate) fn record(&mut self, rules: &[RuleIndex], token: &Ident) {
-        self.record_range(rules, token.span().byte_range());
+        let name = token.to_string();
+        self.record_named(rules, token.span().byte_range(), Some(&name));
     }
 
     /// Records a finding of each rule in `rules` over the bytes `range`.
     pub(crate) fn record_range(&mut self, rules: &[RuleIndex], range: Range<usize>) {
+        self.record_named(rules, range, None);
+    }
+
+    /// Records a finding of each rule in `rules` over the bytes `range`, where the rules
+    /// matched the method, macro or function `name` (which picks the clippy lint); rules that
+    /// skip const contexts record nothing inside one.
+    fn record_named(&mut self, rules: &[RuleIndex], range: Range<usize>, name: Option<&str>) {
         for &rule in rules {
-            let clippy_allowed = self
-                .codex
-                .rule(rule)
-                .and_then(|r| r.clippy.as_ref())
-                .is_some_and(|lint| self.allows.iter().any(|allowed| allowed == lint));
+            let Some(spec) = self.codex.rule(rule) else {
+                continue;
+            };
+            if self.const_context && !spec.const_contexts {
+                continue;
+            }
+            let lint = spec.clippy.as_ref().and_then(|lints| lints.lint_for(name));
+            let clippy = ClippyVerdict::of(&self.allows, lint);
             self.findings.push(RawFinding {
                 rule,
                 range: range.clone(),
@@ -153,7 +174,7 @@ impl<'a> Walker<'a> {
                 function: self.functions.last().cloned(),
                 test: self.test_depth > 0,
                 bench: self.bench_depth > 0,
-                clippy_allowed,
+                clippy,
                 statement: self.statement,
                 related: None,
                 fix: None,
@@ -215,14 +236,21 @@ impl<'a> Walker<'a> {
         if !triggers.befores().is_empty() {
             self.before_rules(&candidates, name);
         }
-        let mut rules: Vec<RuleIndex> = candidates
-            .iter()
-            .flat_map(|candidate| triggers.call_rules(candidate))
-            .collect();
+        let mut rules: Vec<RuleIndex> = Vec::new();
+        // The function's own name picks the clippy lint, whatever the alias it is called by.
+        let mut matched: Option<&String> = None;
+        for candidate in &candidates {
+            let found = triggers.call_rules(candidate);
+            if matched.is_none() && !found.is_empty() {
+                matched = candidate.last();
+            }
+            rules.extend(found);
+        }
         rules.sort_unstable();
         rules.dedup();
         if !rules.is_empty() {
-            self.record(&rules, name);
+            let range = name.span().byte_range();
+            self.record_named(&rules, range, matched.map(String::as_str));
         }
     }
 
@@ -321,6 +349,26 @@ impl<'a> Walker<'a> {
         for (rule, range) in found {
             self.record_range(&[rule], range);
         }
+    }
+
+    /// Walks with `const_context` set as given: `true` for code evaluated while compiling,
+    /// `false` for a body that runs (a function, a closure, an async block) even inside one.
+    fn in_const(&mut self, evaluated: bool, walk: impl FnOnce(&mut Self)) {
+        let saved = self.const_context;
+        self.const_context = evaluated;
+        walk(self);
+        self.const_context = saved;
+    }
+
+    /// Walks a node carrying `attrs` (lint levels, `cfg(test)`) that names no item.
+    fn with_attrs(&mut self, attrs: &[Attribute], walk: impl FnOnce(&mut Self)) {
+        if attrs.is_empty() {
+            walk(self);
+            return;
+        }
+        let entered = self.enter(attrs, None, false);
+        walk(self);
+        self.leave(&entered);
     }
 
     fn in_try_scope(&mut self, propagates: bool, walk: impl FnOnce(&mut Self)) {
@@ -578,6 +626,84 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.with_statement(start, |walker| visit::visit_stmt(walker, stmt));
     }
 
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.in_const(false, |walker| visit::visit_item_fn(walker, item));
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.in_const(false, |walker| visit::visit_impl_item_fn(walker, item));
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.in_const(false, |walker| visit::visit_trait_item_fn(walker, item));
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.in_const(true, |walker| visit::visit_item_const(walker, item));
+    }
+
+    fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
+        self.in_const(true, |walker| visit::visit_impl_item_const(walker, item));
+    }
+
+    fn visit_trait_item_const(&mut self, item: &'ast syn::TraitItemConst) {
+        self.in_const(true, |walker| visit::visit_trait_item_const(walker, item));
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        // `thread_local! { static X: T = init; }` runs `init` on each thread, at run time.
+        let evaluated = !self.thread_local;
+        self.in_const(evaluated, |walker| visit::visit_item_static(walker, item));
+    }
+
+    fn visit_expr_const(&mut self, block: &'ast syn::ExprConst) {
+        self.in_const(true, |walker| visit::visit_expr_const(walker, block));
+    }
+
+    fn visit_expr_repeat(&mut self, repeat: &'ast syn::ExprRepeat) {
+        self.visit_expr(&repeat.expr);
+        self.in_const(true, |walker| walker.visit_expr(&repeat.len));
+    }
+
+    fn visit_type_array(&mut self, array: &'ast syn::TypeArray) {
+        self.in_const(true, |walker| visit::visit_type_array(walker, array));
+    }
+
+    fn visit_generic_argument(&mut self, argument: &'ast syn::GenericArgument) {
+        let evaluated = matches!(
+            argument,
+            syn::GenericArgument::Const(_) | syn::GenericArgument::AssocConst(_)
+        );
+        if evaluated {
+            self.in_const(true, |walker| {
+                visit::visit_generic_argument(walker, argument);
+            });
+        } else {
+            visit::visit_generic_argument(self, argument);
+        }
+    }
+
+    fn visit_const_param(&mut self, param: &'ast syn::ConstParam) {
+        self.in_const(true, |walker| visit::visit_const_param(walker, param));
+    }
+
+    fn visit_variant(&mut self, variant: &'ast syn::Variant) {
+        // Fields are types and the discriminant is evaluated while compiling.
+        self.with_attrs(&variant.attrs, |walker| {
+            walker.in_const(true, |walker| visit::visit_variant(walker, variant));
+        });
+    }
+
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        self.with_attrs(&field.attrs, |walker| visit::visit_field(walker, field));
+    }
+
+    fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+        self.with_attrs(&field.attrs, |walker| {
+            visit::visit_field_value(walker, field);
+        });
+    }
+
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let entered = self.enter(&local.attrs, None, false);
         visit::visit_local(self, local);
@@ -591,13 +717,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        let entered = self.enter(&closure.attrs, None, false);
-        self.in_try_scope(false, |walker| visit::visit_expr_closure(walker, closure));
-        self.leave(&entered);
+        // Its body runs when called, even when the closure is made in a const initializer.
+        self.in_const(false, |walker| {
+            walker.in_try_scope(false, |walker| visit::visit_expr_closure(walker, closure));
+        });
     }
 
     fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
-        self.in_try_scope(false, |walker| visit::visit_expr_async(walker, block));
+        self.in_const(false, |walker| {
+            walker.in_try_scope(false, |walker| visit::visit_expr_async(walker, block));
+        });
     }
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
@@ -607,17 +736,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        let entered = self.enter(&call.attrs, None, false);
         let rules = self.codex.triggers().method_rules(&call.method);
         if !rules.is_empty() {
+            // The findings recorded here: a rule may record none (in a const context).
+            let at = self.findings.len();
             self.record(rules, &call.method);
             if self.try_scopes.last() == Some(&true) {
                 // `.unwrap()` → `?`: from the dot to the closing parenthesis.
                 let start = call.dot_token.span.byte_range().start;
                 let end = call.paren_token.span.close().byte_range().end;
                 let codex = self.codex;
-                let count = rules.len();
-                let at = self.findings.len().saturating_sub(count);
                 for finding in self.findings.iter_mut().skip(at) {
                     if codex
                         .rule(finding.rule)
@@ -632,7 +760,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.before_rules(&[vec![call.method.to_string()]], &call.method);
         }
         visit::visit_expr_method_call(self, call);
-        self.leave(&entered);
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
@@ -670,10 +797,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        // Attributes on an expression (`#[allow(..)] if ..`, `{ #![allow(..)] .. }`) cover it.
+        // No closure here: this is the walk's deepest recursion, and each frame counts.
+        let attrs = lints::expr_attrs(expr);
+        let entered = (!attrs.is_empty()).then(|| self.enter(attrs, None, false));
         if !self.codex.triggers().patterns().is_empty() {
             self.patterns(expr);
         }
         visit::visit_expr(self, expr);
+        if let Some(entered) = entered {
+            self.leave(&entered);
+        }
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -690,6 +824,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.macro_path(&mac.path);
         let span = mac.delimiter.span().join().byte_range();
+        let saved = self.thread_local;
+        self.thread_local = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "thread_local");
         self.visit_macro_tokens(&mac.tokens, span.len());
+        self.thread_local = saved;
     }
 }

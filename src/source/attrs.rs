@@ -1,5 +1,6 @@
 //! What attributes say about scope and lint levels: `cfg(test)`, `#[test]`, `#[path]`,
-//! `#[allow(clippy::…)]`. Shared by the module tree (token level) and the walk (syn level).
+//! `#[allow(clippy::…)]` and the other lint levels. Shared by the module tree (token level) and
+//! the walk (syn level).
 
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Meta, Token};
@@ -101,22 +102,88 @@ pub fn path_attribute(attrs: &[Attribute]) -> Option<String> {
     })
 }
 
-/// Clippy lints named in `#[allow(clippy::x)]` and `#[expect(clippy::x)]`, without the prefix.
-pub fn clippy_allows(attrs: &[Attribute]) -> Vec<String> {
+/// A lint level, as a lint attribute sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// `#[allow(..)]`: the lint is silent.
+    Allow,
+    /// `#[expect(..)]`: the lint is silent (rustc warns when nothing was silenced).
+    Expect,
+    /// `#[warn(..)]`: the lint reports.
+    Warn,
+    /// `#[deny(..)]`: the lint reports, as an error.
+    Deny,
+    /// `#[forbid(..)]`: the lint reports, and no attribute further in can allow it.
+    Forbid,
+}
+
+impl Level {
+    /// The attribute's name: `allow`, `expect`, `warn`, `deny`, `forbid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Expect => "expect",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+            Level::Forbid => "forbid",
+        }
+    }
+
+    /// Whether the lint stays silent at this level.
+    pub fn is_silent(self) -> bool {
+        matches!(self, Level::Allow | Level::Expect)
+    }
+
+    fn of(path: &syn::Path) -> Option<Self> {
+        let name = path.get_ident()?;
+        [
+            Level::Allow,
+            Level::Expect,
+            Level::Warn,
+            Level::Deny,
+            Level::Forbid,
+        ]
+        .into_iter()
+        .find(|level| name == level.as_str())
+    }
+}
+
+/// A clippy lint or lint group named by a lint attribute: `#[allow(clippy::unwrap_used)]` is
+/// `{ level: Allow, lint: "unwrap_used" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClippyLevel {
+    /// The level the attribute sets.
+    pub level: Level,
+    /// The lint or group as written, without the `clippy::` prefix.
+    pub lint: String,
+}
+
+impl std::fmt::Display for ClippyLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#[{}(clippy::{})]", self.level.as_str(), self.lint)
+    }
+}
+
+/// The clippy lints named by the lint attributes (`allow`, `expect`, `warn`, `deny`, `forbid`)
+/// among `attrs`, in the order written: where two name the same lint, the later one wins.
+pub fn clippy_allows(attrs: &[Attribute]) -> Vec<ClippyLevel> {
     let mut lints = Vec::new();
     for attr in attrs {
-        let path = attr.path();
-        if !(path.is_ident("allow") || path.is_ident("expect")) {
+        let Some(level) = Level::of(attr.path()) else {
             continue;
-        }
+        };
         let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
             continue;
         };
         for meta in list {
+            // `reason = "…"` and rustc's own lints have one segment.
             let segments = &meta.path().segments;
             if segments.len() == 2 && segments.first().is_some_and(|s| s.ident == "clippy") {
                 if let Some(lint) = segments.last() {
-                    lints.push(lint.ident.to_string());
+                    lints.push(ClippyLevel {
+                        level,
+                        lint: lint.ident.to_string(),
+                    });
                 }
             }
         }
@@ -158,14 +225,26 @@ mod tests {
 
     #[test]
     fn clippy_lints_and_paths() {
+        let levels = |text: &str| -> Vec<String> {
+            clippy_allows(&[attr(text)])
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
         assert_eq!(
-            clippy_allows(&[attr("#[allow(clippy::unwrap_used, dead_code)]")]),
-            ["unwrap_used"]
+            levels("#[allow(clippy::unwrap_used, dead_code, reason = \"x\")]"),
+            ["#[allow(clippy::unwrap_used)]"]
         );
         assert_eq!(
-            clippy_allows(&[attr("#[expect(clippy::panic)]")]),
-            ["panic"]
+            levels("#[expect(clippy::panic)]"),
+            ["#[expect(clippy::panic)]"]
         );
+        assert_eq!(
+            levels("#[forbid(clippy::restriction, clippy::todo)]"),
+            ["#[forbid(clippy::restriction)]", "#[forbid(clippy::todo)]"]
+        );
+        assert!(levels("#[cfg_attr(x, allow(clippy::panic))]").is_empty());
+        assert!(levels("#[rustfmt::allow(clippy::panic)]").is_empty());
         assert_eq!(
             path_attribute(&[attr("#[path = \"x/y.rs\"]")]).as_deref(),
             Some("x/y.rs")

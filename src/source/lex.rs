@@ -214,8 +214,8 @@ fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
 pub struct ModuleFacts {
     /// The file is test-only by its own inner attributes (`#![cfg(test)]`).
     pub test_only: bool,
-    /// Clippy lints allowed for the whole file (`#![allow(clippy::x)]`).
-    pub allows: Vec<String>,
+    /// Clippy lint levels set for the whole file (`#![allow(clippy::x)]`).
+    pub allows: Vec<attrs::ClippyLevel>,
     /// Out-of-line `mod name;` declarations, at top level or in inline modules.
     pub decls: Vec<ModDecl>,
 }
@@ -231,8 +231,8 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// It, or an inline module around it, is test-only.
     pub test_only: bool,
-    /// Clippy lints allowed on it or around it.
-    pub allows: Vec<String>,
+    /// Clippy lint levels set around it and on it, outermost first.
+    pub allows: Vec<attrs::ClippyLevel>,
 }
 
 /// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
@@ -257,7 +257,7 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
 struct Context {
     inline_path: Vec<String>,
     test_only: bool,
-    allows: Vec<String>,
+    allows: Vec<attrs::ClippyLevel>,
 }
 
 /// Adds the declarations of one item (a `mod` declaration or an inline module) to `out`.
@@ -363,7 +363,7 @@ mod tests {
                     d.inline_path.join("::"),
                     d.path_attr.clone(),
                     d.test_only,
-                    d.allows.clone(),
+                    d.allows.iter().map(|a| a.lint.clone()).collect::<Vec<_>>(),
                 )
             })
             .collect();

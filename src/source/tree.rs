@@ -19,8 +19,8 @@ pub struct Placement {
     /// index for a root). A file's scope is its crate's: `#[path = "../examples/e.rs"]` in
     /// `src/lib.rs` makes `e.rs` library code.
     pub crate_root: usize,
-    /// Clippy lints allowed for the whole file by it or its ancestors.
-    pub allows: Vec<String>,
+    /// Clippy lint levels set for the whole file by its ancestors and itself, outermost first.
+    pub allows: Vec<super::attrs::ClippyLevel>,
 }
 
 /// Places every file; `files` are `/`-separated paths relative to the project root.
