@@ -158,3 +158,97 @@ fn i7_path_modules_take_their_crates_scope_and_tool_attributes_are_not_tests() {
         out.stdout
     );
 }
+
+/// tokio's shape: a crate whose modules are declared inside item macros.
+fn macro_tree() -> Project {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "macro_rules! cfg_rt { ($($i:item)*) => { $( #[cfg(feature = \"rt\")] $i )* } }\n\
+             macro_rules! cfg_loom { ($($i:item)*) => { $( #[cfg(loom)] $i )* } }\n\
+             macro_rules! cfg_not_loom { ($($i:item)*) => { $( #[cfg(not(loom))] $i )* } }\n\
+             cfg_rt! {\n    pub mod runtime;\n}\n\
+             cfg_not_loom!(mod util;);\n\
+             #[cfg(test)]\ncfg_rt! { mod test_util; }\n",
+        )
+        .file(
+            "src/runtime/mod.rs",
+            "mod driver;\n#[cfg(test)]\nmod tests;\npub fn run() -> u8 { Some(1).unwrap() }\n",
+        )
+        .file("src/runtime/driver.rs", UNWRAP)
+        .file(
+            "src/runtime/tests/mod.rs",
+            "mod noop {}\ncfg_loom! {\n    mod loom_pool;\n}\ncfg_not_loom! {\n    mod task;\n    #[cfg(not(miri))]\n    mod combinations;\n}\n",
+        )
+        .file("src/runtime/tests/task.rs", UNWRAP)
+        .file("src/runtime/tests/combinations.rs", UNWRAP)
+        .file("src/runtime/tests/loom_pool.rs", "mod yield_now;\npub fn p() -> u8 { Some(1).unwrap() }\n")
+        .file("src/runtime/tests/loom_pool/yield_now.rs", UNWRAP)
+        .file("src/util.rs", UNWRAP)
+        .file("src/test_util.rs", UNWRAP);
+    project
+}
+
+/// Issue 8: modules declared inside item macros (`cfg_not_loom! { mod task; }` inside
+/// `#[cfg(test)] mod tests;`) are test code; those declared in production code are not, and
+/// keep their module path.
+#[test]
+fn i8_modules_declared_inside_item_macros_take_part_in_the_module_tree() {
+    let project = macro_tree();
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/runtime/driver.rs:1:28 CX0001",
+            "src/runtime/mod.rs:4:30 CX0001",
+            "src/util.rs:1:28 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["item"], "runtime::driver::f");
+    // Each test file passed alone keeps the scope its macro-wrapped declaration gives it.
+    for test_file in [
+        "src/runtime/tests/task.rs",
+        "src/runtime/tests/combinations.rs",
+        "src/runtime/tests/loom_pool.rs",
+        "src/runtime/tests/loom_pool/yield_now.rs",
+        "src/test_util.rs",
+    ] {
+        let out = project.run(&["check", "--format", "concise", test_file]);
+        assert_eq!(
+            heads(&out.stdout),
+            Vec::<String>::new(),
+            "{test_file}: {}",
+            out.stdout
+        );
+    }
+}
+
+/// What a macro holds is read as items only when the invocation stands as an item: a
+/// `macro_rules!` definition, a macro inside a function or an expression declares nothing.
+#[test]
+fn i8_only_item_macro_invocations_declare_modules() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "#[cfg(test)]\nmod tests;\n")
+        .file(
+            "src/tests.rs",
+            "macro_rules! decl { () => { mod from_rules; } }\nfn f() { m! { mod in_fn; } }\n",
+        )
+        .file("src/tests/from_rules.rs", UNWRAP)
+        .file("src/tests/in_fn.rs", UNWRAP);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/tests/from_rules.rs:1:28 CX0001",
+            "src/tests/in_fn.rs:1:28 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+}
