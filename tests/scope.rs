@@ -226,6 +226,25 @@ fn i8_modules_declared_inside_item_macros_take_part_in_the_module_tree() {
             out.stdout
         );
     }
+    // So does a file changed by a diff (which reads only the files in its ancestor folders).
+    project.file(
+        "changes.diff",
+        "--- a/src/runtime/tests/loom_pool/yield_now.rs\n+++ b/src/runtime/tests/loom_pool/yield_now.rs\n@@ -0,0 +1 @@\n+pub fn f() -> u8 { Some(1).unwrap() }\n\
+         --- a/src/runtime/driver.rs\n+++ b/src/runtime/driver.rs\n@@ -0,0 +1 @@\n+pub fn f() -> u8 { Some(1).unwrap() }\n",
+    );
+    let out = project.run(&[
+        "check",
+        "--format",
+        "concise",
+        "--changed-lines-from",
+        "changes.diff",
+    ]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/runtime/driver.rs:1:28 CX0001"],
+        "{}",
+        out.stdout
+    );
 }
 
 /// What a macro holds is read as items only when the invocation stands as an item: a
@@ -251,4 +270,47 @@ fn i8_only_item_macro_invocations_declare_modules() {
         "{}",
         out.stdout
     );
+}
+
+fn fingerprints(out: &common::Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["fingerprint"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Issue 8: each shard takes scope from the whole tree, so the findings of all shards add up
+/// to those of a whole run exactly, whichever shard the declaring files fall into.
+#[test]
+fn i8_the_union_of_all_shards_is_the_whole_run() {
+    let project = macro_tree();
+    // More files, so that declaring files and the files they declare fall into different shards.
+    project
+        .file(
+            "src/runtime/tests/mod.rs",
+            "cfg_loom! {\n    mod loom_pool;\n}\ncfg_not_loom! {\n    mod task;\n    #[cfg(not(miri))]\n    mod combinations;\n}\nmod a;\nmod b;\nmod c;\n",
+        )
+        .file("src/a.rs", UNWRAP)
+        .file("src/runtime/tests/a.rs", UNWRAP)
+        .file("src/runtime/tests/b.rs", "mod deep;\n")
+        .file("src/runtime/tests/b/deep.rs", UNWRAP)
+        .file("src/runtime/tests/c.rs", UNWRAP)
+        .file("src/runtime/z.rs", UNWRAP);
+    let whole = project.run(&["check", "--format", "json"]);
+    let mut expected = fingerprints(&whole);
+    expected.sort();
+    assert_eq!(expected.len(), 5, "{}", whole.stdout);
+    for n in [2, 3, 5] {
+        let mut union = Vec::new();
+        for k in 1..=n {
+            let shard = format!("{k}/{n}");
+            let out = project.run(&["check", "--format", "json", "--shard", &shard]);
+            union.extend(fingerprints(&out));
+        }
+        union.sort();
+        assert_eq!(union, expected, "{n} shards");
+    }
 }

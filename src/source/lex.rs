@@ -370,10 +370,22 @@ fn item_macro_body(tokens: &[TokenTree]) -> Option<&Group> {
     ends.then_some(body)
 }
 
+/// The module facts of a file read only for its `mod` declarations (not checked): a file
+/// without the word `mod` declares none and is not lexed; one that does not lex has none.
+pub fn declared_modules(text: &str, limit: usize) -> ModuleFacts {
+    if !may_declare_modules(text) {
+        return ModuleFacts::default();
+    }
+    let blanked = blank_preamble(text);
+    lex(blanked.as_deref().unwrap_or(text), limit)
+        .map(|lexed| module_facts(&lexed, limit))
+        .unwrap_or_default()
+}
+
 /// Whether `text` may declare a module: it holds the word `mod`. A file without it has no
 /// `mod` declaration for the module tree, so a file read only for its declarations need not be
 /// lexed. Occurrences in comments or strings only cost a lexing.
-pub fn may_declare_modules(text: &str) -> bool {
+fn may_declare_modules(text: &str) -> bool {
     let bytes = text.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     memchr::memmem::find_iter(bytes, b"mod").any(|at| {
