@@ -314,3 +314,78 @@ fn i8_the_union_of_all_shards_is_the_whole_run() {
         assert_eq!(union, expected, "{n} shards");
     }
 }
+
+/// Issue 8: http's shape. A `#[test]` function inside a `macro_rules!` body with `$( … )`
+/// repetitions is test code; production code beside it in the same body is still reported, at
+/// its own line.
+#[test]
+fn i8_tests_inside_macro_rules_bodies_with_repetitions_are_test_code() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        r#"macro_rules! standard_headers {
+    (
+        $(
+            $(#[$docs:meta])*
+            ($konst:ident, $name_bytes:literal);
+        )+
+    ) => {
+        enum StandardHeader { $( $konst, )+ }
+
+        impl StandardHeader {
+            fn parse(bytes: &[u8]) -> StandardHeader {
+                match bytes {
+                    $( $name_bytes => StandardHeader::$konst, )+
+                    _ => std::str::from_utf8(bytes).map(|_| None).unwrap().unwrap(),
+                }
+            }
+        }
+
+        #[cfg(test)]
+        const TEST_HEADERS: &'static [&'static [u8]] = &[ $( $name_bytes, )+ ];
+
+        #[test]
+        fn test_parse_standard_headers() {
+            for name in TEST_HEADERS {
+                let upper = std::str::from_utf8(name).expect("utf-8").to_uppercase();
+                assert_eq!(std::str::from_utf8(upper.as_bytes()).unwrap(), "x");
+            }
+        }
+    }
+}
+
+macro_rules! test_parse {
+    ($($test_name:ident, $input:expr;)*) => {
+        $(
+            #[test]
+            fn $test_name() {
+                let _ = $input.parse::<u8>().unwrap();
+            }
+        )*
+    };
+}
+
+macro_rules! getter {
+    ($vis:vis $name:ident -> $t:ty, $body:block) => {
+        $vis fn $name(v: Option<$t>) -> $t {
+            v.unwrap()
+        }
+    };
+}
+"#,
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:14:67 CX0001",
+            "src/lib.rs:14:76 CX0001",
+            "src/lib.rs:46:15 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][2]["item"], "getter::name");
+}
