@@ -36,7 +36,8 @@ pub(super) fn all(file: &TextFile, first: &toml::de::Error) -> Vec<LoadError> {
     let said = first.message().trim_end();
     errors.retain(|(_, error)| match error {
         LoadError::Invalid { span, message, .. } => {
-            !(span.start <= at && at < span.end.max(span.start + 1)) && !message.ends_with(said)
+            let covers = span.start <= at && at < span.end.max(span.start + 1);
+            !covers && !message.ends_with(said)
         }
         LoadError::Read { .. } => true,
     });
