@@ -136,9 +136,6 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         None => (Options::default(), None),
     };
     let mut errors = Vec::new();
-    if let Some(file) = &file {
-        validate_options(&options, file, &mut errors);
-    }
     let paths = Paths {
         root: &root,
         boundary: &boundary,
@@ -168,9 +165,14 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         let Some(file) = file.clone() else {
             continue;
         };
-        let scopes = change
-            .scopes
-            .and_then(|written| scopes(&file, code.get_ref(), written, &mut errors));
+        // Checked by `validate_options`: every name is a scope.
+        let scopes = change.scopes.map(|written| {
+            written
+                .into_inner()
+                .into_iter()
+                .filter_map(|name| Scope::try_from(name.into_inner()).ok())
+                .collect()
+        });
         overrides.rules.push(RuleOverride {
             span: code.span(),
             code: code.into_inner(),
@@ -200,36 +202,6 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         baseline,
         origin,
     })
-}
-
-/// The scopes written for rule `code`, each name checked where it is written.
-fn scopes(
-    file: &TextFile,
-    code: &str,
-    written: Spanned<Vec<Spanned<String>>>,
-    errors: &mut Vec<LoadError>,
-) -> Option<Vec<Scope>> {
-    if written.get_ref().is_empty() {
-        errors.push(LoadError::invalid(
-            file,
-            written.span(),
-            format!(
-                "`[rules.{code}]`: `scopes` must name at least one scope; write `enabled = false` \
-                 to turn the rule off"
-            ),
-        ));
-        return None;
-    }
-    let before = errors.len();
-    let mut scopes = Vec::new();
-    for name in written.into_inner() {
-        let span = name.span();
-        match Scope::try_from(name.into_inner()) {
-            Ok(scope) => scopes.push(scope),
-            Err(message) => errors.push(LoadError::invalid(file, span, message)),
-        }
-    }
-    (errors.len() == before).then_some(scopes)
 }
 
 /// What paths written in `codex.toml` are checked against.
@@ -338,7 +310,13 @@ fn read_options(
     let file = text_file(shown, bytes).map_err(|error| vec![error])?;
     let options =
         toml::from_str::<Options>(&file.text).map_err(|error| errors::all(&file, &error))?;
-    Ok((options, file))
+    let mut errors = Vec::new();
+    validate_options(&options, &file, &mut errors);
+    if errors.is_empty() {
+        Ok((options, file))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The folder where discovery starts: the first path argument's (a file's parent), else the
@@ -395,6 +373,35 @@ fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadErr
             at..at + "max_file_size".len(),
             "`max_file_size` must be at least 1 byte; remove it for the default (32 MiB)",
         ));
+    }
+    for (code, change) in options.rules.iter().flatten() {
+        if let Some(written) = &change.scopes {
+            check_scopes(file, code.get_ref(), written, errors);
+        }
+    }
+}
+
+/// The scopes written for rule `code`: at least one, each name checked where it is written.
+fn check_scopes(
+    file: &TextFile,
+    code: &str,
+    written: &Spanned<Vec<Spanned<String>>>,
+    errors: &mut Vec<LoadError>,
+) {
+    if written.get_ref().is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            written.span(),
+            format!(
+                "`[rules.{code}]`: `scopes` must name at least one scope; write `enabled = false` \
+                 to turn the rule off"
+            ),
+        ));
+    }
+    for name in written.get_ref() {
+        if let Err(message) = Scope::try_from(name.get_ref().clone()) {
+            errors.push(LoadError::invalid(file, name.span(), message));
+        }
     }
 }
 
