@@ -136,6 +136,7 @@ struct CheckArgs {
     #[arg(long, requires = "fix")]
     unsafe_fixes: bool,
     /// Check only shard K of N (1-based), a deterministic split of the files for parallel jobs.
+    /// Test scope still comes from the whole tree: the shards' findings add up to a whole run's.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
 }
@@ -329,19 +330,23 @@ fn select_inputs(
         discover::discover(root, &paths, &settings.exclude)
     };
     outside_rule_dirs(settings, root, &mut found.files);
-    if let Some((k, n)) = args.shard {
-        // Files are sorted, so every job computes the same split.
-        let mut index = 0;
-        found.files.retain(|_| {
-            index += 1;
-            (index - 1) % n == k - 1
-        });
-    }
-    let context = if paths.is_empty() {
+    let mut context = if paths.is_empty() {
         Vec::new()
     } else {
         discover::context_files(root, &found.files)
     };
+    if let Some((k, n)) = args.shard {
+        // Files are sorted, so every job computes the same split. The other shards' files
+        // are read for their `mod` declarations only, so that a file's scope comes from the
+        // whole tree: `#[cfg(test)] mod tests;` may sit in another shard.
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut found.files)
+            .into_iter()
+            .enumerate()
+            .partition(|(index, _)| index % n == k - 1);
+        found.files = mine.into_iter().map(|(_, file)| file).collect();
+        context.extend(others.into_iter().map(|(_, file)| file));
+        context.sort();
+    }
     Inputs {
         root: root.clone(),
         files: found.files,

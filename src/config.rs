@@ -13,8 +13,12 @@
 //! [rules.CX0001]                  # by code or name
 //! stage = "warn"                  # shadow | warn | enforce
 //! severity = "warning"            # error | warning | info
+//! scopes = ["prod", "example"]    # replaces the rule's: prod | test | bench | example | build
 //! enabled = false
 //! ```
+//!
+//! `scopes` replaces a rule's own list without editing the rule file: it widens the rule
+//! (`examples/` is a scope of its own, which the default rules skip) or narrows it.
 //!
 //! `codex.toml` is part of the project, so a merge request may have written it: every path in
 //! it must stay inside the project root (no absolute paths, no `..` or symbolic link leading
@@ -31,7 +35,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::codex::load::{LoadError, MAX_CODEX_FILE, TextFile, display_path, text_file};
-use crate::codex::{Overrides, RuleOverride, Severity, Sources, Stage};
+use crate::codex::{Overrides, RuleOverride, Scope, Severity, Sources, Stage};
 use crate::source::boundary::{Boundary, FileError, normalize};
 use crate::source::revision::{Origin, Revision};
 
@@ -65,6 +69,7 @@ struct RuleOptions {
     enabled: Option<bool>,
     stage: Option<Stage>,
     severity: Option<Severity>,
+    scopes: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// What the command line says about configuration.
@@ -155,23 +160,29 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         options.exclude.unwrap_or_default(),
         &mut errors,
     );
-    let overrides = Overrides {
-        rules: options
-            .rules
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(code, change)| {
-                Some(RuleOverride {
-                    span: code.span(),
-                    code: code.into_inner(),
-                    file: file.clone()?,
-                    enabled: change.enabled,
-                    stage: change.stage,
-                    severity: change.severity,
-                })
-            })
-            .collect(),
-    };
+    let mut overrides = Overrides::default();
+    for (code, change) in options.rules.unwrap_or_default() {
+        let Some(file) = file.clone() else {
+            continue;
+        };
+        // Checked by `validate_options`: every name is a scope.
+        let scopes = change.scopes.map(|written| {
+            written
+                .into_inner()
+                .into_iter()
+                .filter_map(|name| Scope::try_from(name.into_inner()).ok())
+                .collect()
+        });
+        overrides.rules.push(RuleOverride {
+            span: code.span(),
+            code: code.into_inner(),
+            file,
+            enabled: change.enabled,
+            stage: change.stage,
+            severity: change.severity,
+            scopes,
+        });
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -299,8 +310,13 @@ fn read_options(
     let file = text_file(shown, bytes).map_err(|error| vec![error])?;
     let options =
         toml::from_str::<Options>(&file.text).map_err(|error| errors::all(&file, &error))?;
-    validate_options(&options, &file)?;
-    Ok((options, file))
+    let mut errors = Vec::new();
+    validate_options(&options, &file, &mut errors);
+    if errors.is_empty() {
+        Ok((options, file))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The folder where discovery starts: the first path argument's (a file's parent), else the
@@ -349,16 +365,44 @@ fn locate(
 }
 
 /// Checks what deserialization cannot: values that parse but make no sense.
-fn validate_options(options: &Options, file: &TextFile) -> Result<(), Vec<LoadError>> {
+fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadError>) {
     if options.max_file_size == Some(0) {
         let at = file.text.find("max_file_size").unwrap_or(0);
-        return Err(vec![LoadError::invalid(
+        errors.push(LoadError::invalid(
             file,
             at..at + "max_file_size".len(),
             "`max_file_size` must be at least 1 byte; remove it for the default (32 MiB)",
-        )]);
+        ));
     }
-    Ok(())
+    for (code, change) in options.rules.iter().flatten() {
+        if let Some(written) = &change.scopes {
+            check_scopes(file, code.get_ref(), written, errors);
+        }
+    }
+}
+
+/// The scopes written for rule `code`: at least one, each name checked where it is written.
+fn check_scopes(
+    file: &TextFile,
+    code: &str,
+    written: &Spanned<Vec<Spanned<String>>>,
+    errors: &mut Vec<LoadError>,
+) {
+    if written.get_ref().is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            written.span(),
+            format!(
+                "`[rules.{code}]`: `scopes` must name at least one scope; write `enabled = false` \
+                 to turn the rule off"
+            ),
+        ));
+    }
+    for name in written.get_ref() {
+        if let Err(message) = Scope::try_from(name.get_ref().clone()) {
+            errors.push(LoadError::invalid(file, name.span(), message));
+        }
+    }
 }
 
 fn compile_excludes(

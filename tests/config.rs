@@ -378,3 +378,119 @@ fn i7_load_errors_are_all_shown_each_in_its_place() {
             .contains("the Codex could not be loaded: 20000 errors")
     );
 }
+
+/// Issue 8: `examples/` is a scope of its own that the default rules skip; `scopes` in
+/// `codex.toml` widens a rule to it without editing the rule.
+#[test]
+fn i8_scopes_from_codex_toml_widen_a_rule_to_examples() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "pub fn f() -> u8 { 1 }\n")
+        .file("examples/demo.rs", "fn main() { Some(1).unwrap(); }\n")
+        .file("examples/multi/main.rs", "mod part;\nfn main() {}\n")
+        .file(
+            "examples/multi/part.rs",
+            "pub fn p() { Some(1).expect(\"x\"); }\n",
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(heads(&out.stdout), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(out.code, 0);
+
+    project.file(
+        "codex.toml",
+        "[rules.CX0001]\nscopes = [\"prod\", \"example\"]\n",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["examples/demo.rs:1:21 CX0001"],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["scope"], "example");
+    let out = project.run(&["explain", "CX0001"]);
+    assert!(
+        out.stdout.contains("scopes prod, example"),
+        "{}",
+        out.stdout
+    );
+
+    // By name too, and for files an example's root declares.
+    project.file(
+        "codex.toml",
+        "[rules.expect-outside-tests]\nscopes = [\"example\"]\n",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["examples/multi/part.rs:1:22 CX0002"],
+        "{}",
+        out.stdout
+    );
+}
+
+/// Issue 8: `scopes` narrows a rule too: production code leaves its reach.
+#[test]
+fn i8_scopes_from_codex_toml_narrow_prod_away() {
+    let project = Project::new();
+    project.file("src/lib.rs", CODE).file(
+        "build.rs",
+        "fn main() { std::env::var(\"OUT_DIR\").unwrap(); }\n",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:2:21 CX0001", "src/lib.rs:3:15 CX0002"]
+    );
+    project.file("codex.toml", "[rules.CX0001]\nscopes = [\"build\"]\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["build.rs:1:38 CX0001", "src/lib.rs:3:15 CX0002"],
+        "{}",
+        out.stdout
+    );
+    // Rule fixtures test rules as written: `cargo codex test` ignores the override.
+    let out = project.run(&["test"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+/// Issue 8: a scope name `codex.toml` does not know, or no scope at all, is a located error.
+#[test]
+fn i8_unknown_scopes_in_codex_toml_are_located_errors() {
+    let project = Project::new();
+    project.file("src/lib.rs", "pub fn f() {}\n").file(
+        "codex.toml",
+        "[rules.CX0001]\nstage = \"warn\"\nscopes = [\"prod\", \"exemple\"]\n",
+    );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "codex.toml:3:19: unknown scope `exemple`: expected one of `prod`, `test`, `bench`, `example`, `build`"
+        ),
+        "{}",
+        out.stderr
+    );
+    project.file(
+        "codex.toml",
+        "max_file_size = 0\n[rules.CX0001]\nscopes = []\n",
+    );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("codex.toml:1:1: `max_file_size` must be at least 1 byte")
+            && out.stderr.contains(
+                "codex.toml:3:10: `[rules.CX0001]`: `scopes` must name at least one scope"
+            ),
+        "{}",
+        out.stderr
+    );
+    project.file("codex.toml", "[rules.CX0001]\nscopes = \"prod\"\n");
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("codex.toml:2:10:"), "{}", out.stderr);
+}

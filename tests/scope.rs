@@ -158,3 +158,234 @@ fn i7_path_modules_take_their_crates_scope_and_tool_attributes_are_not_tests() {
         out.stdout
     );
 }
+
+/// tokio's shape: a crate whose modules are declared inside item macros.
+fn macro_tree() -> Project {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "macro_rules! cfg_rt { ($($i:item)*) => { $( #[cfg(feature = \"rt\")] $i )* } }\n\
+             macro_rules! cfg_loom { ($($i:item)*) => { $( #[cfg(loom)] $i )* } }\n\
+             macro_rules! cfg_not_loom { ($($i:item)*) => { $( #[cfg(not(loom))] $i )* } }\n\
+             cfg_rt! {\n    pub mod runtime;\n}\n\
+             cfg_not_loom!(mod util;);\n\
+             #[cfg(test)]\ncfg_rt! { mod test_util; }\n",
+        )
+        .file(
+            "src/runtime/mod.rs",
+            "mod driver;\n#[cfg(test)]\nmod tests;\npub fn run() -> u8 { Some(1).unwrap() }\n",
+        )
+        .file("src/runtime/driver.rs", UNWRAP)
+        .file(
+            "src/runtime/tests/mod.rs",
+            "mod noop {}\ncfg_loom! {\n    mod loom_pool;\n}\ncfg_not_loom! {\n    mod task;\n    #[cfg(not(miri))]\n    mod combinations;\n}\n",
+        )
+        .file("src/runtime/tests/task.rs", UNWRAP)
+        .file("src/runtime/tests/combinations.rs", UNWRAP)
+        .file("src/runtime/tests/loom_pool.rs", "mod yield_now;\npub fn p() -> u8 { Some(1).unwrap() }\n")
+        .file("src/runtime/tests/loom_pool/yield_now.rs", UNWRAP)
+        .file("src/util.rs", UNWRAP)
+        .file("src/test_util.rs", UNWRAP);
+    project
+}
+
+/// Issue 8: modules declared inside item macros (`cfg_not_loom! { mod task; }` inside
+/// `#[cfg(test)] mod tests;`) are test code; those declared in production code are not, and
+/// keep their module path.
+#[test]
+fn i8_modules_declared_inside_item_macros_take_part_in_the_module_tree() {
+    let project = macro_tree();
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/runtime/driver.rs:1:28 CX0001",
+            "src/runtime/mod.rs:4:30 CX0001",
+            "src/util.rs:1:28 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["item"], "runtime::driver::f");
+    // Each test file passed alone keeps the scope its macro-wrapped declaration gives it.
+    for test_file in [
+        "src/runtime/tests/task.rs",
+        "src/runtime/tests/combinations.rs",
+        "src/runtime/tests/loom_pool.rs",
+        "src/runtime/tests/loom_pool/yield_now.rs",
+        "src/test_util.rs",
+    ] {
+        let out = project.run(&["check", "--format", "concise", test_file]);
+        assert_eq!(
+            heads(&out.stdout),
+            Vec::<String>::new(),
+            "{test_file}: {}",
+            out.stdout
+        );
+    }
+    // So does a file changed by a diff (which reads only the files in its ancestor folders).
+    project.file(
+        "changes.diff",
+        "--- a/src/runtime/tests/loom_pool/yield_now.rs\n+++ b/src/runtime/tests/loom_pool/yield_now.rs\n@@ -0,0 +1 @@\n+pub fn f() -> u8 { Some(1).unwrap() }\n\
+         --- a/src/runtime/driver.rs\n+++ b/src/runtime/driver.rs\n@@ -0,0 +1 @@\n+pub fn f() -> u8 { Some(1).unwrap() }\n",
+    );
+    let out = project.run(&[
+        "check",
+        "--format",
+        "concise",
+        "--changed-lines-from",
+        "changes.diff",
+    ]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/runtime/driver.rs:1:28 CX0001"],
+        "{}",
+        out.stdout
+    );
+}
+
+/// What a macro holds is read as items only when the invocation stands as an item: a
+/// `macro_rules!` definition, a macro inside a function or an expression declares nothing.
+#[test]
+fn i8_only_item_macro_invocations_declare_modules() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "#[cfg(test)]\nmod tests;\n")
+        .file(
+            "src/tests.rs",
+            "macro_rules! decl { () => { mod from_rules; } }\nfn f() { m! { mod in_fn; } }\n",
+        )
+        .file("src/tests/from_rules.rs", UNWRAP)
+        .file("src/tests/in_fn.rs", UNWRAP);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/tests/from_rules.rs:1:28 CX0001",
+            "src/tests/in_fn.rs:1:28 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+fn fingerprints(out: &common::Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["fingerprint"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Issue 8: each shard takes scope from the whole tree, so the findings of all shards add up
+/// to those of a whole run exactly, whichever shard the declaring files fall into.
+#[test]
+fn i8_the_union_of_all_shards_is_the_whole_run() {
+    let project = macro_tree();
+    // More files, so that declaring files and the files they declare fall into different shards.
+    project
+        .file(
+            "src/runtime/tests/mod.rs",
+            "cfg_loom! {\n    mod loom_pool;\n}\ncfg_not_loom! {\n    mod task;\n    #[cfg(not(miri))]\n    mod combinations;\n}\nmod a;\nmod b;\nmod c;\n",
+        )
+        .file("src/a.rs", UNWRAP)
+        .file("src/runtime/tests/a.rs", UNWRAP)
+        .file("src/runtime/tests/b.rs", "mod deep;\n")
+        .file("src/runtime/tests/b/deep.rs", UNWRAP)
+        .file("src/runtime/tests/c.rs", UNWRAP)
+        .file("src/runtime/z.rs", UNWRAP);
+    let whole = project.run(&["check", "--format", "json"]);
+    let mut expected = fingerprints(&whole);
+    expected.sort();
+    assert_eq!(expected.len(), 5, "{}", whole.stdout);
+    for n in [2, 3, 5] {
+        let mut union = Vec::new();
+        for k in 1..=n {
+            let shard = format!("{k}/{n}");
+            let out = project.run(&["check", "--format", "json", "--shard", &shard]);
+            union.extend(fingerprints(&out));
+        }
+        union.sort();
+        assert_eq!(union, expected, "{n} shards");
+    }
+}
+
+/// Issue 8: http's shape. A `#[test]` function inside a `macro_rules!` body with `$( … )`
+/// repetitions is test code; production code beside it in the same body is still reported, at
+/// its own line.
+#[test]
+fn i8_tests_inside_macro_rules_bodies_with_repetitions_are_test_code() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        r#"macro_rules! standard_headers {
+    (
+        $(
+            $(#[$docs:meta])*
+            ($konst:ident, $name_bytes:literal);
+        )+
+    ) => {
+        enum StandardHeader { $( $konst, )+ }
+
+        impl StandardHeader {
+            fn parse(bytes: &[u8]) -> StandardHeader {
+                match bytes {
+                    $( $name_bytes => StandardHeader::$konst, )+
+                    _ => std::str::from_utf8(bytes).map(|_| None).unwrap().unwrap(),
+                }
+            }
+        }
+
+        #[cfg(test)]
+        const TEST_HEADERS: &'static [&'static [u8]] = &[ $( $name_bytes, )+ ];
+
+        #[test]
+        fn test_parse_standard_headers() {
+            for name in TEST_HEADERS {
+                let upper = std::str::from_utf8(name).expect("utf-8").to_uppercase();
+                assert_eq!(std::str::from_utf8(upper.as_bytes()).unwrap(), "x");
+            }
+        }
+    }
+}
+
+macro_rules! test_parse {
+    ($($test_name:ident, $input:expr;)*) => {
+        $(
+            #[test]
+            fn $test_name() {
+                let _ = $input.parse::<u8>().unwrap();
+            }
+        )*
+    };
+}
+
+macro_rules! getter {
+    ($vis:vis $name:ident -> $t:ty, $body:block) => {
+        $vis fn $name(v: Option<$t>) -> $t {
+            v.unwrap()
+        }
+    };
+}
+"#,
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:14:67 CX0001",
+            "src/lib.rs:14:76 CX0001",
+            "src/lib.rs:46:15 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][2]["item"], "getter::name");
+}

@@ -152,6 +152,8 @@ pub struct RuleOverride {
     pub stage: Option<Stage>,
     /// New severity.
     pub severity: Option<Severity>,
+    /// New scopes, replacing the rule's.
+    pub scopes: Option<Vec<Scope>>,
 }
 
 /// A rule file as written.
@@ -724,6 +726,9 @@ fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Ve
         }
         if let Some(severity) = change.severity {
             rule.severity = severity;
+        }
+        if let Some(scopes) = &change.scopes {
+            rule.scopes.clone_from(scopes);
         }
         if change.enabled == Some(false) {
             disabled.push(rule.id.clone());

@@ -30,9 +30,15 @@ pub(super) fn all(file: &TextFile, first: &toml::de::Error) -> Vec<LoadError> {
     }
     // The first error as deserializing found it is the most precise; those found by reading
     // again are added where they are about other places.
+    // Reading a `[rules.X]` table again knows only the table's place, so the same mistake is
+    // recognised by its message.
     let at = first.span().map_or(0, |span| span.start);
+    let said = first.message().trim_end();
     errors.retain(|(_, error)| match error {
-        LoadError::Invalid { span, .. } => !(span.start <= at && at < span.end.max(span.start + 1)),
+        LoadError::Invalid { span, message, .. } => {
+            let covers = span.start <= at && at < span.end.max(span.start + 1);
+            !covers && !message.ends_with(said)
+        }
         LoadError::Read { .. } => true,
     });
     errors.push((at, LoadError::from_toml(file, first)));
@@ -56,7 +62,7 @@ fn check_keys(
             other => other,
         };
         let alone = toml::Table::from_iter([(name.clone(), value)]);
-        if let Err(error) = alone.try_into::<Options>() {
+        if let Err(error) = reread::<Options>(&alone) {
             let message = error.message().trim_end();
             if message.starts_with("unknown field") {
                 errors.push((
@@ -77,7 +83,18 @@ fn check_rule_tables(file: &TextFile, section: RulesOnly) -> Vec<(usize, LoadErr
     let mut errors = Vec::new();
     for (code, table) in section.rules {
         let span = table.span();
-        if let Err(error) = table.into_inner().try_into::<RuleOptions>() {
+        let Some(table) = table.into_inner().as_table().cloned() else {
+            errors.push((
+                span.start,
+                LoadError::invalid(
+                    file,
+                    span.clone(),
+                    format!("`rules.{}` must be a table of settings", code.get_ref()),
+                ),
+            ));
+            continue;
+        };
+        if let Err(error) = reread::<RuleOptions>(&table) {
             let message = format!(
                 "`[rules.{}]`: {}",
                 code.get_ref(),
@@ -90,13 +107,21 @@ fn check_rule_tables(file: &TextFile, section: RulesOnly) -> Vec<(usize, LoadErr
     errors
 }
 
+/// Reads `table` again as `T`, through its TOML text: positions (`Spanned`) exist only when
+/// reading text, not a value already read.
+fn reread<T: serde::de::DeserializeOwned>(table: &toml::Table) -> Result<T, toml::de::Error> {
+    let text = toml::to_string(table).unwrap_or_default();
+    toml::from_str(&text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_wrong_key_is_reported_with_its_place() {
-        let text = "default_rules = \"yes\"\nmax_file_size = -1\ncolour = true\n\n[rules.CX0001]\nstage = \"loud\"\n\n[rules.CX0002]\nenabled = 3\n";
+        // Right values that keep their place (`rule_dirs`, `scopes`) are not mistaken for wrong.
+        let text = "default_rules = \"yes\"\nmax_file_size = -1\ncolour = true\nrule_dirs = [\"r\"]\n\n[rules.CX0001]\nstage = \"loud\"\nscopes = [\"prod\"]\n\n[rules.CX0002]\nenabled = 3\n";
         let file = TextFile::new("codex.toml", text);
         let first = toml::from_str::<super::super::Options>(text).unwrap_err();
         let errors: Vec<String> = all(&file, &first).iter().map(ToString::to_string).collect();

@@ -111,10 +111,7 @@ pub(crate) fn facts(path: &Path, max_size: u64, limit: usize) -> ModuleFacts {
     let Ok(text) = source::read(path, max_size) else {
         return ModuleFacts::default();
     };
-    let blanked = lex::blank_preamble(&text);
-    let facts = lex::lex(blanked.as_deref().unwrap_or(&text), limit)
-        .map(|lexed| lex::module_facts(&lexed, limit))
-        .unwrap_or_default();
+    let facts = lex::declared_modules(&text, limit);
     proc_macro2::extra::invalidate_current_thread_spans();
     facts
 }

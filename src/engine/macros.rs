@@ -1,7 +1,10 @@
 //! Searching macro invocations: their tokens are parsed as expressions, statements or items
 //! when they can be (`format!`, `vec!`, `assert!`, `thread_local!`…), and otherwise split at
 //! `,`, `;` and `=>` and searched piece by piece, down to single tokens (`matches!(v, P if
-//! v.unwrap())`, `my_macro!(v => v.unwrap())`, `macro_rules!` bodies).
+//! v.unwrap())`, `my_macro!(v => v.unwrap())`). A `macro_rules!` body is read rule by rule,
+//! each transcriber as code ([`transcriber`]); its matchers are patterns, not code.
+
+mod transcriber;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::Parser;
@@ -25,6 +28,14 @@ impl Walker<'_> {
             return;
         }
         self.macro_budget -= cost;
+        let top: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        if let Some(rules) = transcriber::rules(&top) {
+            for (matcher, transcriber) in rules {
+                let code = transcriber::transcribe(matcher, transcriber);
+                self.visit_macro_tokens(&code, transcriber.span().byte_range().len());
+            }
+            return;
+        }
         if let Ok(exprs) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
             for expr in &exprs {
                 self.visit_expr(expr);

@@ -3,11 +3,11 @@
 //! Every file is lexed (so a file that is not Rust is reported), but a syntax tree is built only
 //! for items that contain a word some rule looks at. This module splits the token stream into
 //! item-sized chunks and reads, from tokens alone, what the module tree needs: inner attributes
-//! and `mod` declarations.
+//! and `mod` declarations, including those inside item macro invocations (`cfg_rt! { mod x; }`).
 
 use std::ops::Range;
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
@@ -216,7 +216,8 @@ pub struct ModuleFacts {
     pub test_only: bool,
     /// Clippy lint levels set for the whole file (`#![allow(clippy::x)]`).
     pub allows: Vec<attrs::ClippyLevel>,
-    /// Out-of-line `mod name;` declarations, at top level or in inline modules.
+    /// Out-of-line `mod name;` declarations, at top level, in inline modules or in item macro
+    /// invocations.
     pub decls: Vec<ModDecl>,
 }
 
@@ -254,13 +255,30 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
     facts
 }
 
+#[derive(Clone)]
 struct Context {
     inline_path: Vec<String>,
     test_only: bool,
     allows: Vec<attrs::ClippyLevel>,
 }
 
-/// Adds the declarations of one item (a `mod` declaration or an inline module) to `out`.
+impl Context {
+    /// The context inside an item carrying `attrs` (`#[cfg(test)]`, `#[allow(clippy::x)]`).
+    fn within(&self, attrs: &[Attribute]) -> Context {
+        let mut allows = self.allows.clone();
+        allows.extend(attrs::clippy_allows(attrs));
+        Context {
+            inline_path: self.inline_path.clone(),
+            test_only: self.test_only || attrs::is_test_only(attrs),
+            allows,
+        }
+    }
+}
+
+/// Adds the declarations of one item to `out`: a `mod` declaration, an inline module, or an
+/// item macro invocation whose tokens hold items (`cfg_rt! { pub mod runtime; }`), read with
+/// the invocation's own attributes. Recursion follows delimiter groups of an item that passed
+/// the depth limit, so it is bounded; each token is read once.
 fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>) {
     let mut i = 0;
     while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(_))) =
@@ -272,6 +290,14 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         i += 2;
     }
     let attr_tokens = tokens.get(..i).unwrap_or_default();
+    if let Some(body) = item_macro_body(tokens.get(i..).unwrap_or_default()) {
+        let nested = context.within(&parse_attrs(attr_tokens.to_vec(), false));
+        let (_, chunks) = split(body.stream().into_iter().collect());
+        for chunk in &chunks {
+            collect_decls(&chunk.tokens, &nested, out);
+        }
+        return;
+    }
     if matches!(tokens.get(i), Some(TokenTree::Ident(id)) if id == "pub") {
         i += 1;
         if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
@@ -288,36 +314,85 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         return;
     }
     let item_attrs = parse_attrs(attr_tokens.to_vec(), false);
-    let test_only = context.test_only || attrs::is_test_only(&item_attrs);
-    let mut allows = context.allows.clone();
-    allows.extend(attrs::clippy_allows(&item_attrs));
+    let mut nested = context.within(&item_attrs);
     let name = name.to_string();
     let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
     match tokens.get(i + 2) {
         Some(TokenTree::Punct(p)) if p.as_char() == ';' => out.push(ModDecl {
             name,
-            inline_path: context.inline_path.clone(),
+            inline_path: nested.inline_path,
             path_attr: attrs::path_attribute(&item_attrs),
-            test_only,
-            allows,
+            test_only: nested.test_only,
+            allows: nested.allows,
         }),
         Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
             let (inner, chunks) = split(body.stream().into_iter().collect());
             let inner = parse_attrs(inner, true);
-            let mut inline_path = context.inline_path.clone();
-            inline_path.push(name);
-            allows.extend(attrs::clippy_allows(&inner));
-            let nested = Context {
-                inline_path,
-                test_only: test_only || attrs::is_test_only(&inner),
-                allows,
-            };
+            nested.inline_path.push(name);
+            let nested = nested.within(&inner);
             for chunk in &chunks {
                 collect_decls(&chunk.tokens, &nested, out);
             }
         }
         _ => {}
     }
+}
+
+/// The body of an item macro invocation: `path! { … }`, `path!( … );` or `path![ … ];`, the
+/// path made of identifiers and `::`. A `macro_rules!` definition (`macro_rules! name { … }`)
+/// is not one: its tokens are rules, not items.
+fn item_macro_body(tokens: &[TokenTree]) -> Option<&Group> {
+    let is_punct = |at: usize, c: char| matches!(tokens.get(at), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let mut i = if is_punct(0, ':') && is_punct(1, ':') {
+        2
+    } else {
+        0
+    };
+    loop {
+        if !matches!(tokens.get(i), Some(TokenTree::Ident(_))) {
+            return None;
+        }
+        i += 1;
+        if !(is_punct(i, ':') && is_punct(i + 1, ':')) {
+            break;
+        }
+        i += 2;
+    }
+    let (true, Some(TokenTree::Group(body))) = (is_punct(i, '!'), tokens.get(i + 1)) else {
+        return None;
+    };
+    let rest = tokens.get(i + 2..).unwrap_or_default();
+    let ends = match body.delimiter() {
+        Delimiter::Brace => rest.is_empty() || (rest.len() == 1 && is_punct(i + 2, ';')),
+        Delimiter::Parenthesis | Delimiter::Bracket => rest.len() == 1 && is_punct(i + 2, ';'),
+        Delimiter::None => false,
+    };
+    ends.then_some(body)
+}
+
+/// The module facts of a file read only for its `mod` declarations (not checked): a file
+/// without the word `mod` declares none and is not lexed; one that does not lex has none.
+pub fn declared_modules(text: &str, limit: usize) -> ModuleFacts {
+    if !may_declare_modules(text) {
+        return ModuleFacts::default();
+    }
+    let blanked = blank_preamble(text);
+    lex(blanked.as_deref().unwrap_or(text), limit)
+        .map(|lexed| module_facts(&lexed, limit))
+        .unwrap_or_default()
+}
+
+/// Whether `text` may declare a module: it holds the word `mod`. A file without it has no
+/// `mod` declaration for the module tree, so a file read only for its declarations need not be
+/// lexed. Occurrences in comments or strings only cost a lexing.
+fn may_declare_modules(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(bytes, b"mod").any(|at| {
+        let before = at.checked_sub(1).and_then(|j| bytes.get(j)).copied();
+        let after = bytes.get(at + 3).copied();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
 }
 
 #[cfg(test)]
@@ -377,6 +452,44 @@ mod tests {
                 ("u", "t".to_owned(), None, true, vec![]),
             ]
         );
+    }
+
+    #[test]
+    fn reads_mod_declarations_inside_item_macros() {
+        let text = "cfg_rt! { pub mod runtime; }\n#[cfg(test)] cfg_x!(mod a; mod b { mod c; });\n\
+                    ::m::n![#[allow(clippy::panic)] mod d;];\nouter! { inner! { mod e; } }\n\
+                    macro_rules! m { () => { mod f; } }\nfn g() { h! { mod i; } }\nm! { mod j; } + 1;";
+        let facts = module_facts(&lex(text, 256).unwrap(), 256);
+        let decls: Vec<_> = facts
+            .decls
+            .iter()
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.inline_path.join("::"),
+                    d.test_only,
+                    d.allows.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            decls,
+            [
+                ("runtime", String::new(), false, vec![]),
+                ("a", String::new(), true, vec![]),
+                ("c", "b".to_owned(), true, vec![]),
+                ("d", String::new(), false, vec!["panic".to_owned()]),
+                ("e", String::new(), false, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_word_mod_is_looked_for_whole() {
+        assert!(may_declare_modules("#[cfg(test)]\nmod tests;"));
+        assert!(may_declare_modules("x!{mod a;}"));
+        assert!(!may_declare_modules("use model::module; // modify"));
+        assert!(!may_declare_modules(""));
     }
 
     #[test]

@@ -60,9 +60,15 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         .flatten()
         .for_each(|(target, _)| reached[*target] = true);
 
+    // Files are taken in path order, so the placement does not depend on the order they are
+    // given in: a shard's files come first, the rest of the tree after, and every shard must
+    // place a file as the whole run does.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| files[i].0);
     let mut placed: Vec<Option<Placement>> = vec![None; files.len()];
     let mut work = Vec::new();
-    for (i, (path, facts)) in files.iter().enumerate() {
+    for &i in &order {
+        let (path, facts) = files[i];
         if !reached[i] {
             placed[i] = Some(Placement {
                 test_only: facts.test_only,
@@ -74,6 +80,7 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
         }
     }
     // Files only reachable through a cycle (which rustc rejects) become roots too.
+    let mut unplaced = order.into_iter();
     loop {
         while let Some(parent) = work.pop() {
             let Some(from) = placed[parent].clone() else {
@@ -112,7 +119,8 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
                 }
             }
         }
-        let Some(orphan) = placed.iter().position(Option::is_none) else {
+        // Placed files stay placed: the search for the next orphan goes on from the last.
+        let Some(orphan) = unplaced.find(|&i| placed[i].is_none()) else {
             break;
         };
         let (path, facts) = files[orphan];
@@ -143,11 +151,12 @@ fn scope_rank(scope: crate::codex::Scope) -> u8 {
 /// and crate roots) rather than in a folder named after it.
 fn owns_directory(path: &str) -> bool {
     let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    // `tests/`, `benches/` and `examples/` hold crate roots, but not below a `src/`, where
+    // `src/runtime/tests/` is a module folder (tokio's).
+    let (parents, last) = dir.rsplit_once('/').unwrap_or(("", dir));
     let crate_root_dir = dir.ends_with("src/bin")
-        || dir == "src/bin"
-        || ["tests", "benches", "examples"]
-            .iter()
-            .any(|d| dir == *d || dir.ends_with(&format!("/{d}")));
+        || (matches!(last, "tests" | "benches" | "examples")
+            && !parents.split('/').any(|part| part == "src"));
     matches!(file, "mod.rs" | "lib.rs" | "main.rs" | "build.rs") || crate_root_dir
 }
 
@@ -294,6 +303,58 @@ mod tests {
         let placed = place(&files);
         assert!(placed[2].test_only);
         assert_eq!(placed[2].module_path, ["config", "load"]);
+    }
+
+    #[test]
+    fn a_tests_folder_below_src_is_a_module_folder() {
+        let tests = facts(vec![decl("loom", false)]);
+        let loom = facts(vec![decl("yield_now", false)]);
+        let integration = facts(vec![decl("helper", false)]);
+        let leaf = ModuleFacts::default();
+        let files = [
+            ("src/runtime/tests/mod.rs", &tests),
+            ("src/runtime/tests/loom.rs", &loom),
+            ("src/runtime/tests/loom/yield_now.rs", &leaf),
+            ("crates/x/tests/it.rs", &integration),
+            ("crates/x/tests/helper.rs", &leaf),
+        ];
+        let placed = place(&files);
+        assert_eq!(placed[2].crate_root, 0);
+        assert_eq!(
+            placed[2].module_path,
+            ["runtime", "tests", "loom", "yield_now"]
+        );
+        assert_eq!(placed[4].crate_root, 3);
+    }
+
+    #[test]
+    fn placement_does_not_depend_on_the_order_files_are_given_in() {
+        let shared = |name: &str| {
+            let mut d = decl(name, false);
+            d.path_attr = Some("shared.rs".to_owned());
+            d
+        };
+        let a = facts(vec![shared("from_a")]);
+        let b = facts(vec![shared("from_b")]);
+        let cycle = facts(vec![decl("c2", false)]);
+        let cycle2 = facts(vec![decl("c1", false)]);
+        let leaf = ModuleFacts::default();
+        let files = [
+            ("src/a/lib.rs", &a),
+            ("src/a/shared.rs", &leaf),
+            ("src/b/lib.rs", &b),
+            ("src/c/c1.rs", &cycle),
+            ("src/c/c2.rs", &cycle2),
+        ];
+        let forward = place(&files);
+        let mut reversed = files;
+        reversed.reverse();
+        let mut backward = place(&reversed);
+        backward.reverse();
+        let paths = |placed: &[Placement]| -> Vec<String> {
+            placed.iter().map(|p| p.module_path.join("::")).collect()
+        };
+        assert_eq!(paths(&forward), paths(&backward));
     }
 
     #[test]
