@@ -2,7 +2,7 @@
 //! consumed ([`Ctx`]). Followed values live in a table of names with one slot per binding, so a
 //! mention costs one lookup and nothing is ever read twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -70,6 +70,8 @@ pub(super) struct Flow<'a> {
     ctx: Ctx,
     budget: &'a mut usize,
     found: Vec<Found>,
+    /// Sources whose first event was seen (a use or a validation), by rule and first byte.
+    settled: HashSet<(usize, usize)>,
 }
 
 impl<'a> Flow<'a> {
@@ -92,6 +94,7 @@ impl<'a> Flow<'a> {
             ctx: Ctx::Here,
             budget,
             found: Vec::new(),
+            settled: HashSet::new(),
         };
         // The body's value is returned: a use.
         flow.block(body, Ctx::Here);
@@ -210,6 +213,7 @@ impl<'a> Flow<'a> {
             return;
         };
         if self.rejecting > 0 {
+            self.used(entries, u64::MAX, at);
             return;
         }
         match ctx {
@@ -226,8 +230,11 @@ impl<'a> Flow<'a> {
 
     fn used(&mut self, entries: Vec<Entry>, validates: u64, at: &Range<usize>) {
         for entry in entries {
-            let validated = entry.spec < 64 && validates & (1 << entry.spec) != 0;
-            if !validated {
+            let validated = validates == u64::MAX
+                || (entry.spec < 64 && validates & (1 << entry.spec) != 0);
+            // A value bound to several names (`let (a, b) = ..`) is settled by the first event
+            // of any of them.
+            if self.settled.insert((entry.spec, entry.source.start)) && !validated {
                 self.found.push((entry.spec, entry.source, at.clone()));
             }
         }
