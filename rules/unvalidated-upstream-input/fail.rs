@@ -135,3 +135,10 @@ pub fn read_is_not_a_check(text: &str) -> Result<usize, Error> {
     }
     Ok(count)
 }
+
+pub fn returned_from_if_let(text: &str) -> Config {
+    if let Ok(config) = serde_json::from_str(text) { //~ CX0004
+        return config;
+    }
+    Config::default()
+}

@@ -163,3 +163,8 @@ pub fn one_name_checked(text: &str) -> Result<u32, Error> {
     }
     Ok(high)
 }
+
+pub fn only_the_error(text: &str) -> Option<String> {
+    let error = serde_json::from_str::<Config>(text).err()?;
+    Some(error.to_string())
+}

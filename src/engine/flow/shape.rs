@@ -38,6 +38,9 @@ const VALUE_CLOSURE: &[&str] = &[
 /// Methods that only ask whether there is a value: neither a use nor a validation.
 const TESTS: &[&str] = &["is_ok", "is_err", "is_some", "is_none"];
 
+/// Methods that keep the error and drop the value.
+const ERRORS: &[&str] = &["err", "unwrap_err", "expect_err"];
+
 /// Macros whose first argument is a condition that rejects the input when false.
 const ENSURE: &[&str] = &["ensure"];
 
@@ -53,6 +56,8 @@ pub(super) enum Method {
     Closure,
     /// It only tests whether there is a value.
     Test,
+    /// It keeps the error, not the value.
+    Error,
     /// Anything else.
     Other,
 }
@@ -65,6 +70,8 @@ impl Method {
             Method::Closure
         } else if TESTS.contains(&name) {
             Method::Test
+        } else if ERRORS.contains(&name) {
+            Method::Error
         } else {
             Method::Other
         }

@@ -390,6 +390,7 @@ impl<'a> Flow<'a> {
         let receiver = match Method::of(&name) {
             Method::PassThrough => ctx,
             Method::Test => Ctx::Tested,
+            Method::Error => Ctx::Dropped,
             Method::Closure => match call.args.last() {
                 Some(Expr::Closure(_)) => {
                     let id = self.new_binding();
@@ -450,6 +451,13 @@ impl<'a> Flow<'a> {
     }
 
     fn let_expr(&mut self, expr: &syn::ExprLet) {
+        // `if let Ok(v) = source { return v; }` binds the value; it does not check it.
+        let rejecting = std::mem::take(&mut self.rejecting);
+        self.let_binding(expr);
+        self.rejecting = rejecting;
+    }
+
+    fn let_binding(&mut self, expr: &syn::ExprLet) {
         if shape::is_wrapper_pattern(&expr.pat) {
             let id = self.new_binding();
             self.read(&expr.expr, Ctx::Bound(id));
