@@ -82,7 +82,11 @@ impl PathPattern {
         let trimmed = text.trim_start_matches("::");
         let (path, method) = match trimmed.rsplit_once('.') {
             Some((owner, name)) if !owner.is_empty() => (format!("{owner}::{name}"), true),
-            Some(_) => return Err("a method needs its type before the dot, like `Server.run_forever`".to_owned()),
+            Some(_) => {
+                return Err(
+                    "a method needs its type before the dot, like `Server.run_forever`".to_owned(),
+                );
+            }
             None => (trimmed.to_owned(), false),
         };
         if method && path.contains('.') {
@@ -113,7 +117,9 @@ impl PathPattern {
             );
         }
         if method && segments.len() < 2 {
-            return Err("a method needs its type before the dot, like `Server.run_forever`".to_owned());
+            return Err(
+                "a method needs its type before the dot, like `Server.run_forever`".to_owned(),
+            );
         }
         Ok(PathPattern {
             any_prefix,
@@ -142,7 +148,9 @@ impl PathPattern {
 
     /// Whether the name `name` can be this pattern's last segment.
     pub fn last_matches(&self, name: &str) -> bool {
-        self.segments.last().is_some_and(|last| wildcard(last, name))
+        self.segments
+            .last()
+            .is_some_and(|last| wildcard(last, name))
     }
 
     /// Whether the resolved path `path` (segments, without a leading `::`) matches.

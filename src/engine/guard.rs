@@ -21,11 +21,22 @@ use syn::{BinOp, Block, Expr, Pat, Stmt, Token, UnOp};
 /// reported), so a check costs at most this many comparisons.
 const MAX_FACTS: usize = 64;
 
+/// An `assert!` with more top-level tokens than this is not read for facts.
+const MAX_ASSERT_TOKENS: usize = 64;
+
 /// Expressions with more nodes than this are not compared.
 const MAX_NODES: usize = 24;
 
 /// Methods that produce the same key or map as their receiver.
-const SAME: &[&str] = &["clone", "to_owned", "to_string", "as_str", "as_ref", "borrow", "into"];
+const SAME: &[&str] = &[
+    "clone",
+    "to_owned",
+    "to_string",
+    "as_str",
+    "as_ref",
+    "borrow",
+    "into",
+];
 
 /// Methods that add the key of their first argument to the map.
 const ADDS: &[&str] = &["insert", "entry"];
@@ -164,16 +175,28 @@ impl Guards {
 
     /// `assert!(m.contains_key(&k))`.
     fn asserted(&mut self, mac: &syn::Macro) {
-        let is_assert = mac.path.segments.last().is_some_and(|s| s.ident == "assert");
+        let is_assert = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "assert");
         // Parse only an assertion that can hold a fact: a shallow look at its tokens first.
-        let relevant = is_assert
-            && mac.tokens.clone().into_iter().any(|token| {
-                matches!(&token, TokenTree::Ident(i) if i == "contains_key" || i == "is_some" || i == "is_none")
-            });
+        if !is_assert {
+            return;
+        }
+        let mut relevant = false;
+        for (count, token) in mac.tokens.clone().into_iter().enumerate() {
+            if count > MAX_ASSERT_TOKENS {
+                return;
+            }
+            relevant |= matches!(&token, TokenTree::Ident(i)
+                if i == "contains_key" || i == "is_some" || i == "is_none");
+        }
         if !relevant {
             return;
         }
-        if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) {
+        if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+        {
             if let Some(cond) = args.first() {
                 self.assume(cond, true);
             }
@@ -209,7 +232,8 @@ fn facts(cond: &Expr, truth: bool, out: &mut Vec<(String, String)>, depth: usize
             facts(&e.right, false, out, depth + 1);
         }
         Expr::MethodCall(call) if call.method == "contains_key" && truth => {
-            if let (Some(map), Some(key)) = (text(&call.receiver), call.args.first().and_then(text)) {
+            if let (Some(map), Some(key)) = (text(&call.receiver), call.args.first().and_then(text))
+            {
                 out.push((map, key));
             }
         }
@@ -239,10 +263,12 @@ fn lookup(pat: &Pat, expr: &Expr) -> Option<(String, String)> {
     let Pat::TupleStruct(tuple) = pat else {
         return None;
     };
-    if !tuple.path.segments.last().is_some_and(|s| s.ident == "Some") {
-        return None;
-    }
-    get_call(expr)
+    let some = tuple
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "Some");
+    if some { get_call(expr) } else { None }
 }
 
 /// `m.get(k)` or `m.get_mut(k)`, as (map, key).
@@ -345,7 +371,9 @@ fn write(expr: &Expr, out: &mut String, budget: &mut usize) -> bool {
             out.push_str(&call.method.to_string());
             arguments(call.args.iter(), out, budget)
         }
-        Expr::Call(call) => write(&call.func, out, budget) && arguments(call.args.iter(), out, budget),
+        Expr::Call(call) => {
+            write(&call.func, out, budget) && arguments(call.args.iter(), out, budget)
+        }
         Expr::Index(index) => {
             if !write(&index.expr, out, budget) {
                 return false;
@@ -359,7 +387,11 @@ fn write(expr: &Expr, out: &mut String, budget: &mut usize) -> bool {
     }
 }
 
-fn arguments<'a>(args: impl Iterator<Item = &'a Expr>, out: &mut String, budget: &mut usize) -> bool {
+fn arguments<'a>(
+    args: impl Iterator<Item = &'a Expr>,
+    out: &mut String,
+    budget: &mut usize,
+) -> bool {
     out.push('(');
     for (i, arg) in args.enumerate() {
         if i > 0 {

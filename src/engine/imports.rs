@@ -220,7 +220,8 @@ mod tests {
             found.resolve_within(std::slice::from_ref(&inner), &quit),
             [["other", "quit"]]
         );
-        assert!(found.brings("TcpListener", &|p| p.join("::") == "tokio::net::TcpListener"));
+        assert!(found.brings("TcpListener", &|p| p.join("::")
+            == "tokio::net::TcpListener"));
         assert!(found.brings("x", &|p| p.join("::") == "std::process::exit"));
         assert!(!found.brings("x", &|p| p.join("::") == "std::process::abort"));
         let mut aliases: Vec<&str> = found.aliases().collect();

@@ -8,8 +8,8 @@ use proc_macro2::Ident;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
-use super::{before, flow, guard};
 use super::imports::Imports;
+use super::{before, flow, guard};
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
 use crate::source::attrs;

@@ -122,9 +122,7 @@ pub(super) fn value_pattern(pat: &Pat) -> Result<Option<&Pat>, ()> {
         Pat::Guard(g) => value_pattern(&g.pat),
         Pat::Wild(_) => Ok(None),
         Pat::Ident(ident) if ident.ident == "None" => Ok(None),
-        Pat::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "None") => {
-            Ok(None)
-        }
+        Pat::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "None") => Ok(None),
         Pat::TupleStruct(t) => {
             let Some(last) = t.path.segments.last() else {
                 return Err(());
@@ -144,7 +142,7 @@ pub(super) fn value_pattern(pat: &Pat) -> Result<Option<&Pat>, ()> {
 /// Whether a pattern is `Ok(..)`, `Some(..)`, `Err(..)` or `None`: it looks into a
 /// `Result`/`Option` rather than at the value.
 pub(super) fn is_wrapper_pattern(pat: &Pat) -> bool {
-    matches!(value_pattern(pat), Ok(_)) && !matches!(pat, Pat::Wild(_))
+    value_pattern(pat).is_ok() && !matches!(pat, Pat::Wild(_))
 }
 
 /// Whether `arm` is `Ok(v) => v` (or `Some(v) => v`): it hands the value on unchanged.
@@ -160,7 +158,9 @@ pub(super) fn yields_value(pat: &Pat, body: &Expr) -> bool {
 pub(super) fn rejects(block: &Block) -> bool {
     let last = block.stmts.len().saturating_sub(1);
     block.stmts.iter().enumerate().any(|(i, stmt)| match stmt {
-        Stmt::Expr(expr, semi) => rejecting_expr(expr) || (i == last && semi.is_none() && is_err_call(expr)),
+        Stmt::Expr(expr, semi) => {
+            rejecting_expr(expr) || (i == last && semi.is_none() && is_err_call(expr))
+        }
         Stmt::Macro(mac) => is_bail(&mac.mac),
         _ => false,
     })
@@ -271,7 +271,10 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<String> {
-        format_captures(text, 0).into_iter().map(|(n, _)| n).collect()
+        format_captures(text, 0)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
     }
 
     #[test]
@@ -279,12 +282,19 @@ mod tests {
         assert_eq!(names(r#""{c:?} and {d}""#), ["c", "d"]);
         assert_eq!(names(r#""{{c}} {0} {:?} {x:>w$.p$}""#), ["x", "w", "p"]);
         assert_eq!(names(r#""{} {:x}""#), Vec::<String>::new());
-        assert_eq!(format_captures(r#""a {cfg}""#, 10), [("cfg".to_owned(), 14..17)]);
+        assert_eq!(
+            format_captures(r#""a {cfg}""#, 10),
+            [("cfg".to_owned(), 14..17)]
+        );
     }
 
     #[test]
     fn patterns_bind_names() {
-        let pat: Pat = syn::parse::Parser::parse_str(Pat::parse_single, "(a, C { x, y: ref z, .. }, [p, ..], None, Ok(v))").unwrap();
+        let pat: Pat = syn::parse::Parser::parse_str(
+            Pat::parse_single,
+            "(a, C { x, y: ref z, .. }, [p, ..], None, Ok(v))",
+        )
+        .unwrap();
         let mut found = Vec::new();
         bound_names(&pat, &mut found);
         assert_eq!(found, ["a", "x", "z", "p", "v"]);

@@ -16,6 +16,10 @@ use crate::codex::ValidateSpec;
 use crate::codex::pattern::segments;
 use crate::engine::imports::Imports;
 
+/// At most this many sources are followed through one binding (`let v = match .. { .. }` can
+/// gather several); more would make copying them cost more than reading the code.
+const MAX_SOURCES: usize = 8;
+
 /// A finding: the rule (by its index among `validate` rules), the source's token, the use.
 pub(super) type Found = (usize, Range<usize>, Range<usize>);
 
@@ -111,8 +115,26 @@ impl<'a> Flow<'a> {
         self.bindings.len() - 1
     }
 
+    /// Hands `entries` to binding `id`, keeping at most [`MAX_SOURCES`] distinct sources.
+    fn hand(&mut self, id: usize, entries: Vec<Entry>) {
+        let Some(binding) = self.bindings.get_mut(id) else {
+            return;
+        };
+        for entry in entries {
+            let known = binding
+                .iter()
+                .any(|e| e.spec == entry.spec && e.source == entry.source);
+            if !known && binding.len() < MAX_SOURCES {
+                binding.push(entry);
+            }
+        }
+    }
+
     fn take_binding(&mut self, id: usize) -> Vec<Entry> {
-        self.bindings.get_mut(id).map(std::mem::take).unwrap_or_default()
+        self.bindings
+            .get_mut(id)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     fn open(&mut self) {
@@ -132,6 +154,7 @@ impl<'a> Flow<'a> {
         if values.is_empty() && self.names.is_empty() {
             return;
         }
+        let values = values.get(..MAX_SOURCES).unwrap_or(values);
         let mut names = Vec::new();
         shape::bound_names(pat, &mut names);
         for name in names {
@@ -160,11 +183,9 @@ impl<'a> Flow<'a> {
         if let Some(slot) = self.names.get_mut(&name).and_then(|slots| slots.last_mut()) {
             *slot = (!values.is_empty()).then_some(values);
         } else if !values.is_empty() {
-            // A local bound before anything was followed: followed to the end of the function.
-            self.names.entry(name.clone()).or_default().insert(0, Some(values));
-            if let Some(scope) = self.scopes.first_mut() {
-                scope.insert(0, name);
-            }
+            // A local bound before anything was followed: followed to the end of the function
+            // (the outermost slot, which no scope closes).
+            self.names.entry(name).or_default().insert(0, Some(values));
         }
     }
 
@@ -186,9 +207,7 @@ impl<'a> Flow<'a> {
         let at = match ctx {
             Ctx::Dropped | Ctx::ClosureTail | Ctx::Tested => return,
             Ctx::Bound(id) => {
-                if let Some(binding) = self.bindings.get_mut(*id) {
-                    binding.extend(entries);
-                }
+                self.hand(*id, entries);
                 return;
             }
             Ctx::Here => token.clone(),
@@ -218,11 +237,7 @@ impl<'a> Flow<'a> {
         }
         match ctx {
             Ctx::Dropped | Ctx::Tested => {}
-            Ctx::Bound(id) => {
-                if let Some(binding) = self.bindings.get_mut(*id) {
-                    binding.extend(entries);
-                }
-            }
+            Ctx::Bound(id) => self.hand(*id, entries),
             Ctx::Arg { validates, .. } => self.used(entries, *validates, at),
             Ctx::Here | Ctx::At(_) | Ctx::ClosureTail => self.used(entries, 0, at),
         }
@@ -230,11 +245,12 @@ impl<'a> Flow<'a> {
 
     fn used(&mut self, entries: Vec<Entry>, validates: u64, at: &Range<usize>) {
         for entry in entries {
-            let validated = validates == u64::MAX
-                || (entry.spec < 64 && validates & (1 << entry.spec) != 0);
+            // `u64::MAX`: every rule counts it as validation (a rejecting condition).
+            let passes =
+                validates == u64::MAX || (entry.spec < 64 && validates & (1 << entry.spec) != 0);
             // A value bound to several names (`let (a, b) = ..`) is settled by the first event
             // of any of them.
-            if self.settled.insert((entry.spec, entry.source.start)) && !validated {
+            if self.settled.insert((entry.spec, entry.source.start)) && !passes {
                 self.found.push((entry.spec, entry.source, at.clone()));
             }
         }
@@ -279,34 +295,29 @@ impl<'a> Flow<'a> {
 
     fn block(&mut self, block: &Block, tail: Ctx) {
         self.open();
-        let uses: Vec<&syn::ItemUse> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Item(Item::Use(item)) => Some(item),
-                _ => None,
-            })
-            .collect();
-        if !uses.is_empty() {
-            let mut layer = self.imports.layer();
-            uses.into_iter().for_each(|item| layer.add(item));
-            self.layers.push(layer);
+        // A `use` in a block is in scope in the whole block.
+        let mut layer: Option<Imports> = None;
+        for stmt in &block.stmts {
+            if let Stmt::Item(Item::Use(item)) = stmt {
+                layer.get_or_insert_with(|| self.imports.layer()).add(item);
+            }
         }
+        let layered = layer.is_some();
+        self.layers.extend(layer);
         let last = block.stmts.len().saturating_sub(1);
+        let mut tail = Some(tail);
         for (i, stmt) in block.stmts.iter().enumerate() {
             match stmt {
                 Stmt::Local(local) => self.local(local),
-                Stmt::Expr(expr, None) if i == last => self.read(expr, tail.clone()),
+                Stmt::Expr(expr, None) if i == last => {
+                    self.read(expr, tail.take().unwrap_or_default());
+                }
                 Stmt::Expr(expr, _) => self.read(expr, Ctx::Dropped),
                 Stmt::Macro(mac) => self.mac(&mac.mac),
                 Stmt::Item(_) => {}
             }
         }
-        if block
-            .stmts
-            .iter()
-            .any(|stmt| matches!(stmt, Stmt::Item(Item::Use(_))))
-        {
+        if layered {
             self.layers.pop();
         }
         self.close();
@@ -470,8 +481,14 @@ impl<'a> Flow<'a> {
     }
 
     fn match_expr(&mut self, expr: &syn::ExprMatch, ctx: &Ctx) {
-        let yields = expr.arms.iter().any(|arm| shape::yields_value(&arm.pat, &arm.body));
-        let wraps = expr.arms.iter().any(|arm| shape::is_wrapper_pattern(&arm.pat));
+        let yields = expr
+            .arms
+            .iter()
+            .any(|arm| shape::yields_value(&arm.pat, &arm.body));
+        let wraps = expr
+            .arms
+            .iter()
+            .any(|arm| shape::is_wrapper_pattern(&arm.pat));
         let id = self.new_binding();
         let scrutinee = if yields {
             ctx.clone()
@@ -506,7 +523,13 @@ impl<'a> Flow<'a> {
         };
         let at = name.ident.span().byte_range();
         let ensure = shape::is_ensure(&name.ident.to_string());
-        let cost = mac.delimiter.span().join().byte_range().len().saturating_mul(4);
+        let cost = mac
+            .delimiter
+            .span()
+            .join()
+            .byte_range()
+            .len()
+            .saturating_mul(4);
         let parsed = if *self.budget >= cost && !mac.tokens.is_empty() {
             *self.budget -= cost;
             Punctuated::<Expr, Token![,]>::parse_terminated
