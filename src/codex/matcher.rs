@@ -26,8 +26,8 @@ pub enum Matcher {
     Pattern(Pattern),
     /// A value produced by a source must reach a validator before any other use.
     Validate(ValidateSpec),
-    /// A *trigger* call (function path or method name) with no *required* call earlier in the
-    /// same function.
+    /// A *trigger* call (a function path, a method name, or `Type.method`) with no *required*
+    /// call earlier in the same function; reported once per statement.
     Before {
         /// Calls that need a required call before them.
         trigger: Vec<PathPattern>,

@@ -83,8 +83,8 @@ pub(super) fn is_ensure(name: &str) -> bool {
     ENSURE.contains(&name)
 }
 
-/// The names a pattern binds, with their identifiers' bytes (`(a, b)`, `C { x, .. }`,
-/// `Ok(v)`, `ref mut v @ ..`). Capitalised identifiers are constants or unit variants.
+/// The names a pattern binds (`(a, b)`, `C { x, .. }`, `Ok(v)`, `ref mut v @ ..`; the first
+/// case of an or-pattern). Capitalised identifiers are constants or unit variants.
 pub(super) fn bound_names(pat: &Pat, names: &mut Vec<String>) {
     match pat {
         Pat::Ident(ident) => {
