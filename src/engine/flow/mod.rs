@@ -14,6 +14,7 @@
 //! when it reaches the source's token, so that a finding has the same context (statement,
 //! allows, test code) as any other.
 
+mod forms;
 mod shape;
 mod walk;
 

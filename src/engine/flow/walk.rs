@@ -5,15 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use proc_macro2::{TokenStream, TokenTree};
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, Item, Lit, Pat, Stmt, Token};
+use syn::{Block, Expr, Item, Pat};
 
-use super::shape::{self, Method};
+use super::shape;
 use crate::codex::ValidateSpec;
-use crate::codex::pattern::segments;
 use crate::engine::imports::Imports;
 
 /// At most this many sources are followed through one binding (`let v = match .. { .. }` can
@@ -25,14 +21,14 @@ pub(super) type Found = (usize, Range<usize>, Range<usize>);
 
 /// A value followed from one source, for one rule.
 #[derive(Debug, Clone)]
-struct Entry {
-    spec: usize,
-    source: Range<usize>,
+pub(super) struct Entry {
+    pub(super) spec: usize,
+    pub(super) source: Range<usize>,
 }
 
 /// How the value of the expression being read is consumed by what encloses it.
 #[derive(Debug, Clone, Default)]
-enum Ctx {
+pub(super) enum Ctx {
     /// Read on the spot by what encloses it: a use at the value's own place.
     #[default]
     Here,
@@ -55,27 +51,27 @@ enum Ctx {
 
 /// A function body's flow walk.
 pub(super) struct Flow<'a> {
-    specs: &'a [(ValidateSpec, usize)],
-    imports: &'a Imports,
+    pub(super) specs: &'a [(ValidateSpec, usize)],
+    pub(super) imports: &'a Imports,
     /// `use` items of the enclosing blocks, innermost last.
-    layers: Vec<Imports>,
+    pub(super) layers: Vec<Imports>,
     /// Per name ever followed, one slot per binding of it in scope (innermost last): the
     /// values still followed, or `None` when the binding holds nothing followed.
-    names: HashMap<String, Vec<Option<Vec<Entry>>>>,
+    pub(super) names: HashMap<String, Vec<Option<Vec<Entry>>>>,
     /// Names bound in each open scope, to unbind when it closes.
-    scopes: Vec<Vec<String>>,
+    pub(super) scopes: Vec<Vec<String>>,
     /// Values handed to each binding, by id, until its names are bound.
-    bindings: Vec<Vec<Entry>>,
+    pub(super) bindings: Vec<Vec<Entry>>,
     /// The binding of the next closure's first parameter (`.map(|v| ..)`).
-    closure_value: Option<usize>,
+    pub(super) closure_value: Option<usize>,
     /// Inside a condition that rejects the input (an `if` whose branch returns, `ensure!`).
-    rejecting: usize,
+    pub(super) rejecting: usize,
     /// The context of the expression about to be read.
-    ctx: Ctx,
-    budget: &'a mut usize,
-    found: Vec<Found>,
+    pub(super) ctx: Ctx,
+    pub(super) budget: &'a mut usize,
+    pub(super) found: Vec<Found>,
     /// Sources whose first event was seen (a use or a validation), by rule and first byte.
-    settled: HashSet<(usize, usize)>,
+    pub(super) settled: HashSet<(usize, usize)>,
 }
 
 impl<'a> Flow<'a> {
@@ -105,18 +101,18 @@ impl<'a> Flow<'a> {
         flow.found
     }
 
-    fn read(&mut self, expr: &Expr, ctx: Ctx) {
+    pub(super) fn read(&mut self, expr: &Expr, ctx: Ctx) {
         self.ctx = ctx;
         self.visit_expr(expr);
     }
 
-    fn new_binding(&mut self) -> usize {
+    pub(super) fn new_binding(&mut self) -> usize {
         self.bindings.push(Vec::new());
         self.bindings.len() - 1
     }
 
     /// Hands `entries` to binding `id`, keeping at most [`MAX_SOURCES`] distinct sources.
-    fn hand(&mut self, id: usize, entries: Vec<Entry>) {
+    pub(super) fn hand(&mut self, id: usize, entries: Vec<Entry>) {
         let Some(binding) = self.bindings.get_mut(id) else {
             return;
         };
@@ -130,18 +126,18 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn take_binding(&mut self, id: usize) -> Vec<Entry> {
+    pub(super) fn take_binding(&mut self, id: usize) -> Vec<Entry> {
         self.bindings
             .get_mut(id)
             .map(std::mem::take)
             .unwrap_or_default()
     }
 
-    fn open(&mut self) {
+    pub(super) fn open(&mut self) {
         self.scopes.push(Vec::new());
     }
 
-    fn close(&mut self) {
+    pub(super) fn close(&mut self) {
         for name in self.scopes.pop().unwrap_or_default() {
             if let Some(slots) = self.names.get_mut(&name) {
                 slots.pop();
@@ -150,7 +146,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Binds the names of `pat` in the current scope, handing them `values`.
-    fn bind(&mut self, pat: &Pat, values: &[Entry]) {
+    pub(super) fn bind(&mut self, pat: &Pat, values: &[Entry]) {
         if values.is_empty() && self.names.is_empty() {
             return;
         }
@@ -171,7 +167,7 @@ impl<'a> Flow<'a> {
 
     /// A pattern over a `Result`/`Option` (an `if let`, a `match` arm): its `Ok(..)`/`Some(..)`
     /// part takes the values, the rest binds nothing followed.
-    fn bind_inner(&mut self, pat: &Pat, values: &[Entry]) {
+    pub(super) fn bind_inner(&mut self, pat: &Pat, values: &[Entry]) {
         match shape::value_pattern(pat) {
             Ok(Some(inner)) => self.bind(inner, values),
             _ => self.bind(pat, &[]),
@@ -179,7 +175,7 @@ impl<'a> Flow<'a> {
     }
 
     /// `name = value`: the local now holds what `values` holds.
-    fn assign(&mut self, name: String, values: Vec<Entry>) {
+    pub(super) fn assign(&mut self, name: String, values: Vec<Entry>) {
         if let Some(slot) = self.names.get_mut(&name).and_then(|slots| slots.last_mut()) {
             *slot = (!values.is_empty()).then_some(values);
         } else if !values.is_empty() {
@@ -189,7 +185,7 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn validates(&self, name: &str) -> u64 {
+    pub(super) fn validates(&self, name: &str) -> u64 {
         let name = [name.to_owned()];
         self.specs
             .iter()
@@ -200,7 +196,7 @@ impl<'a> Flow<'a> {
     }
 
     /// A source's value, produced at `token`, consumed as `ctx` says.
-    fn source(&mut self, entries: Vec<Entry>, ctx: &Ctx, token: &Range<usize>) {
+    pub(super) fn source(&mut self, entries: Vec<Entry>, ctx: &Ctx, token: &Range<usize>) {
         if self.rejecting > 0 {
             return;
         }
@@ -221,7 +217,7 @@ impl<'a> Flow<'a> {
     }
 
     /// A followed value, mentioned at `at`, consumed as `ctx` says.
-    fn mention(&mut self, name: &str, ctx: &Ctx, at: &Range<usize>) {
+    pub(super) fn mention(&mut self, name: &str, ctx: &Ctx, at: &Range<usize>) {
         if matches!(ctx, Ctx::Tested) {
             return;
         }
@@ -243,7 +239,7 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn used(&mut self, entries: Vec<Entry>, validates: u64, at: &Range<usize>) {
+    pub(super) fn used(&mut self, entries: Vec<Entry>, validates: u64, at: &Range<usize>) {
         for entry in entries {
             // `u64::MAX`: every rule counts it as validation (a rejecting condition).
             let passes =
@@ -257,7 +253,7 @@ impl<'a> Flow<'a> {
     }
 
     /// The `validate` rules for which a call of `path` (as written) is a source.
-    fn source_call(&self, path: &[String]) -> Vec<usize> {
+    pub(super) fn source_call(&self, path: &[String]) -> Vec<usize> {
         let Some(last) = path.last() else {
             return Vec::new();
         };
@@ -283,7 +279,7 @@ impl<'a> Flow<'a> {
             .collect()
     }
 
-    fn entries(specs: Vec<usize>, token: &Range<usize>) -> Vec<Entry> {
+    pub(super) fn entries(specs: Vec<usize>, token: &Range<usize>) -> Vec<Entry> {
         specs
             .into_iter()
             .map(|spec| Entry {
@@ -291,309 +287,6 @@ impl<'a> Flow<'a> {
                 source: token.clone(),
             })
             .collect()
-    }
-
-    fn block(&mut self, block: &Block, tail: Ctx) {
-        self.open();
-        // A `use` in a block is in scope in the whole block.
-        let mut layer: Option<Imports> = None;
-        for stmt in &block.stmts {
-            if let Stmt::Item(Item::Use(item)) = stmt {
-                layer.get_or_insert_with(|| self.imports.layer()).add(item);
-            }
-        }
-        let layered = layer.is_some();
-        self.layers.extend(layer);
-        let last = block.stmts.len().saturating_sub(1);
-        let mut tail = Some(tail);
-        for (i, stmt) in block.stmts.iter().enumerate() {
-            match stmt {
-                Stmt::Local(local) => self.local(local),
-                Stmt::Expr(expr, None) if i == last => {
-                    self.read(expr, tail.take().unwrap_or_default());
-                }
-                Stmt::Expr(expr, _) => self.read(expr, Ctx::Dropped),
-                Stmt::Macro(mac) => self.mac(&mac.mac),
-                Stmt::Item(_) => {}
-            }
-        }
-        if layered {
-            self.layers.pop();
-        }
-        self.close();
-    }
-
-    fn local(&mut self, local: &syn::Local) {
-        let id = self.new_binding();
-        if let Some(init) = &local.init {
-            let ctx = if matches!(local.pat, Pat::Wild(_)) {
-                Ctx::Dropped
-            } else {
-                Ctx::Bound(id)
-            };
-            self.read(&init.expr, ctx);
-            if let Some((_, diverge)) = &init.diverge {
-                self.read(diverge, Ctx::Dropped);
-            }
-        }
-        let values = self.take_binding(id);
-        self.bind(&local.pat, &values);
-    }
-
-    fn call(&mut self, call: &syn::ExprCall, ctx: &Ctx) {
-        let Expr::Path(path) = &*call.func else {
-            self.read(&call.func, Ctx::Here);
-            for arg in &call.args {
-                self.read(arg, Ctx::Here);
-            }
-            return;
-        };
-        let (arg_ctx, specs, token) = match (&path.qself, path.path.segments.last()) {
-            (None, Some(last)) => {
-                let token = last.ident.span().byte_range();
-                let name = last.ident.to_string();
-                let arg = Ctx::Arg {
-                    validates: self.validates(&name),
-                    at: token.clone(),
-                };
-                (arg, self.source_call(&segments(&path.path)), token)
-            }
-            _ => (Ctx::Here, Vec::new(), 0..0),
-        };
-        if !specs.is_empty() {
-            self.source(Self::entries(specs, &token), ctx, &token);
-        } else if path.qself.is_none() && path.path.segments.len() == 1 {
-            // A closure held in a followed local, called.
-            self.read(&call.func, Ctx::Here);
-        }
-        for arg in &call.args {
-            self.read(arg, arg_ctx.clone());
-        }
-    }
-
-    fn method_call(&mut self, call: &syn::ExprMethodCall, ctx: Ctx) {
-        let name = call.method.to_string();
-        let token = call.method.span().byte_range();
-        let source_specs: Vec<usize> = self
-            .specs
-            .iter()
-            .enumerate()
-            .filter(|(_, (spec, _))| {
-                spec.source_methods
-                    .iter()
-                    .any(|p| p.matches(std::slice::from_ref(&name)))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let own = Ctx::Arg {
-            validates: self.validates(&name),
-            at: token.clone(),
-        };
-        if !source_specs.is_empty() {
-            self.source(Self::entries(source_specs, &token), &ctx, &token);
-            self.read(&call.receiver, own.clone());
-            for arg in &call.args {
-                self.read(arg, own.clone());
-            }
-            return;
-        }
-        let mut closure = None;
-        let receiver = match Method::of(&name) {
-            Method::PassThrough => ctx,
-            Method::Test => Ctx::Tested,
-            Method::Error => Ctx::Dropped,
-            Method::Closure => match call.args.last() {
-                Some(Expr::Closure(_)) => {
-                    let id = self.new_binding();
-                    closure = Some(id);
-                    Ctx::Bound(id)
-                }
-                Some(Expr::Path(path)) => match path.path.segments.last() {
-                    Some(last) => Ctx::Arg {
-                        validates: self.validates(&last.ident.to_string()),
-                        at: last.ident.span().byte_range(),
-                    },
-                    None => own.clone(),
-                },
-                _ => own.clone(),
-            },
-            Method::Other => own.clone(),
-        };
-        self.read(&call.receiver, receiver);
-        let last = call.args.len().saturating_sub(1);
-        for (i, arg) in call.args.iter().enumerate() {
-            if i == last {
-                self.closure_value = closure;
-            }
-            self.read(arg, own.clone());
-            self.closure_value = None;
-        }
-    }
-
-    fn closure(&mut self, closure: &syn::ExprClosure) {
-        let values = self
-            .closure_value
-            .take()
-            .map(|id| self.take_binding(id))
-            .unwrap_or_default();
-        self.open();
-        for (i, input) in closure.inputs.iter().enumerate() {
-            self.bind(input, if i == 0 { &values } else { &[] });
-        }
-        self.read(&closure.body, Ctx::ClosureTail);
-        self.close();
-    }
-
-    fn if_expr(&mut self, expr: &syn::ExprIf, ctx: &Ctx) {
-        let rejects = shape::rejects(&expr.then_branch)
-            || expr
-                .else_branch
-                .as_ref()
-                .is_some_and(|(_, e)| matches!(&**e, Expr::Block(b) if shape::rejects(&b.block)));
-        self.open();
-        self.rejecting += usize::from(rejects);
-        self.read(&expr.cond, Ctx::Here);
-        self.rejecting -= usize::from(rejects);
-        self.block(&expr.then_branch, ctx.clone());
-        self.close();
-        if let Some((_, other)) = &expr.else_branch {
-            self.read(other, ctx.clone());
-        }
-    }
-
-    fn let_expr(&mut self, expr: &syn::ExprLet) {
-        // `if let Ok(v) = source { return v; }` binds the value; it does not check it.
-        let rejecting = std::mem::take(&mut self.rejecting);
-        self.let_binding(expr);
-        self.rejecting = rejecting;
-    }
-
-    fn let_binding(&mut self, expr: &syn::ExprLet) {
-        if shape::is_wrapper_pattern(&expr.pat) {
-            let id = self.new_binding();
-            self.read(&expr.expr, Ctx::Bound(id));
-            let values = self.take_binding(id);
-            self.bind_inner(&expr.pat, &values);
-        } else {
-            self.read(&expr.expr, Ctx::At(expr.let_token.span.byte_range()));
-            self.bind(&expr.pat, &[]);
-        }
-    }
-
-    fn match_expr(&mut self, expr: &syn::ExprMatch, ctx: &Ctx) {
-        let yields = expr
-            .arms
-            .iter()
-            .any(|arm| shape::yields_value(&arm.pat, &arm.body));
-        let wraps = expr
-            .arms
-            .iter()
-            .any(|arm| shape::is_wrapper_pattern(&arm.pat));
-        let id = self.new_binding();
-        let scrutinee = if yields {
-            ctx.clone()
-        } else if wraps {
-            Ctx::Bound(id)
-        } else {
-            Ctx::At(expr.match_token.span.byte_range())
-        };
-        self.read(&expr.expr, scrutinee);
-        let values = self.take_binding(id);
-        for arm in &expr.arms {
-            self.open();
-            let passes = shape::yields_value(&arm.pat, &arm.body);
-            if wraps && !passes {
-                self.bind_inner(&arm.pat, &values);
-            } else {
-                self.bind(&arm.pat, &[]);
-            }
-            if let Pat::Guard(guard) = &arm.pat {
-                self.read(&guard.guard, Ctx::Here);
-            }
-            self.read(&arm.body, ctx.clone());
-            self.close();
-        }
-    }
-
-    /// A macro's arguments, parsed as expressions when they are and the budget allows,
-    /// otherwise scanned token by token. String literals among them are format strings.
-    fn mac(&mut self, mac: &syn::Macro) {
-        let Some(name) = mac.path.segments.last() else {
-            return;
-        };
-        let at = name.ident.span().byte_range();
-        let ensure = shape::is_ensure(&name.ident.to_string());
-        let cost = mac
-            .delimiter
-            .span()
-            .join()
-            .byte_range()
-            .len()
-            .saturating_mul(4);
-        let parsed = if *self.budget >= cost && !mac.tokens.is_empty() {
-            *self.budget -= cost;
-            Punctuated::<Expr, Token![,]>::parse_terminated
-                .parse2(mac.tokens.clone())
-                .ok()
-        } else {
-            None
-        };
-        let Some(args) = parsed else {
-            self.rejecting += usize::from(ensure);
-            self.scan(mac.tokens.clone());
-            self.rejecting -= usize::from(ensure);
-            return;
-        };
-        for (i, arg) in args.iter().enumerate() {
-            let condition = ensure && i == 0;
-            self.rejecting += usize::from(condition);
-            if let Expr::Lit(lit) = arg {
-                if let Lit::Str(text) = &lit.lit {
-                    self.captures(&text.token());
-                }
-            } else {
-                self.read(arg, Ctx::At(at.clone()));
-            }
-            self.rejecting -= usize::from(condition);
-        }
-    }
-
-    /// The followed names a format string literal captures.
-    fn captures(&mut self, literal: &proc_macro2::Literal) {
-        if self.names.is_empty() {
-            return;
-        }
-        let text = literal.to_string();
-        let start = literal.span().byte_range().start;
-        for (name, at) in shape::format_captures(&text, start) {
-            self.mention(&name, &Ctx::Here, &at);
-        }
-    }
-
-    /// Macro tokens that are not expressions: every followed name among them is a use, every
-    /// string literal a format string. A stack of token streams, no recursion.
-    fn scan(&mut self, tokens: TokenStream) {
-        if self.names.is_empty() {
-            return;
-        }
-        let mut streams = vec![tokens];
-        while let Some(stream) = streams.pop() {
-            for token in stream {
-                match token {
-                    TokenTree::Ident(ident) => {
-                        let at = ident.span().byte_range();
-                        self.mention(&ident.to_string(), &Ctx::Here, &at);
-                    }
-                    TokenTree::Literal(literal) => {
-                        if literal.to_string().ends_with('"') {
-                            self.captures(&literal);
-                        }
-                    }
-                    TokenTree::Group(group) => streams.push(group.stream()),
-                    TokenTree::Punct(_) => {}
-                }
-            }
-        }
     }
 }
 
