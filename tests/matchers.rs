@@ -256,3 +256,59 @@ fn i7_many_glob_imports_resolve_only_through_the_relevant_ones() {
             .all(|h| h.starts_with("src/lib.rs:6002:") && h.ends_with("ACME0001"))
     );
 }
+
+#[test]
+fn before_rules_match_methods_of_imported_types_once_per_statement() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\ndefault_rules = false\n")
+        .file(
+            "codex-rules/start.toml",
+            &rule(
+                "ACME0030",
+                "",
+                "before = { trigger = [\"acme::server::Server.start\", \"acme::listen\"], required = [\"check\"] }",
+            ),
+        )
+        .file(
+            "src/a.rs",
+            "use acme::server::Server as Front;\nuse acme::*;\npub fn a(s: Front) { s.start(); }\npub fn b(s: Front) { check(); s.start(); }\npub fn c() { listen(1).start(); }\npub fn d() { join(listen(1), listen(2)); }\n",
+        )
+        .file("src/b.rs", "pub fn e(pool: Pool) { pool.start(); }\n")
+        .file(
+            "codex-rules/bad.toml",
+            &rule("ACME0031", "", "call = [\"acme::Server.start\"]"),
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("bad.toml:8:9: `acme::Server.start` names a method of a type"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(project.path().join("codex-rules/bad.toml")).unwrap();
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/a.rs:3:24 ACME0030",
+            "src/a.rs:5:24 ACME0030",
+            "src/a.rs:6:19 ACME0030",
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn validate_findings_know_their_statement() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub async fn load(client: &Client) -> Result<u32, Error> {\n    // codex:allow(CX0004) the config service signs what it serves\n    let config: Config = client\n        .get(URL)\n        .send()\n        .await?\n        .json()\n        .await?;\n    Ok(config.port)\n}\n",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.starts_with("No findings"), "{}", out.stdout);
+}

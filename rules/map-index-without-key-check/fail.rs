@@ -11,3 +11,28 @@ pub fn execute(results: &HashMap<String, u32>, rule: &str, ids: &[String]) -> u3
     let _ = (in_macro, closure);
     direct + nested + chained
 }
+
+pub fn guard_does_not_cover(results: &mut HashMap<String, u32>, mut key: String, other: String) -> u32 {
+    let mut total = 0;
+    if results.contains_key(&key) {
+        total += results[&other]; //~ CX0005
+    }
+    if results.contains_key(&key) {
+        results.remove(&key);
+        total += results[&key]; //~ CX0005
+    }
+    if results.contains_key(&key) {
+        key = other;
+        total += results[&key]; //~ CX0005
+    }
+    if !results.contains_key(&key) {
+        total += results[&key]; //~ CX0005
+    }
+    if results.contains_key(&key) || total > 0 {
+        total += results[&key]; //~ CX0005
+    }
+    if results.get(&key).is_none() {
+        log(&key);
+    }
+    total + results[&key] //~ CX0005
+}

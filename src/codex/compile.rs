@@ -84,7 +84,10 @@ pub(super) fn compile(
     }
     if let Some(paths) = raw.call {
         let span = paths.span();
-        chosen.push((Matcher::Call(path_patterns(file, paths, errors)), span));
+        chosen.push((
+            Matcher::Call(path_patterns(file, paths, false, errors)),
+            span,
+        ));
     }
     if let Some(index) = raw.index {
         let span = index.span();
@@ -108,8 +111,8 @@ pub(super) fn compile(
     if let Some(before) = raw.before {
         let span = before.span();
         let before = before.into_inner();
-        let trigger = path_patterns(file, before.trigger, errors);
-        let required = path_patterns(file, before.required, errors);
+        let trigger = path_patterns(file, before.trigger, true, errors);
+        let required = path_patterns(file, before.required, true, errors);
         chosen.push((Matcher::Before { trigger, required }, span));
     }
     if let Some(validate) = raw.validate {
@@ -120,17 +123,18 @@ pub(super) fn compile(
             .first()
             .map_or(span.clone(), Spanned::span);
         let spec = ValidateSpec {
-            sources: path_patterns(file, validate.sources, errors),
+            sources: path_patterns(file, validate.sources, false, errors),
             source_methods: if validate.source_methods.is_empty() {
                 Vec::new()
             } else {
                 path_patterns(
                     file,
                     Spanned::new(methods_span, validate.source_methods),
+                    false,
                     errors,
                 )
             },
-            validators: path_patterns(file, validate.validators, errors),
+            validators: path_patterns(file, validate.validators, false, errors),
         };
         chosen.push((Matcher::Validate(spec), span));
     }
@@ -197,9 +201,11 @@ fn identifiers(
     names
 }
 
+/// Path patterns; `Type.method` patterns only where `methods` allows them (`before` lists).
 fn path_patterns(
     file: &TextFile,
     paths: Spanned<Vec<Spanned<String>>>,
+    methods: bool,
     errors: &mut Vec<LoadError>,
 ) -> Vec<PathPattern> {
     let list_span = paths.span();
@@ -207,6 +213,17 @@ fn path_patterns(
         .into_inner()
         .into_iter()
         .filter_map(|path| match PathPattern::parse(path.get_ref()) {
+            Ok(pattern) if pattern.is_method() && !methods => {
+                errors.push(LoadError::invalid(
+                    file,
+                    path.span(),
+                    format!(
+                        "`{}` names a method of a type; only `before` triggers and requirements take `Type.method`",
+                        path.get_ref()
+                    ),
+                ));
+                None
+            }
             Ok(pattern) => Some(pattern),
             Err(reason) => {
                 errors.push(LoadError::invalid(

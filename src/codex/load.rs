@@ -672,7 +672,7 @@ fn clippy_lints(
     let is_matched = |name: &str| {
         parts.iter().any(|part| match part {
             Matcher::Method(names) | Matcher::Macro(names) => names.iter().any(|n| n == name),
-            Matcher::Call(paths) => paths.iter().any(|p| p.matches_name(name)),
+            Matcher::Call(paths) => paths.iter().any(|p| p.last_matches(name)),
             _ => false,
         })
     };

@@ -26,8 +26,8 @@ pub enum Matcher {
     Pattern(Pattern),
     /// A value produced by a source must reach a validator before any other use.
     Validate(ValidateSpec),
-    /// A *trigger* call (function path or method name) with no *required* call earlier in the
-    /// same function.
+    /// A *trigger* call (a function path, a method name, or `Type.method`) with no *required*
+    /// call earlier in the same function; reported once per statement.
     Before {
         /// Calls that need a required call before them.
         trigger: Vec<PathPattern>,
@@ -74,10 +74,15 @@ pub enum IndexKey {
 /// A function path a `call` rule matches: `std::process::exit`, `serde_json::from_*` (a `*` in
 /// a segment matches any characters), `*::serve` (any path ending so), or a single name such as
 /// `run_forever`, which matches that function whatever its path.
+///
+/// `Type.method` (`pingora::server::Server.run_forever`) names a method called on a value of a
+/// type: it matches a method call `x.run_forever()` in a file that imports that type (by name,
+/// alias or glob), and the fully qualified call `Server::run_forever(x)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathPattern {
     any_prefix: bool,
     segments: Vec<String>,
+    method: bool,
 }
 
 impl PathPattern {
@@ -87,11 +92,20 @@ impl PathPattern {
     ///
     /// An empty segment, a character that cannot be in a path, or a last segment that is only `*`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut segments: Vec<String> = text
-            .trim_start_matches("::")
-            .split("::")
-            .map(str::to_owned)
-            .collect();
+        let trimmed = text.trim_start_matches("::");
+        let (path, method) = match trimmed.rsplit_once('.') {
+            Some((owner, name)) if !owner.is_empty() => (format!("{owner}::{name}"), true),
+            Some(_) => {
+                return Err(
+                    "a method needs its type before the dot, like `Server.run_forever`".to_owned(),
+                );
+            }
+            None => (trimmed.to_owned(), false),
+        };
+        if method && path.contains('.') {
+            return Err("only one `.` may separate the type from the method".to_owned());
+        }
+        let mut segments: Vec<String> = path.split("::").map(str::to_owned).collect();
         let any_prefix = segments.len() > 1 && segments.first().is_some_and(|s| s == "*");
         if any_prefix {
             segments.remove(0);
@@ -115,14 +129,38 @@ impl PathPattern {
                 "the last segment must name the function, like `exit` or `from_*`".to_owned(),
             );
         }
+        if method && segments.len() < 2 {
+            return Err(
+                "a method needs its type before the dot, like `Server.run_forever`".to_owned(),
+            );
+        }
         Ok(PathPattern {
             any_prefix,
             segments,
+            method,
         })
     }
 
-    /// Whether the function name `name` (a path's last segment) can match.
-    pub fn matches_name(&self, name: &str) -> bool {
+    /// Whether it names a method of a type (`Server.run_forever`).
+    pub fn is_method(&self) -> bool {
+        self.method
+    }
+
+    /// For a method pattern, its method name pattern and whether the resolved type path `ty`
+    /// (`pingora::prelude::Server`) is the type it names.
+    pub fn method_of(&self) -> Option<(&str, TypePattern<'_>)> {
+        let (name, owner) = self.segments.split_last()?;
+        self.method.then_some((
+            name.as_str(),
+            TypePattern {
+                any_prefix: self.any_prefix,
+                segments: owner,
+            },
+        ))
+    }
+
+    /// Whether the name `name` can be this pattern's last segment.
+    pub fn last_matches(&self, name: &str) -> bool {
         self.segments
             .last()
             .is_some_and(|last| wildcard(last, name))
@@ -193,7 +231,40 @@ impl std::fmt::Display for PathPattern {
         if self.any_prefix {
             f.write_str("*::")?;
         }
-        f.write_str(&self.segments.join("::"))
+        match (self.method, self.segments.split_last()) {
+            (true, Some((name, owner))) => write!(f, "{}.{name}", owner.join("::")),
+            _ => f.write_str(&self.segments.join("::")),
+        }
+    }
+}
+
+/// The type part of a method pattern (`pingora::server::Server` of
+/// `pingora::server::Server.run_forever`).
+#[derive(Debug, Clone, Copy)]
+pub struct TypePattern<'a> {
+    any_prefix: bool,
+    segments: &'a [String],
+}
+
+impl TypePattern<'_> {
+    /// The type's own name, the last segment (`Server`).
+    pub fn name(&self) -> &str {
+        self.segments.last().map_or("", String::as_str)
+    }
+
+    /// Whether the resolved path `path` is this type.
+    pub fn matches(&self, path: &[String]) -> bool {
+        let fits = if self.any_prefix {
+            path.len() >= self.segments.len()
+        } else {
+            path.len() == self.segments.len()
+        };
+        fits && self
+            .segments
+            .iter()
+            .rev()
+            .zip(path.iter().rev())
+            .all(|(pattern, segment)| wildcard(pattern, segment))
     }
 }
 
@@ -315,6 +386,17 @@ impl GlobPrefixes {
     }
 
     fn add(&mut self, pattern: &PathPattern) {
+        if let Some((_, ty)) = pattern.method_of() {
+            // `use pingora::prelude::*;` brings the type `Server` of `pingora::prelude::Server.run_forever`.
+            match ty.segments.split_last() {
+                _ if pattern.any_prefix => self.any = true,
+                Some((_, [])) | None => {}
+                Some((_, prefix)) if prefix.iter().any(|s| s.contains('*')) => self.all = true,
+                Some((_, prefix)) => {
+                    self.exact.insert(prefix.to_vec());
+                }
+            }
+        }
         match pattern.segments.split_last() {
             _ if pattern.any_prefix => self.any = true,
             Some((_, [])) | None => {}
@@ -492,6 +574,11 @@ impl Triggers {
         rules
     }
 
+    /// Whether any rule looks at indexing expressions.
+    pub fn has_index_rules(&self) -> bool {
+        !self.index.is_empty()
+    }
+
     /// Rules matching an indexing expression whose index is (`reference`) or is not a `&…`.
     pub fn index_rules(&self, reference: bool) -> Vec<RuleIndex> {
         self.index
@@ -610,5 +697,16 @@ mod tests {
             }
         );
         assert_eq!(serve.needle().text, "Server");
+        let run = PathPattern::parse("pingora::server::Server.run_forever").unwrap();
+        assert!(run.is_method() && run.last_matches("run_forever"));
+        assert!(run.matches(&path("pingora::server::Server::run_forever")));
+        assert_eq!(run.to_string(), "pingora::server::Server.run_forever");
+        let (_, ty) = run.method_of().unwrap();
+        assert_eq!(ty.name(), "Server");
+        assert!(ty.matches(&path("pingora::server::Server")));
+        assert!(!ty.matches(&path("hyper::Server")));
+        assert!(PathPattern::parse(".run").is_err());
+        assert!(PathPattern::parse("a.b.c").is_err());
+        assert!(PathPattern::parse("Server.").is_err());
     }
 }

@@ -17,6 +17,9 @@ pub(crate) struct Imports {
     seen: HashSet<Vec<String>>,
     /// Which globs are worth keeping (all of them by default).
     relevant: Option<GlobPrefixes>,
+    /// How many `use` items were added: what was computed from the imports stays valid while
+    /// this does not change.
+    generation: usize,
 }
 
 impl Imports {
@@ -28,9 +31,36 @@ impl Imports {
         }
     }
 
+    /// Imports that keep the same globs as `self`, and nothing else yet: the `use` items of an
+    /// inner block, resolved before the file's.
+    pub(crate) fn layer(&self) -> Self {
+        Imports {
+            relevant: self.relevant.clone(),
+            ..Imports::default()
+        }
+    }
+
     /// Adds the names one `use` item brings in.
     pub(crate) fn add(&mut self, item: &ItemUse) {
+        self.generation += 1;
         self.add_tree(&item.tree, Vec::new());
+    }
+
+    /// Changes whenever a `use` item is added.
+    pub(crate) fn generation(&self) -> usize {
+        self.generation
+    }
+
+    /// Whether some import brings a type that `is_type` accepts (given its full path): by name,
+    /// under an alias, or through a glob of its module (`use pingora::prelude::*;` for
+    /// `pingora::prelude::Server`, the glob standing for `name`).
+    pub(crate) fn brings(&self, name: &str, is_type: &dyn Fn(&[String]) -> bool) -> bool {
+        self.names.values().any(|full| is_type(full))
+            || self.globs.iter().any(|glob| {
+                let mut full = glob.clone();
+                full.push(name.to_owned());
+                is_type(&full)
+            })
     }
 
     fn add_tree(&mut self, tree: &UseTree, prefix: Vec<String>) {
@@ -87,6 +117,37 @@ impl Imports {
             .iter()
             .filter(|(local, full)| full.last().is_none_or(|last| last != *local))
             .map(|(local, _)| local.as_str())
+    }
+
+    /// The full paths `path` may stand for where the `use` items of `layers` (enclosing blocks,
+    /// innermost last) are in scope too: a block's own imports hide the file's.
+    pub(crate) fn resolve_within(&self, layers: &[Imports], path: &[String]) -> Vec<Vec<String>> {
+        if layers.is_empty() {
+            return self.resolve(path);
+        }
+        let path = match path.first().map(String::as_str) {
+            Some("self") => &path[1..],
+            _ => path,
+        };
+        let Some((first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        for layer in layers.iter().rev() {
+            if let Some(full) = layer.names.get(first) {
+                let mut resolved = full.clone();
+                resolved.extend(rest.iter().cloned());
+                return vec![resolved];
+            }
+        }
+        let mut candidates = self.resolve(path);
+        if rest.is_empty() {
+            for glob in layers.iter().flat_map(|layer| &layer.globs) {
+                let mut resolved = glob.clone();
+                resolved.push(first.clone());
+                candidates.push(resolved);
+            }
+        }
+        candidates
     }
 
     /// The full paths `path` (as written) may stand for, most likely first.
@@ -152,6 +213,17 @@ mod tests {
             resolve(&found, "TcpListener"),
             ["TcpListener", "tokio::net::TcpListener"]
         );
+        let mut inner = found.layer();
+        inner.add(&syn::parse_str("use other::quit;").unwrap());
+        let quit = vec!["quit".to_owned()];
+        assert_eq!(
+            found.resolve_within(std::slice::from_ref(&inner), &quit),
+            [["other", "quit"]]
+        );
+        assert!(found.brings("TcpListener", &|p| p.join("::")
+            == "tokio::net::TcpListener"));
+        assert!(found.brings("x", &|p| p.join("::") == "std::process::exit"));
+        assert!(!found.brings("x", &|p| p.join("::") == "std::process::abort"));
         let mut aliases: Vec<&str> = found.aliases().collect();
         aliases.sort_unstable();
         assert_eq!(aliases, ["json", "quit"]);

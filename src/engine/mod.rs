@@ -2,8 +2,10 @@
 //! parallel; then the module tree gives each finding its scope and item path; then
 //! suppressions; then sorted diagnostics with fingerprints.
 
+mod before;
 mod file;
 mod flow;
+mod guard;
 mod imports;
 mod lints;
 mod macros;

@@ -8,9 +8,9 @@ use proc_macro2::Ident;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
-use super::flow;
 use super::imports::Imports;
 use super::lints::{self, ClippyVerdict};
+use super::{before, flow, guard};
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
 use crate::source::attrs::{self, ClippyLevel};
@@ -59,7 +59,13 @@ pub(crate) struct Walker<'a> {
     statement: Option<usize>,
     pub(crate) imports: Imports,
     /// Per enclosing function, which `before` rules have seen a required call so far.
-    required_seen: Vec<Vec<bool>>,
+    pub(crate) required_seen: Vec<Vec<bool>>,
+    /// `before` rules: what they reported, which types the file imports.
+    pub(crate) before: before::State,
+    /// `validate` rules: findings of the enclosing functions not yet recorded.
+    pub(crate) flow: flow::State,
+    /// `index` rules: what the enclosing conditions and statements say about map keys.
+    pub(crate) guards: guard::Guards,
     /// Per enclosing function, closure or async block: whether `?` can propagate from it
     /// (a function returning `Result` or `Option`).
     try_scopes: Vec<bool>,
@@ -99,6 +105,9 @@ impl<'a> Walker<'a> {
             statement: None,
             imports: Imports::keeping(codex.triggers().glob_prefixes().clone()),
             required_seen: Vec::new(),
+            before: before::State::default(),
+            flow: flow::State::new(bytes),
+            guards: guard::Guards::default(),
             try_scopes: Vec::new(),
             macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
         }
@@ -186,6 +195,11 @@ impl<'a> Walker<'a> {
         self.codex
     }
 
+    /// Start of the innermost enclosing statement.
+    pub(crate) fn current_statement(&self) -> Option<usize> {
+        self.statement
+    }
+
     /// Method rules for a path expression in fully qualified form: `Option::unwrap`,
     /// `std::result::Result::<T, E>::unwrap_err`, `<Option<_>>::unwrap`.
     fn qualified_method(&mut self, qself: bool, path: &syn::Path) {
@@ -228,13 +242,14 @@ impl<'a> Walker<'a> {
     /// Call rules for a call of the function at `path` (as written), resolved through the
     /// file's imports; the finding is on `name`, the path's last segment.
     pub(crate) fn call_path(&mut self, path: &[String], name: &Ident) {
+        self.flow_at(name);
         let triggers = self.codex.triggers();
         if !triggers.has_call_rules() && triggers.befores().is_empty() {
             return;
         }
         let candidates = self.imports.resolve(path);
         if !triggers.befores().is_empty() {
-            self.before_rules(&candidates, name);
+            self.before_call(&candidates, name);
         }
         let mut rules: Vec<RuleIndex> = Vec::new();
         // The function's own name picks the clippy lint, whatever the alias it is called by.
@@ -251,73 +266,6 @@ impl<'a> Walker<'a> {
         if !rules.is_empty() {
             let range = name.span().byte_range();
             self.record_named(&rules, range, matched.map(String::as_str));
-        }
-    }
-
-    /// `validate` rules for a value bound from a source: read what follows for its first event.
-    fn validate_binding(&mut self, name: &str, init: &Expr, rest: Follow<'_>) {
-        let codex = self.codex;
-        let mut found = Vec::new();
-        for (spec, rule) in codex.triggers().validates() {
-            let imports = &self.imports;
-            let resolve = |path: &[String]| imports.resolve(path);
-            let Some(source) = flow::source_token(spec, init, &resolve) else {
-                continue;
-            };
-            let finder = flow::EventFinder::new(spec, name);
-            let event = match rest {
-                Follow::Stmts(stmts) => finder.run(stmts),
-                Follow::Exprs(exprs) => finder.run_exprs(exprs),
-                Follow::Mentions(stmts, at) => finder.run(at.iter().filter_map(|&j| stmts.get(j))),
-            };
-            if let Some(flow::Event::Used(used)) = event {
-                found.push((*rule, source, used));
-            }
-        }
-        for (rule, source, used) in found {
-            self.record_range(&[rule], source);
-            if let Some(last) = self.findings.last_mut() {
-                last.related = Some(used);
-            }
-        }
-    }
-
-    /// Whether `expr` evaluates to the value of some `validate` rule's source.
-    fn is_source(&self, expr: &Expr) -> bool {
-        let imports = &self.imports;
-        let resolve = |path: &[String]| imports.resolve(path);
-        self.codex
-            .triggers()
-            .validates()
-            .iter()
-            .any(|(spec, _)| flow::source_token(spec, expr, &resolve).is_some())
-    }
-
-    /// `before` rules at a call: a required call is remembered for the rest of the enclosing
-    /// function; a trigger with none before it is a finding. `candidates` are the resolved paths
-    /// of a function call, or the bare name of a method call.
-    pub(crate) fn before_rules(&mut self, candidates: &[Vec<String>], name: &Ident) {
-        let codex = self.codex;
-        let Some(seen) = self.required_seen.last_mut() else {
-            return;
-        };
-        let mut found = Vec::new();
-        for (index, (trigger, required, rule)) in codex.triggers().befores().iter().enumerate() {
-            let any = |patterns: &[crate::codex::PathPattern]| {
-                candidates
-                    .iter()
-                    .any(|path| patterns.iter().any(|p| p.matches(path)))
-            };
-            if any(required) {
-                if let Some(flag) = seen.get_mut(index) {
-                    *flag = true;
-                }
-            } else if any(trigger) && !seen.get(index).copied().unwrap_or(false) {
-                found.push(*rule);
-            }
-        }
-        if !found.is_empty() {
-            self.record(&found, name);
         }
     }
 
@@ -492,75 +440,57 @@ fn token_start(expr: &Expr) -> Option<usize> {
     Some(span.byte_range().start)
 }
 
-/// What follows a binding, for `validate` rules.
-#[derive(Clone, Copy)]
-enum Follow<'a> {
-    Stmts(&'a [Stmt]),
-    Exprs(&'a [&'a Expr]),
-    /// The statements of a block at these indices: the later ones that mention the name.
-    Mentions(&'a [Stmt], &'a [usize]),
-}
-
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        if !self.codex.triggers().validates().is_empty() {
-            // Which statements mention which names, made once per block that binds a source:
-            // each binding then reads only the statements that mention it, so a block of many
-            // bindings costs its size, not its size per binding.
-            let mut mentions: Option<flow::Mentions> = None;
-            for (i, stmt) in block.stmts.iter().enumerate() {
-                if let Stmt::Local(local) = stmt {
-                    let name = flow::let_binding(&local.pat);
-                    if let (Some(name), Some(init)) = (name, &local.init) {
-                        if !self.is_source(&init.expr) {
-                            continue;
-                        }
-                        let index =
-                            mentions.get_or_insert_with(|| flow::Mentions::of(&block.stmts));
-                        let later = index.after(&name, i);
-                        self.validate_binding(
-                            &name,
-                            &init.expr,
-                            Follow::Mentions(&block.stmts, later),
-                        );
-                    }
-                }
-            }
+        if !self.codex.triggers().has_index_rules() {
+            visit::visit_block(self, block);
+            return;
         }
-        visit::visit_block(self, block);
+        // What a statement says about map keys holds for the rest of its block.
+        let mark = self.guards.mark();
+        for stmt in &block.stmts {
+            self.visit_stmt(stmt);
+            self.guards.after(stmt);
+        }
+        self.guards.reset(mark);
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        if let (false, Expr::Let(binding)) =
-            (self.codex.triggers().validates().is_empty(), &*expr.cond)
-        {
-            if let Some(name) = flow::ok_binding(&binding.pat) {
-                self.validate_binding(&name, &binding.expr, Follow::Stmts(&expr.then_branch.stmts));
-            }
+        if !self.codex.triggers().has_index_rules() {
+            visit::visit_expr_if(self, expr);
+            return;
         }
-        visit::visit_expr_if(self, expr);
+        for attr in &expr.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&expr.cond);
+        let mark = self.guards.mark();
+        self.guards.assume(&expr.cond, true);
+        self.visit_block(&expr.then_branch);
+        self.guards.reset(mark);
+        if let Some((_, other)) = &expr.else_branch {
+            self.guards.assume(&expr.cond, false);
+            self.visit_expr(other);
+            self.guards.reset(mark);
+        }
     }
 
-    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
-        if !self.codex.triggers().validates().is_empty() {
-            for arm in &expr.arms {
-                let (pat, guard) = match &arm.pat {
-                    syn::Pat::Guard(guarded) => (&*guarded.pat, Some(&*guarded.guard)),
-                    other => (other, None),
-                };
-                let Some(name) = flow::ok_binding(pat) else {
-                    continue;
-                };
-                // `Ok(v) => v` only hands the value on; the `let` it lands in is followed instead.
-                if matches!(&*arm.body, Expr::Path(p) if p.path.is_ident(&name)) {
-                    continue;
-                }
-                // A guard runs before the body: validating there covers the arm.
-                let order: Vec<&Expr> = guard.into_iter().chain([&*arm.body]).collect();
-                self.validate_binding(&name, &expr.expr, Follow::Exprs(&order));
-            }
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        let and = matches!(expr.op, syn::BinOp::And(_));
+        let or = matches!(expr.op, syn::BinOp::Or(_));
+        if !(and || or) || !self.codex.triggers().has_index_rules() {
+            visit::visit_expr_binary(self, expr);
+            return;
         }
-        visit::visit_expr_match(self, expr);
+        // `m.contains_key(&k) && m[&k] > 0`: the right operand runs only when the left allows.
+        for attr in &expr.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&expr.left);
+        let mark = self.guards.mark();
+        self.guards.assume(&expr.left, and);
+        self.visit_expr(&expr.right);
+        self.guards.reset(mark);
     }
 
     fn visit_item(&mut self, item: &'ast Item) {
@@ -627,15 +557,26 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.flow_enter(&item.block);
         self.in_const(false, |walker| visit::visit_item_fn(walker, item));
+        self.flow_leave();
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.flow_enter(&item.block);
         self.in_const(false, |walker| visit::visit_impl_item_fn(walker, item));
+        self.flow_leave();
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        let body = item.default.as_ref();
+        if let Some(body) = body {
+            self.flow_enter(body);
+        }
         self.in_const(false, |walker| visit::visit_trait_item_fn(walker, item));
+        if body.is_some() {
+            self.flow_leave();
+        }
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
@@ -756,8 +697,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
             }
         }
+        self.flow_at(&call.method);
         if !self.codex.triggers().befores().is_empty() {
-            self.before_rules(&[vec![call.method.to_string()]], &call.method);
+            self.before_method(&call.method);
         }
         visit::visit_expr_method_call(self, call);
     }
@@ -782,7 +724,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
         let reference = matches!(&*index.index, Expr::Reference(_));
         let rules = self.codex.triggers().index_rules(reference);
-        if !rules.is_empty() {
+        if !rules.is_empty() && !self.guards.covers(&index.expr, &index.index) {
             let span = index.bracket_token.span;
             self.record_range(
                 &rules,
