@@ -99,16 +99,28 @@ impl Walker<'_> {
     fn scan_tokens(&mut self, tokens: &[TokenTree]) {
         let triggers = self.codex().triggers();
         let mut skip_group = None;
+        // Where the `::` path the current identifier ends starts: its first segment is read
+        // without walking the path back from each of its segments.
+        let mut path_start = 0;
         for (i, token) in tokens.iter().enumerate() {
             match token {
                 TokenTree::Ident(ident) => {
                     let before = i.checked_sub(1).and_then(|j| tokens.get(j));
                     let after_dot =
                         matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
-                    let after_path = i >= 3
-                        && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':')
-                        && matches!(tokens.get(i - 3), Some(TokenTree::Ident(owner))
-                            if owner.to_string().starts_with(|c: char| c.is_uppercase()));
+                    let owner = (i >= 3
+                        && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':'))
+                    .then(|| match tokens.get(i - 3) {
+                        Some(TokenTree::Ident(owner)) => Some(owner),
+                        _ => None,
+                    })
+                    .flatten();
+                    if owner.is_none() {
+                        path_start = i;
+                    }
+                    let after_path = owner.is_some_and(|owner| {
+                        owner.to_string().starts_with(|c: char| c.is_uppercase())
+                    });
                     let called = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
                         || matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
                     let paren = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
@@ -117,7 +129,22 @@ impl Walker<'_> {
                     }
                     if (after_dot && called) || after_path {
                         let rules = triggers.method_rules(ident);
-                        if !rules.is_empty() {
+                        // `Owner::name` of a project type is its own function (first and last
+                        // segments tell, as for a path in the syntax tree).
+                        let own = after_path
+                            && !rules.is_empty()
+                            && self.own_type(
+                                &[path_start, i - 3]
+                                    .iter()
+                                    .filter_map(|&at| match tokens.get(at) {
+                                        Some(TokenTree::Ident(segment)) => {
+                                            Some(segment.to_string())
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            );
+                        if !rules.is_empty() && !own {
                             self.record(rules, ident);
                         }
                     }

@@ -105,11 +105,32 @@ impl<'a> Walker<'a> {
     }
 
     fn enter(&mut self, attrs: &[Attribute], name: Option<String>, function: bool) -> Entered {
+        self.enter_levels(attrs, name, function, true)
+    }
+
+    /// Enters a macro invocation carrying `attrs`: its `cfg` and test attributes count, but
+    /// rustc applies no lint level written on an invocation to its expansion
+    /// (`#[allow(clippy::unwrap_used)] m!(x.unwrap());` is still linted).
+    fn enter_invocation(&mut self, attrs: &[Attribute]) -> Entered {
+        self.enter_levels(attrs, None, false, false)
+    }
+
+    fn enter_levels(
+        &mut self,
+        attrs: &[Attribute],
+        name: Option<String>,
+        function: bool,
+        levels: bool,
+    ) -> Entered {
         let test = attrs::is_test_only(attrs);
         let bench = attrs::is_bench(attrs);
         self.test_depth += usize::from(test);
         self.bench_depth += usize::from(bench);
-        let allows = attrs::clippy_allows(attrs);
+        let allows = if levels {
+            attrs::clippy_allows(attrs, self.test_depth > 0)
+        } else {
+            Vec::new()
+        };
         let added = allows.len();
         self.allows.extend(allows);
         let named = name.is_some();
@@ -201,9 +222,32 @@ impl<'a> Walker<'a> {
                 .to_string()
                 .starts_with(|c: char| c.is_uppercase())
         });
-        if qself || on_type {
+        let owner: Vec<String> = path
+            .segments
+            .iter()
+            .take(path.segments.len() - 1)
+            .map(|segment| segment.ident.to_string())
+            .collect();
+        if qself || (on_type && !self.own_type(&owner)) {
             self.record(rules, &last.ident);
         }
+    }
+
+    /// Whether `owner`, in a qualified `Owner::name`, is a type of the project itself: `Self`,
+    /// or a path through `crate` or `super` as written or imported. Its associated function of
+    /// that name is its own (clap's `MatchesError::unwrap(id, result)`), not the method of
+    /// `Option` or `Result` a rule names; `Option` and `Result` are the std types whatever the
+    /// path.
+    pub(crate) fn own_type(&self, owner: &[String]) -> bool {
+        match owner.last().map(String::as_str) {
+            None | Some("Option" | "Result") => return false,
+            Some("Self") => return true,
+            Some(_) => {}
+        }
+        self.imports.resolve(owner).first().is_some_and(|full| {
+            full.first()
+                .is_some_and(|root| root == "crate" || root == "super")
+        })
     }
 
     /// Macro rules for a macro path: `panic!`, `std::panic!`, `core::panic!`, `::core::panic!`.
@@ -565,7 +609,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item(&mut self, item: &'ast Item) {
         let (attrs, name, function) = item_parts(item);
-        let entered = self.enter(attrs, name, function);
+        let entered = match item {
+            // An item macro invocation, not a `macro_rules!` definition (which has a name).
+            Item::Macro(m) if m.ident.is_none() => self.enter_invocation(attrs),
+            _ => self.enter(attrs, name, function),
+        };
         match item {
             Item::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_item(walker, item);
@@ -583,7 +631,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ImplItem::Macro(m) => (&m.attrs[..], None, false),
             _ => (&[][..], None, false),
         };
-        let entered = self.enter(attrs, name, function);
+        let entered = if matches!(item, ImplItem::Macro(_)) {
+            self.enter_invocation(attrs)
+        } else {
+            self.enter(attrs, name, function)
+        };
         match item {
             ImplItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_impl_item(walker, item);
@@ -601,7 +653,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             TraitItem::Macro(m) => (&m.attrs[..], None, false),
             _ => (&[][..], None, false),
         };
-        let entered = self.enter(attrs, name, function);
+        let entered = if matches!(item, TraitItem::Macro(_)) {
+            self.enter_invocation(attrs)
+        } else {
+            self.enter(attrs, name, function)
+        };
         match item {
             TraitItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_trait_item(walker, item);
@@ -711,7 +767,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_stmt_macro(&mut self, stmt: &'ast syn::StmtMacro) {
-        let entered = self.enter(&stmt.attrs, None, false);
+        let entered = self.enter_invocation(&stmt.attrs);
         visit::visit_stmt_macro(self, stmt);
         self.leave(&entered);
     }
@@ -800,7 +856,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // Attributes on an expression (`#[allow(..)] if ..`, `{ #![allow(..)] .. }`) cover it.
         // No closure here: this is the walk's deepest recursion, and each frame counts.
         let attrs = lints::expr_attrs(expr);
-        let entered = (!attrs.is_empty()).then(|| self.enter(attrs, None, false));
+        let entered = (!attrs.is_empty()).then(|| match expr {
+            Expr::Macro(_) => self.enter_invocation(attrs),
+            _ => self.enter(attrs, None, false),
+        });
         if !self.codex.triggers().patterns().is_empty() {
             self.patterns(expr);
         }

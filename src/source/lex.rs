@@ -239,9 +239,10 @@ pub struct ModDecl {
 /// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
 /// `limit` (they are not read at all).
 pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
+    let test_only = attrs::is_test_only(&lexed.inner_attrs);
     let mut facts = ModuleFacts {
-        test_only: attrs::is_test_only(&lexed.inner_attrs),
-        allows: attrs::clippy_allows(&lexed.inner_attrs),
+        test_only,
+        allows: attrs::clippy_allows(&lexed.inner_attrs, test_only),
         decls: Vec::new(),
     };
     let context = Context {
@@ -265,12 +266,24 @@ struct Context {
 impl Context {
     /// The context inside an item carrying `attrs` (`#[cfg(test)]`, `#[allow(clippy::x)]`).
     fn within(&self, attrs: &[Attribute]) -> Context {
+        let test_only = self.test_only || attrs::is_test_only(attrs);
         let mut allows = self.allows.clone();
-        allows.extend(attrs::clippy_allows(attrs));
+        allows.extend(attrs::clippy_allows(attrs, test_only));
+        Context {
+            inline_path: self.inline_path.clone(),
+            test_only,
+            allows,
+        }
+    }
+
+    /// The context inside an item macro invocation carrying `attrs`: its `cfg` decides whether
+    /// the items exist, but rustc applies no lint level written on a macro invocation to what
+    /// it expands to (`#[allow(clippy::x)] m! { mod a; }` leaves `a` linted).
+    fn within_invocation(&self, attrs: &[Attribute]) -> Context {
         Context {
             inline_path: self.inline_path.clone(),
             test_only: self.test_only || attrs::is_test_only(attrs),
-            allows,
+            allows: self.allows.clone(),
         }
     }
 }
@@ -291,7 +304,7 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
     }
     let attr_tokens = tokens.get(..i).unwrap_or_default();
     if let Some(body) = item_macro_body(tokens.get(i..).unwrap_or_default()) {
-        let nested = context.within(&parse_attrs(attr_tokens.to_vec(), false));
+        let nested = context.within_invocation(&parse_attrs(attr_tokens.to_vec(), false));
         let (_, chunks) = split(body.stream().into_iter().collect());
         for chunk in &chunks {
             collect_decls(&chunk.tokens, &nested, out);
@@ -458,6 +471,7 @@ mod tests {
     fn reads_mod_declarations_inside_item_macros() {
         let text = "cfg_rt! { pub mod runtime; }\n#[cfg(test)] cfg_x!(mod a; mod b { mod c; });\n\
                     ::m::n![#[allow(clippy::panic)] mod d;];\nouter! { inner! { mod e; } }\n\
+                    #[allow(clippy::todo)] #[cfg(test)] k! { #[cfg_attr(not(test), deny(clippy::todo))] mod k; }\n\
                     macro_rules! m { () => { mod f; } }\nfn g() { h! { mod i; } }\nm! { mod j; } + 1;";
         let facts = module_facts(&lex(text, 256).unwrap(), 256);
         let decls: Vec<_> = facts
@@ -485,6 +499,9 @@ mod tests {
                     vec!["#[allow(clippy::panic)]".to_owned()]
                 ),
                 ("e", String::new(), false, vec![]),
+                // No lint level of an invocation applies inside it; `cfg_attr` is read in the
+                // build the invocation's `cfg` leaves: a test build here.
+                ("k", String::new(), true, vec![]),
             ]
         );
     }
