@@ -659,3 +659,100 @@ fn pattern_rule_with_100k_at_bindings() {
     assert_eq!(ran.code, 2, "{shape}: {}", ran.stderr);
     assert!(ran.stderr.contains("deep.toml"), "{shape}: {}", ran.stderr);
 }
+
+// Issue 8: `macro_rules!` transcribers are read as code, and item macro invocations take part in
+// the module tree. Both stay linear and bounded.
+
+/// `$( $( … )* )*`: each repetition is read once, with an explicit stack.
+#[test]
+fn transcriber_repetitions_100k_deep() {
+    hostile(
+        "$( $( … )* )* in a transcriber",
+        &format!(
+            "macro_rules! m {{ () => {{ {} }}; }}\n",
+            nest("$( ", "x.unwrap();", " )*", 100_000)
+        ),
+    );
+}
+
+/// Just under the depth bound, the transcriber is read and its finding reported.
+#[test]
+fn transcriber_repetitions_100_deep_are_read() {
+    let shape = "$( { $( … )* } )* 100 deep";
+    let text = format!(
+        "macro_rules! m {{ () => {{ {} }}; }}\n",
+        nest("$( { ", "x.unwrap();", " } )*", 100)
+    );
+    let ran = hostile_in(shape, &text, "json");
+    let rules: Vec<String> = json(shape, &ran)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == HOSTILE)
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(rules, ["CX0001"], "{shape}");
+}
+
+/// Item macros nested in item macros: each level is split once.
+#[test]
+fn item_macros_100k_deep() {
+    hostile(
+        "m! { m! { … mod a; } }",
+        &nest("m! { ", "mod a; fn f() { x.unwrap(); }", " }", 100_000),
+    );
+}
+
+/// 200 levels of item macros still carry the invocation's `cfg(test)` to the module they
+/// declare, and declare the other one as library code.
+#[test]
+fn item_macros_200_deep_declare_their_modules() {
+    let shape = "m! { m! { … mod t; } } 200 deep";
+    let text = format!(
+        "#[cfg(test)]\n{}\n{}\n",
+        nest("m! { ", "mod t;", " }", 200),
+        nest("m! { ", "mod p;", " }", 200)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/t.rs", GOOD.as_bytes()),
+        (b"src/hostile/p.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/p.rs"),
+        "{shape}: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|p| p == "src/hostile/t.rs"),
+        "{shape}: {found:?}"
+    );
+}
+
+/// 100k `m! { mod a; }` in one file: one declaration each, all of the same file.
+#[test]
+fn item_macro_mods_100k_in_one_file() {
+    let shape = "m! { mod a; } 100k times";
+    let text = format!(
+        "#[cfg(test)]\nmod t;\n{}",
+        "m! { mod a; }\n".repeat(100_000)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/a.rs", GOOD.as_bytes()),
+        (b"src/hostile/t.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/a.rs"),
+        "{shape}: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|p| p == "src/hostile/t.rs"),
+        "{shape}: {found:?}"
+    );
+}
