@@ -235,17 +235,19 @@ fn levels_in(meta: &Meta, cfg: Cfg, out: &mut Vec<ClippyLevel>) {
     let Meta::List(list) = meta else {
         return;
     };
+    // Only `cfg_attr` and the lint levels are read: other attributes are not parsed.
+    let level = Level::of(&list.path);
+    if level.is_none() && !list.path.is_ident("cfg_attr") {
+        return;
+    }
     let Ok(args) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
         return;
     };
-    if list.path.is_ident("cfg_attr") {
+    let Some(level) = level else {
         let mut args = args.iter();
         if args.next().and_then(|predicate| cfg.eval(predicate)) == Some(true) {
             args.for_each(|applied| levels_in(applied, cfg, out));
         }
-        return;
-    }
-    let Some(level) = Level::of(&list.path) else {
         return;
     };
     for lint in &args {
