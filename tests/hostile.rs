@@ -756,3 +756,29 @@ fn item_macro_mods_100k_in_one_file() {
         "{shape}: {found:?}"
     );
 }
+
+/// A `cfg_if!` chain of 20k branches: each predicate is evaluated once.
+#[test]
+fn cfg_if_chain_20k_branches() {
+    hostile(
+        "cfg_if! { if #[cfg(..)] { .. } else if … }",
+        &format!(
+            "cfg_if! {{ if #[cfg(test)] {{ mod t; }}{} else {{ mod e; }} }}\n",
+            " else if #[cfg(unix)] { fn b() { x.unwrap(); } }".repeat(20_000)
+        ),
+    );
+}
+
+/// `cfg_if!` in `cfg_if!` 100k deep: measured, not read.
+#[test]
+fn cfg_if_100k_deep() {
+    hostile(
+        "cfg_if! { if #[cfg(test)] { cfg_if! { … } } }",
+        &nest(
+            "cfg_if! { if #[cfg(test)] { ",
+            "mod t; fn a() { x.unwrap(); }",
+            " } }",
+            100_000,
+        ),
+    );
+}

@@ -13,6 +13,7 @@ use syn::visit::Visit;
 use syn::{Block, Expr, Token};
 
 use super::visit::Walker;
+use crate::source::lex;
 
 impl Walker<'_> {
     /// Searches the tokens of a macro invocation, which span `bytes` bytes of the file.
@@ -29,6 +30,15 @@ impl Walker<'_> {
         }
         self.macro_budget -= cost;
         let top: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        // `cfg_if! { if #[cfg(test)] { .. } else { .. } }`: each branch under its own `cfg`.
+        if let Some(branches) = lex::cfg_if_branches(&top) {
+            for (test, body) in branches {
+                self.in_test(test, |walker| {
+                    walker.visit_macro_tokens(&body.stream(), body.span().byte_range().len());
+                });
+            }
+            return;
+        }
         if let Some(rules) = transcriber::rules(&top) {
             for (matcher, transcriber) in rules {
                 let code = transcriber::transcribe(matcher, transcriber);

@@ -404,6 +404,13 @@ impl<'a> Walker<'a> {
         self.const_context = saved;
     }
 
+    /// Walks code that is test code when `test` is (a `cfg_if!` branch under `cfg(test)`).
+    pub(crate) fn in_test(&mut self, test: bool, walk: impl FnOnce(&mut Self)) {
+        self.test_depth += usize::from(test);
+        walk(self);
+        self.test_depth -= usize::from(test);
+    }
+
     /// Walks a node carrying `attrs` (lint levels, `cfg(test)`) that names no item.
     fn with_attrs(&mut self, attrs: &[Attribute], walk: impl FnOnce(&mut Self)) {
         if attrs.is_empty() {

@@ -80,6 +80,48 @@ impl Cfg {
     }
 }
 
+/// The branches of a `cfg_if!` chain (`if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else
+/// { .. }`), read in order: a branch is compiled when its predicate holds and no earlier one
+/// did. Each branch costs the evaluation of its own predicate.
+#[derive(Debug, Clone, Copy)]
+pub struct CfgChain {
+    /// Whether every earlier predicate is false, in a build without `test` and with it.
+    none_before: [Option<bool>; 2],
+}
+
+impl Default for CfgChain {
+    fn default() -> Self {
+        CfgChain {
+            none_before: [Some(true); 2],
+        }
+    }
+}
+
+impl CfgChain {
+    /// Whether the next branch, with predicate `own` (none for the final `else`), can only be
+    /// compiled for tests, as [`cfg_requires_test`] has it: `else` after `if #[cfg(not(test))]`
+    /// can, `else` after `if #[cfg(test)]` cannot.
+    pub fn next_requires_test(&mut self, own: Option<&Meta>) -> bool {
+        let mut holds = [None; 2];
+        for (at, test) in [false, true].into_iter().enumerate() {
+            let cfg = Cfg { test, clippy: None };
+            let own = own.map_or(Some(true), |own| cfg.eval(own));
+            holds[at] = and(self.none_before[at], own);
+            self.none_before[at] = and(self.none_before[at], own.map(|own| !own));
+        }
+        holds[0] == Some(false) && holds[1] != Some(false)
+    }
+}
+
+/// Three-valued conjunction: false wins, then unknown.
+fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
 /// Whether an item carrying these attributes exists only in test builds or is a test function.
 pub fn is_test_only(attrs: &[Attribute]) -> bool {
     attrs
