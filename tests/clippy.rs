@@ -411,3 +411,40 @@ pub fn own(id: &str, r: Result<u8, MatchesError>) -> u8 {
         out.stdout
     );
 }
+
+/// Macro tokens syn cannot read as code (`quote!` with `#var` interpolations) are scanned; an
+/// attribute among them covers its item or statement, up to the next `{ … }` or `;`: tokio's
+/// `#[tokio::main]` quotes `#[allow(clippy::expect_used)] { … .expect(..) … }`.
+#[test]
+fn attributes_in_tokens_syn_cannot_read_cover_what_follows() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub fn gen() -> proc_macro2::TokenStream {
+    let rt = quote! { x };
+    quote_spanned! {span=>
+        #[allow(clippy::expect_used)]
+        {
+            #rt.expect(\"a\");
+        }
+        #rt.expect(\"b\");
+        #[cfg(test)]
+        fn t() { #rt.unwrap(); }
+        #rt.unwrap();
+        #(#rt.expect(\"c\");)*
+    }
+}
+",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:8:13 CX0002",
+            "src/lib.rs:11:13 CX0001",
+            "src/lib.rs:12:15 CX0002",
+        ],
+        "{}",
+        out.stdout
+    );
+}

@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
@@ -780,5 +781,86 @@ fn cfg_if_100k_deep() {
             " } }",
             100_000,
         ),
+    );
+}
+
+// Lint levels: deciding a finding's level reads three names, whatever the number of attributes
+// in force, and a module inherits its parent's levels without a copy per declaration.
+
+/// 50k inner attributes before 50k `mod a;`: the inner attributes were split off with a copy
+/// of the rest of the file per attribute.
+#[test]
+fn inner_allows_50k_and_mod_declarations_50k() {
+    let shape = "#![allow(..)] × 50k, mod a; × 50k";
+    let text = format!(
+        "{}{}pub fn f() {{ Some(1).unwrap(); }}\n",
+        "#![allow(clippy::panic)]\n".repeat(50_000),
+        "mod a;\n".repeat(50_000)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/a.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/a.rs"),
+        "{shape}: {found:?}"
+    );
+}
+
+/// 20k lint attributes on a function holding 20k findings.
+#[test]
+fn allows_20k_on_a_function_with_20k_findings() {
+    hostile(
+        "#[allow(..)] × 20k fn f() { x.unwrap(); × 20k }",
+        &format!(
+            "{}fn f() {{ {} }}\n",
+            "#[allow(clippy::panic)] ".repeat(20_000),
+            "x.unwrap(); ".repeat(20_000)
+        ),
+    );
+}
+
+/// 20k distinct lint names over a file that declares 300 modules, each with levels of its own:
+/// every module inherits them.
+#[test]
+fn distinct_lint_names_20k_over_300_modules() {
+    let shape = "#![allow(clippy::xN)] × 20k, 300 modules";
+    let mut text = String::new();
+    for i in 0..20_000 {
+        writeln!(text, "#![allow(clippy::x{i})]").unwrap();
+    }
+    text.push_str("#![allow(clippy::unwrap_used)]\n");
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..300 {
+        writeln!(text, "mod a{i};").unwrap();
+        files.push((
+            format!("src/hostile/a{i}.rs"),
+            "#![warn(clippy::y)]\npub fn g() { Some(1).unwrap(); }\n".to_owned(),
+        ));
+    }
+    // The last module warns again: its finding is reported, the others' are allowed.
+    files.push((
+        "src/hostile/a299.rs".to_owned(),
+        "#![warn(clippy::unwrap_used)]\npub fn g() { Some(1).unwrap(); }\n".to_owned(),
+    ));
+    let mut all: Vec<(&[u8], &[u8])> = vec![(HOSTILE.as_bytes(), text.as_bytes())];
+    all.extend(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_bytes(), text.as_bytes())),
+    );
+    let ran = check(shape, &project(&all), "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert_eq!(
+        found
+            .iter()
+            .filter(|p| p.starts_with("src/hostile/"))
+            .collect::<Vec<_>>(),
+        ["src/hostile/a299.rs"],
+        "{shape}"
     );
 }

@@ -10,10 +10,11 @@ use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
 use super::flow;
 use super::imports::Imports;
-use super::lints::{self, ClippyVerdict};
+use super::lints::{self, InnerLevels};
+use crate::codex::clippy::ClippyLints;
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
-use crate::source::attrs::{self, ClippyLevel};
+use crate::source::attrs;
 
 /// A rule matched at a token, with the context the walk knew there.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub(crate) struct RawFinding {
     pub bench: bool,
     /// What the lint attributes of the enclosing items and expressions say of the finding's
     /// clippy lint.
-    pub clippy: ClippyVerdict,
+    pub clippy: lints::ClippyVerdict,
     /// Start of the innermost enclosing statement.
     pub statement: Option<usize>,
     /// A second place the finding is about (the first unvalidated use of a value).
@@ -50,7 +51,7 @@ pub(crate) struct Walker<'a> {
     test_depth: usize,
     bench_depth: usize,
     /// Clippy lint levels set by the enclosing nodes, outermost first.
-    allows: Vec<ClippyLevel>,
+    allows: InnerLevels,
     /// Inside code evaluated while compiling: a const or static initializer, a `const` block,
     /// an array length, a const generic argument, an enum discriminant.
     const_context: bool,
@@ -75,7 +76,7 @@ const MACRO_PARSES_PER_BYTE: usize = 16;
 
 /// What entering an item changed, to undo on leaving it.
 #[allow(clippy::struct_excessive_bools)] // independent flags, each undone on its own
-struct Entered {
+pub(crate) struct Entered {
     named: bool,
     function: bool,
     test: bool,
@@ -93,7 +94,7 @@ impl<'a> Walker<'a> {
             functions: Vec::new(),
             test_depth: 0,
             bench_depth: 0,
-            allows: Vec::new(),
+            allows: InnerLevels::tracking(tracked_lints(codex)),
             const_context: false,
             thread_local: false,
             statement: None,
@@ -132,7 +133,9 @@ impl<'a> Walker<'a> {
             Vec::new()
         };
         let added = allows.len();
-        self.allows.extend(allows);
+        for level in allows {
+            self.allows.push(level);
+        }
         let named = name.is_some();
         if let Some(name) = name {
             if function {
@@ -187,7 +190,7 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let lint = spec.clippy.as_ref().and_then(|lints| lints.lint_for(name));
-            let clippy = ClippyVerdict::of(&self.allows, lint);
+            let clippy = self.allows.verdict(lint);
             self.findings.push(RawFinding {
                 rule,
                 range: range.clone(),
@@ -404,6 +407,17 @@ impl<'a> Walker<'a> {
         self.const_context = saved;
     }
 
+    /// Enters attributes found in macro tokens that syn could not read as code
+    /// (`#[allow(..)] { .. }` in a `quote!`), until [`Walker::leave_attrs`].
+    pub(crate) fn enter_attrs(&mut self, attrs: &[Attribute]) -> Entered {
+        self.enter(attrs, None, false)
+    }
+
+    /// Leaves what [`Walker::enter_attrs`] entered.
+    pub(crate) fn leave_attrs(&mut self, entered: &Entered) {
+        self.leave(entered);
+    }
+
     /// Walks code that is test code when `test` is (a `cfg_if!` branch under `cfg(test)`).
     pub(crate) fn in_test(&mut self, test: bool, walk: impl FnOnce(&mut Self)) {
         self.test_depth += usize::from(test);
@@ -436,6 +450,18 @@ impl<'a> Walker<'a> {
         walk(self);
         self.statement = saved;
     }
+}
+
+/// The clippy lints the Codex's rules defer to.
+fn tracked_lints(codex: &Codex) -> impl Iterator<Item = &str> {
+    codex
+        .rules()
+        .iter()
+        .filter_map(|rule| rule.clippy.as_ref())
+        .flat_map(|lints| match lints {
+            ClippyLints::One(lint) => vec![lint.as_str()],
+            ClippyLints::ByName(pairs) => pairs.iter().map(|(_, lint)| lint.as_str()).collect(),
+        })
 }
 
 fn item_parts(item: &Item) -> (&[Attribute], Option<String>, bool) {

@@ -2,9 +2,13 @@
 //! `#[allow(clippy::…)]` and the other lint levels. Shared by the module tree (token level) and
 //! the walk (syn level).
 
+use std::collections::HashMap;
+
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Meta, Token};
+
+use crate::codex::clippy;
 
 /// Whether a `cfg` predicate can only hold when compiling tests: it is false in a build
 /// without `test` and may hold in one with it.
@@ -253,6 +257,104 @@ pub struct ClippyLevel {
 impl std::fmt::Display for ClippyLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "#[{}(clippy::{})]", self.level.as_str(), self.lint)
+    }
+}
+
+/// How many distinct lint names clippy's tables here do not know a [`Levels`] keeps: far more
+/// than any real crate writes, and a bound on what a file of invented names costs each module
+/// below it.
+const UNKNOWN_NAMES: usize = 1024;
+
+/// Clippy lint levels in force, outermost first, as rustc decides among them: for each lint or
+/// group written (by its current name), the last attribute that names it and whether any
+/// forbids it. Deciding a lint costs three lookups, whatever the number of attributes; a copy
+/// costs the number of distinct names (at most [`UNKNOWN_NAMES`] unknown to clippy's tables).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Levels {
+    by_name: HashMap<String, Named>,
+    /// The order the next level added takes.
+    next: usize,
+    /// How many names kept are unknown to clippy's tables.
+    unknown: usize,
+}
+
+/// The last attribute naming one lint or group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Named {
+    last: ClippyLevel,
+    forbidden: bool,
+    order: usize,
+}
+
+impl Levels {
+    /// Adds a level, nearer than those already in.
+    pub fn push(&mut self, level: ClippyLevel) {
+        let forbidden = level.level == Level::Forbid;
+        self.push_named(level, forbidden);
+    }
+
+    fn push_named(&mut self, level: ClippyLevel, forbidden: bool) {
+        let order = self.next;
+        let name = clippy::canonical(&level.lint).to_owned();
+        if let Some(named) = self.by_name.get_mut(&name) {
+            named.forbidden |= forbidden;
+            named.last = level;
+            named.order = order;
+        } else {
+            let known = clippy::is_known(&name);
+            if !known && self.unknown >= UNKNOWN_NAMES {
+                return;
+            }
+            self.unknown += usize::from(!known);
+            self.by_name.insert(
+                name,
+                Named {
+                    last: level,
+                    forbidden,
+                    order,
+                },
+            );
+        }
+        self.next += 1;
+    }
+
+    /// Adds `inner`'s levels, nearer than those already in.
+    pub fn absorb(&mut self, inner: &Levels) {
+        let mut named: Vec<&Named> = inner.by_name.values().collect();
+        named.sort_by_key(|named| named.order);
+        for named in named {
+            self.push_named(named.last.clone(), named.forbidden);
+        }
+    }
+
+    /// The nearest level set for `lint` (a current name), and whether one forbids it.
+    pub fn decide(&self, lint: &str) -> (Option<&ClippyLevel>, bool) {
+        let covering: Vec<&Named> = clippy::covering_names(lint)
+            .filter_map(|name| self.by_name.get(name))
+            .collect();
+        let nearest = covering.iter().max_by_key(|named| named.order);
+        let forbidden = covering.iter().any(|named| named.forbidden);
+        (nearest.map(|named| &named.last), forbidden)
+    }
+
+    /// The levels kept, outermost first: the last attribute naming each lint or group.
+    pub fn iter(&self) -> impl Iterator<Item = &ClippyLevel> {
+        let mut named: Vec<&Named> = self.by_name.values().collect();
+        named.sort_by_key(|named| named.order);
+        named.into_iter().map(|named| &named.last)
+    }
+
+    /// Whether no level is set.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+impl FromIterator<ClippyLevel> for Levels {
+    fn from_iter<I: IntoIterator<Item = ClippyLevel>>(levels: I) -> Self {
+        let mut all = Levels::default();
+        levels.into_iter().for_each(|level| all.push(level));
+        all
     }
 }
 

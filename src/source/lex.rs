@@ -6,12 +6,14 @@
 //! and `mod` declarations, including those inside item macro invocations (`cfg_rt! { mod x; }`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
-use super::{attrs, depth};
+use super::attrs::{self, Levels};
+use super::depth;
 
 /// A lexed file: its inner attributes and its top-level items, still as tokens.
 pub struct Lexed {
@@ -145,22 +147,23 @@ pub fn blank_preamble(text: &str) -> Option<String> {
 /// an item (an identifier or `#`). A brace group followed by `;` (`use a::{b};`) or by `>`
 /// (`impl Foo<{ N }> for X`) does not end one. A wrong split costs only time: the caller falls
 /// back to parsing the whole file when a chunk does not parse.
-fn split(tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
-    let mut tokens = tokens.into_iter().peekable();
-    let mut inner = Vec::new();
-    while let Some(TokenTree::Punct(hash)) = tokens.peek() {
-        if hash.as_char() != '#' {
+fn split(mut tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
+    // Inner attributes: `#`, `!`, `[…]`, read by index (a copy of what is left per attribute
+    // would cost the file's size per attribute).
+    let mut inner_end = 0;
+    loop {
+        let hash = matches!(tokens.get(inner_end), Some(TokenTree::Punct(p)) if p.as_char() == '#');
+        let bang =
+            matches!(tokens.get(inner_end + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+        let bracket = matches!(tokens.get(inner_end + 2), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
+        if !(hash && bang && bracket) {
             break;
         }
-        let mut lookahead = tokens.clone();
-        lookahead.next();
-        let bang = matches!(lookahead.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
-        let bracket = matches!(lookahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
-        if !(bang && bracket) {
-            break;
-        }
-        inner.extend(tokens.by_ref().take(3));
+        inner_end += 3;
     }
+    let rest = tokens.split_off(inner_end);
+    let inner = tokens;
+    let tokens = rest.into_iter();
     let mut chunks = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
     let mut ends_item = false;
@@ -215,7 +218,7 @@ pub struct ModuleFacts {
     /// The file is test-only by its own inner attributes (`#![cfg(test)]`).
     pub test_only: bool,
     /// Clippy lint levels set for the whole file (`#![allow(clippy::x)]`).
-    pub allows: Vec<attrs::ClippyLevel>,
+    pub allows: Levels,
     /// Out-of-line `mod name;` declarations, at top level, in inline modules or in item macro
     /// invocations.
     pub decls: Vec<ModDecl>,
@@ -232,8 +235,11 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// It, or an inline module around it, is test-only.
     pub test_only: bool,
-    /// Clippy lint levels set around it and on it, outermost first.
-    pub allows: Vec<attrs::ClippyLevel>,
+    /// Clippy lint levels set around it (by inline modules and the file's items), shared by
+    /// the declarations in the same place.
+    pub around: Arc<Levels>,
+    /// Clippy lint levels set on it, nearer than `around`.
+    pub allows: Levels,
 }
 
 /// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
@@ -242,13 +248,15 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
     let test_only = attrs::is_test_only(&lexed.inner_attrs);
     let mut facts = ModuleFacts {
         test_only,
-        allows: attrs::clippy_allows(&lexed.inner_attrs, test_only),
+        allows: attrs::clippy_allows(&lexed.inner_attrs, test_only)
+            .into_iter()
+            .collect(),
         decls: Vec::new(),
     };
     let context = Context {
         inline_path: Vec::new(),
         test_only: false,
-        allows: Vec::new(),
+        allows: Arc::default(),
     };
     for chunk in lexed.chunks.iter().filter(|chunk| chunk.is_within(limit)) {
         collect_decls(&chunk.tokens, &context, &mut facts.decls);
@@ -260,15 +268,24 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
 struct Context {
     inline_path: Vec<String>,
     test_only: bool,
-    allows: Vec<attrs::ClippyLevel>,
+    /// Shared by every declaration in the context; copied only where an item adds levels.
+    allows: Arc<Levels>,
 }
 
 impl Context {
     /// The context inside an item carrying `attrs` (`#[cfg(test)]`, `#[allow(clippy::x)]`).
     fn within(&self, attrs: &[Attribute]) -> Context {
         let test_only = self.test_only || attrs::is_test_only(attrs);
-        let mut allows = self.allows.clone();
-        allows.extend(attrs::clippy_allows(attrs, test_only));
+        let added = attrs::clippy_allows(attrs, test_only);
+        let allows = if added.is_empty() {
+            Arc::clone(&self.allows)
+        } else {
+            let mut allows = Levels::clone(&self.allows);
+            for level in added {
+                allows.push(level);
+            }
+            Arc::new(allows)
+        };
         Context {
             inline_path: self.inline_path.clone(),
             test_only,
@@ -283,7 +300,7 @@ impl Context {
         Context {
             inline_path: self.inline_path.clone(),
             test_only: self.test_only || attrs::is_test_only(attrs),
-            allows: self.allows.clone(),
+            allows: Arc::clone(&self.allows),
         }
     }
 }
@@ -339,18 +356,26 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         return;
     }
     let item_attrs = parse_attrs(attr_tokens.to_vec(), false);
-    let mut nested = context.within(&item_attrs);
     let name = name.to_string();
     let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
     match tokens.get(i + 2) {
-        Some(TokenTree::Punct(p)) if p.as_char() == ';' => out.push(ModDecl {
-            name,
-            inline_path: nested.inline_path,
-            path_attr: attrs::path_attribute(&item_attrs),
-            test_only: nested.test_only,
-            allows: nested.allows,
-        }),
+        Some(TokenTree::Punct(p)) if p.as_char() == ';' => {
+            // The declaration's own levels stay apart: many declarations in a context with
+            // many levels share the context's.
+            let test_only = context.test_only || attrs::is_test_only(&item_attrs);
+            out.push(ModDecl {
+                name,
+                inline_path: context.inline_path.clone(),
+                path_attr: attrs::path_attribute(&item_attrs),
+                test_only,
+                around: Arc::clone(&context.allows),
+                allows: attrs::clippy_allows(&item_attrs, test_only)
+                    .into_iter()
+                    .collect(),
+            });
+        }
         Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
+            let mut nested = context.within(&item_attrs);
             let (inner, chunks) = split(body.stream().into_iter().collect());
             let inner = parse_attrs(inner, true);
             nested.inline_path.push(name);
@@ -517,7 +542,11 @@ mod tests {
                     d.inline_path.join("::"),
                     d.path_attr.clone(),
                     d.test_only,
-                    d.allows.iter().map(|a| a.lint.clone()).collect::<Vec<_>>(),
+                    d.around
+                        .iter()
+                        .chain(d.allows.iter())
+                        .map(|a| a.lint.clone())
+                        .collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -548,7 +577,11 @@ mod tests {
                     d.name.as_str(),
                     d.inline_path.join("::"),
                     d.test_only,
-                    d.allows.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    d.around
+                        .iter()
+                        .chain(d.allows.iter())
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
                 )
             })
             .collect();
