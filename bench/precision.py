@@ -12,7 +12,8 @@ bench/.work/precision/, then:
 A clippy finding is *found* when cargo-codex reports the same rule in the same file on a line
 inside clippy's primary span. What cargo-codex reports beyond clippy is listed by folder: code
 clippy does not compile with these features (other platforms, `cfg` flags), `macro_rules!`
-bodies (clippy lints them where they expand), and anything else worth reading.
+bodies (clippy lints them where they expand), and anything else worth reading; then each of
+those findings with its source line, to classify it.
 
 Usage: bench/precision.py [name@version[:features] ...]   (default: the crates below)
 Writes bench/precision.md. Needs network access to crates.io the first time.
