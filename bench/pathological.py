@@ -56,6 +56,22 @@ SHAPES = {
         "#![cfg(%stest%s)]\nfn f() { a.unwrap(); }\n" % ("any(" * n, ")" * n))),
     "deep-macros": (20_000, ["json"], lambda n: hostile(
         "fn f() { %sa.unwrap()%s; }\n" % ("m!(=> " * n, ")" * n))),
+    "deep-repetitions": (200_000, ["json"], lambda n: hostile(
+        "macro_rules! m { () => { %s a.unwrap(); %s }; }\n" % ("$( " * n, " )*" * n))),
+    # Item macros and transcribers (issue 8): module facts and rules read once each.
+    "item-macro-mods": (100_000, ["json"], lambda n: {
+        "src/hostile.rs": "m! { mod a; }\n" * n + "fn f() { a.unwrap(); }\n",
+        "src/hostile/a.rs": "fn g() { a.unwrap(); }\n",
+    }),
+    "macro-rules-many": (5_000, ["json"], lambda n: hostile("macro_rules! m { %s }\n" % (
+        "($v:vis $x:ident) => { $v fn $x() { $( a.unwrap(); )* } };" * n))),
+    # Lint levels: many attributes in force over many findings or many modules.
+    "inner-allows-and-mods": (50_000, ["json"], lambda n: {
+        "src/hostile.rs": "#![allow(clippy::panic)]\n" * n + "mod a;\n" * n,
+        "src/hostile/a.rs": "fn g() { a.unwrap(); }\n",
+    }),
+    "allows-over-findings": (20_000, ["json"], lambda n: hostile(
+        "%sfn f() { %s}\n" % ("#[allow(clippy::panic)] " * n, "a.unwrap(); " * n))),
     # Nesting just under the bound, many times over: parsed and walked.
     "nested-items": (400, ["json"], lambda n: hostile(
         "".join("fn f%d() { let x = %sa.unwrap()%s; }\n" % (i, "vec![" * 200, "]" * 200)

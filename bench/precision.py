@@ -12,7 +12,8 @@ bench/.work/precision/, then:
 A clippy finding is *found* when cargo-codex reports the same rule in the same file on a line
 inside clippy's primary span. What cargo-codex reports beyond clippy is listed by folder: code
 clippy does not compile with these features (other platforms, `cfg` flags), `macro_rules!`
-bodies (clippy lints them where they expand), and anything else worth reading.
+bodies (clippy lints them where they expand), and anything else worth reading; then each of
+those findings with its source line, to classify it.
 
 Usage: bench/precision.py [name@version[:features] ...]   (default: the crates below)
 Writes bench/precision.md. Needs network access to crates.io the first time.
@@ -116,6 +117,17 @@ def codex(crate):
     }
 
 
+def source_line(crate, file, line):
+    """Line `line` of `file` in `crate`, trimmed and shortened, for reading a finding in place."""
+    try:
+        lines = (crate / file).read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    text = text.replace("`", "'")
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
 def compare(clippy_found, ours):
     hits = lambda c, o: c[0] == o[0] and c[3] == o[2] and c[1] <= o[1] <= c[2]
     missed = sorted(c for c in clippy_found if not any(hits(c, o) for o in ours))
@@ -147,6 +159,11 @@ def main():
         for file, first, last, rule in missed:
             why = " (a build script: outside the default rules' scopes)" if file == "build.rs" else ""
             details.append(f"- missed: {rule} {file}:{first}-{last}{why}")
+        if extra:
+            details.append("\n<details><summary>each finding beyond clippy</summary>\n")
+            for file, line, rule in extra:
+                details.append(f"- {rule} `{file}:{line}`: `{source_line(crate, file, line)}`")
+            details.append("\n</details>")
         print(rows[-1], flush=True)
     table = [
         "# Precision against clippy",

@@ -330,3 +330,121 @@ fn a_skipped_const_finding_does_not_take_over_an_earlier_fix() {
     let fix = &diagnostics[0]["fix"];
     assert_eq!((&fix["line"], &fix["column"]), (&3.into(), &20.into()));
 }
+
+/// Lint attributes where rustc reads them, checked against clippy 0.1.95: a lint level on a
+/// macro invocation (statement or item) does not reach what it expands to (rustc warns "unused
+/// attribute"); `cfg_attr` counts when its predicate holds in clippy's library build (`clippy`
+/// set, `test` not); `r#` names are names; `clippy::all` is not the restriction group; an
+/// associated function of the project's own type named `unwrap` is not `Option::unwrap`.
+#[test]
+fn lint_attributes_count_where_clippy_reads_them() {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "macro_rules! st { ($e:expr) => { $e; }; }
+macro_rules! items { ($($i:item)*) => { $($i)* }; }
+#[allow(clippy::unwrap_used)]
+items! { mod expanded; }
+#[cfg_attr(all(), allow(clippy::unwrap_used))]
+mod cfg_attr_all;
+pub fn stmt_macros() {
+    #[allow(clippy::unwrap_used)]
+    st!(Some(1).unwrap());
+    #[allow(clippy::unwrap_used)]
+    let _v = vec![Some(2).unwrap()];
+}
+#[allow(clippy::unwrap_used)]
+items! { pub fn item_macro() { Some(3).unwrap(); } }
+#[cfg_attr(not(test), allow(clippy::unwrap_used))]
+pub fn not_test() { Some(4).unwrap(); }
+#[cfg_attr(clippy, allow(clippy::unwrap_used))]
+pub fn under_clippy() { Some(5).unwrap(); }
+#[cfg_attr(test, allow(clippy::unwrap_used))]
+pub fn only_tests() { Some(6).unwrap(); }
+#[cfg_attr(any(), allow(clippy::unwrap_used))]
+pub fn never() { Some(7).unwrap(); }
+#[allow(clippy::r#unwrap_used)]
+pub fn raw() { Some(8).unwrap(); }
+#[allow(clippy::all)]
+pub fn all() { Some(9).unwrap(); }
+pub struct S;
+#[allow(clippy::unwrap_used)]
+impl S { pub fn f(&self) { Some(10).unwrap(); } }
+pub trait T {
+    #[allow(clippy::unwrap_used)]
+    fn d(&self) { Some(11).unwrap(); }
+}
+pub fn closures() {
+    #[allow(clippy::unwrap_used)]
+    let _c = || Some(12).unwrap();
+    #[allow(clippy::unwrap_used)]
+    let _f = async { Some(13).unwrap() };
+}
+mod error;
+use crate::error::MatchesError;
+pub fn own(id: &str, r: Result<u8, MatchesError>) -> u8 {
+    MatchesError::unwrap(id, r) + Option::unwrap(Some(14)) + Result::<u8, ()>::unwrap(Ok(15))
+}
+",
+        )
+        .file("src/expanded.rs", "pub fn e() { Some(1).unwrap(); }\n")
+        .file("src/cfg_attr_all.rs", "pub fn c() { Some(1).unwrap(); }\n")
+        .file(
+            "src/error.rs",
+            "pub struct MatchesError;\nimpl MatchesError {\n    pub fn unwrap<T>(_: &str, r: Result<T, Self>) -> T {\n        r.unwrap_or_else(|_| std::process::abort())\n    }\n}\n",
+        );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/expanded.rs:1:22 CX0001",
+            "src/lib.rs:9:17 CX0001",
+            "src/lib.rs:14:40 CX0001",
+            "src/lib.rs:20:31 CX0001",
+            "src/lib.rs:22:26 CX0001",
+            "src/lib.rs:26:24 CX0001",
+            "src/lib.rs:43:43 CX0001",
+            "src/lib.rs:43:80 CX0001",
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+/// Macro tokens syn cannot read as code (`quote!` with `#var` interpolations) are scanned; an
+/// attribute among them covers its item or statement, up to the next `{ … }` or `;`: tokio's
+/// `#[tokio::main]` quotes `#[allow(clippy::expect_used)] { … .expect(..) … }`.
+#[test]
+fn attributes_in_tokens_syn_cannot_read_cover_what_follows() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub fn gen() -> proc_macro2::TokenStream {
+    let rt = quote! { x };
+    quote_spanned! {span=>
+        #[allow(clippy::expect_used)]
+        {
+            #rt.expect(\"a\");
+        }
+        #rt.expect(\"b\");
+        #[cfg(test)]
+        fn t() { #rt.unwrap(); }
+        #rt.unwrap();
+        #(#rt.expect(\"c\");)*
+    }
+}
+",
+    );
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:8:13 CX0002",
+            "src/lib.rs:11:13 CX0001",
+            "src/lib.rs:12:15 CX0002",
+        ],
+        "{}",
+        out.stdout
+    );
+}

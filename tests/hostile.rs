@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
@@ -658,4 +659,208 @@ fn pattern_rule_with_100k_at_bindings() {
     let ran = check(shape, &project, "json");
     assert_eq!(ran.code, 2, "{shape}: {}", ran.stderr);
     assert!(ran.stderr.contains("deep.toml"), "{shape}: {}", ran.stderr);
+}
+
+// Issue 8: `macro_rules!` transcribers are read as code, and item macro invocations take part in
+// the module tree. Both stay linear and bounded.
+
+/// `$( $( … )* )*`: each repetition is read once, with an explicit stack.
+#[test]
+fn transcriber_repetitions_100k_deep() {
+    hostile(
+        "$( $( … )* )* in a transcriber",
+        &format!(
+            "macro_rules! m {{ () => {{ {} }}; }}\n",
+            nest("$( ", "x.unwrap();", " )*", 100_000)
+        ),
+    );
+}
+
+/// Just under the depth bound, the transcriber is read and its finding reported.
+#[test]
+fn transcriber_repetitions_100_deep_are_read() {
+    let shape = "$( { $( … )* } )* 100 deep";
+    let text = format!(
+        "macro_rules! m {{ () => {{ {} }}; }}\n",
+        nest("$( { ", "x.unwrap();", " } )*", 100)
+    );
+    let ran = hostile_in(shape, &text, "json");
+    let rules: Vec<String> = json(shape, &ran)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == HOSTILE)
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(rules, ["CX0001"], "{shape}");
+}
+
+/// Item macros nested in item macros: each level is split once.
+#[test]
+fn item_macros_100k_deep() {
+    hostile(
+        "m! { m! { … mod a; } }",
+        &nest("m! { ", "mod a; fn f() { x.unwrap(); }", " }", 100_000),
+    );
+}
+
+/// 200 levels of item macros still carry the invocation's `cfg(test)` to the module they
+/// declare, and declare the other one as library code.
+#[test]
+fn item_macros_200_deep_declare_their_modules() {
+    let shape = "m! { m! { … mod t; } } 200 deep";
+    let text = format!(
+        "#[cfg(test)]\n{}\n{}\n",
+        nest("m! { ", "mod t;", " }", 200),
+        nest("m! { ", "mod p;", " }", 200)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/t.rs", GOOD.as_bytes()),
+        (b"src/hostile/p.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/p.rs"),
+        "{shape}: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|p| p == "src/hostile/t.rs"),
+        "{shape}: {found:?}"
+    );
+}
+
+/// 100k `m! { mod a; }` in one file: one declaration each, all of the same file.
+#[test]
+fn item_macro_mods_100k_in_one_file() {
+    let shape = "m! { mod a; } 100k times";
+    let text = format!(
+        "#[cfg(test)]\nmod t;\n{}",
+        "m! { mod a; }\n".repeat(100_000)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/a.rs", GOOD.as_bytes()),
+        (b"src/hostile/t.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/a.rs"),
+        "{shape}: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|p| p == "src/hostile/t.rs"),
+        "{shape}: {found:?}"
+    );
+}
+
+/// A `cfg_if!` chain of 20k branches: each predicate is evaluated once.
+#[test]
+fn cfg_if_chain_20k_branches() {
+    hostile(
+        "cfg_if! { if #[cfg(..)] { .. } else if … }",
+        &format!(
+            "cfg_if! {{ if #[cfg(test)] {{ mod t; }}{} else {{ mod e; }} }}\n",
+            " else if #[cfg(unix)] { fn b() { x.unwrap(); } }".repeat(20_000)
+        ),
+    );
+}
+
+/// `cfg_if!` in `cfg_if!` 100k deep: measured, not read.
+#[test]
+fn cfg_if_100k_deep() {
+    hostile(
+        "cfg_if! { if #[cfg(test)] { cfg_if! { … } } }",
+        &nest(
+            "cfg_if! { if #[cfg(test)] { ",
+            "mod t; fn a() { x.unwrap(); }",
+            " } }",
+            100_000,
+        ),
+    );
+}
+
+// Lint levels: deciding a finding's level reads three names, whatever the number of attributes
+// in force, and a module inherits its parent's levels without a copy per declaration.
+
+/// 50k inner attributes before 50k `mod a;`: the inner attributes were split off with a copy
+/// of the rest of the file per attribute.
+#[test]
+fn inner_allows_50k_and_mod_declarations_50k() {
+    let shape = "#![allow(..)] × 50k, mod a; × 50k";
+    let text = format!(
+        "{}{}pub fn f() {{ Some(1).unwrap(); }}\n",
+        "#![allow(clippy::panic)]\n".repeat(50_000),
+        "mod a;\n".repeat(50_000)
+    );
+    let project = project(&[
+        (HOSTILE.as_bytes(), text.as_bytes()),
+        (b"src/hostile/a.rs", GOOD.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert!(
+        found.iter().any(|p| p == "src/hostile/a.rs"),
+        "{shape}: {found:?}"
+    );
+}
+
+/// 20k lint attributes on a function holding 20k findings.
+#[test]
+fn allows_20k_on_a_function_with_20k_findings() {
+    hostile(
+        "#[allow(..)] × 20k fn f() { x.unwrap(); × 20k }",
+        &format!(
+            "{}fn f() {{ {} }}\n",
+            "#[allow(clippy::panic)] ".repeat(20_000),
+            "x.unwrap(); ".repeat(20_000)
+        ),
+    );
+}
+
+/// 20k distinct lint names over a file that declares 300 modules, each with levels of its own:
+/// every module inherits them.
+#[test]
+fn distinct_lint_names_20k_over_300_modules() {
+    let shape = "#![allow(clippy::xN)] × 20k, 300 modules";
+    let mut text = String::new();
+    for i in 0..20_000 {
+        writeln!(text, "#![allow(clippy::x{i})]").unwrap();
+    }
+    text.push_str("#![allow(clippy::unwrap_used)]\n");
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..300 {
+        writeln!(text, "mod a{i};").unwrap();
+        files.push((
+            format!("src/hostile/a{i}.rs"),
+            "#![warn(clippy::y)]\npub fn g() { Some(1).unwrap(); }\n".to_owned(),
+        ));
+    }
+    // The last module warns again: its finding is reported, the others' are allowed.
+    files.push((
+        "src/hostile/a299.rs".to_owned(),
+        "#![warn(clippy::unwrap_used)]\npub fn g() { Some(1).unwrap(); }\n".to_owned(),
+    ));
+    let mut all: Vec<(&[u8], &[u8])> = vec![(HOSTILE.as_bytes(), text.as_bytes())];
+    all.extend(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_bytes(), text.as_bytes())),
+    );
+    let ran = check(shape, &project(&all), "json");
+    assert_neighbour(shape, "json", &ran);
+    let found = paths(&json(shape, &ran));
+    assert_eq!(
+        found
+            .iter()
+            .filter(|p| p.starts_with("src/hostile/"))
+            .collect::<Vec<_>>(),
+        ["src/hostile/a299.rs"],
+        "{shape}"
+    );
 }

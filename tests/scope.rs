@@ -389,3 +389,49 @@ macro_rules! getter {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["diagnostics"][2]["item"], "getter::name");
 }
+
+/// `cfg_if!` (the `cfg-if` crate, used by many crates to pick modules per platform): a branch
+/// is compiled when its predicate holds and no earlier one did, so the branch under `cfg(test)`
+/// and the `else` of `cfg(not(test))` are test code, with the modules they declare; modules
+/// declared in any branch inherit the crate's lint levels. Checked against clippy 0.1.95.
+#[test]
+fn cfg_if_branches_have_the_scope_of_their_predicates() {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "#![allow(clippy::unwrap_used)]
+cfg_if::cfg_if! {
+    if #[cfg(test)] {
+        mod mock;
+        pub fn helper() -> u8 { Some(1).expect(\"x\") }
+    } else if #[cfg(unix)] {
+        mod unix;
+    } else {
+        mod other;
+    }
+}
+cfg_if::cfg_if! {
+    if #[cfg(not(test))] {
+        pub fn real() -> u8 { Some(1).expect(\"x\") }
+    } else {
+        mod fake;
+    }
+}
+",
+        )
+        .file("src/mock.rs", "pub fn m() { Some(1).expect(\"x\"); }\n")
+        .file(
+            "src/unix.rs",
+            "pub fn u() { Some(1).unwrap(); Some(1).expect(\"x\"); }\n",
+        )
+        .file("src/other.rs", "pub fn o() { Some(1).unwrap(); }\n")
+        .file("src/fake.rs", "pub fn f() { Some(1).expect(\"x\"); }\n");
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(
+        heads(&out.stdout),
+        ["src/lib.rs:14:39 CX0002", "src/unix.rs:1:40 CX0002"],
+        "{}",
+        out.stdout
+    );
+}

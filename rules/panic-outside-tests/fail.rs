@@ -67,3 +67,14 @@ const fn checked(v: u32) -> u32 {
     }
     v
 }
+
+// A lint attribute on the invocation itself does not reach its expansion (rustc: unused
+// attribute): clippy still reports these.
+fn allowed_on_the_invocation(flag: bool) {
+    if flag {
+        #[allow(clippy::panic)]
+        panic!("still reported"); //~ CX0003
+    }
+    #[allow(clippy::todo)]
+    todo!(); //~ CX0003
+}

@@ -110,3 +110,33 @@ const _: () = {
 thread_local! {
     static PER_THREAD: u32 = "1".parse().unwrap(); //~ CX0001
 }
+
+// No lint level written on a macro invocation reaches its expansion (rustc: unused attribute).
+fn allowed_on_an_invocation() {
+    #[allow(clippy::unwrap_used)]
+    println!("{}", Some(1).unwrap()); //~ CX0001
+}
+
+#[allow(clippy::unwrap_used)]
+custom_items! {
+    fn expanded() {
+        Some(1).unwrap(); //~ CX0001
+    }
+}
+
+// `cfg_attr` counts in the build clippy lints: not a test build; features are not known.
+#[cfg_attr(test, allow(clippy::unwrap_used))]
+fn allowed_in_test_builds() {
+    Some(1).unwrap(); //~ CX0001
+}
+
+#[cfg_attr(feature = "cargo-clippy", allow(clippy::unwrap_used))]
+fn allowed_with_a_feature() {
+    Some(1).unwrap(); //~ CX0001
+}
+
+// `clippy::all` is not the restriction group.
+#[allow(clippy::all)]
+fn all_is_not_restriction() {
+    Some(1).unwrap(); //~ CX0001
+}

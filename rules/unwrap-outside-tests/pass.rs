@@ -207,3 +207,46 @@ trait Limits {
 thread_local! {
     static CONST_INIT: u32 = const { SOME.unwrap() };
 }
+
+// `cfg_attr` lint levels that hold in clippy's library build count.
+#[cfg_attr(not(test), allow(clippy::unwrap_used))]
+fn allowed_outside_tests() {
+    Some(1).unwrap();
+}
+
+#[cfg_attr(clippy, allow(clippy::unwrap_used))]
+fn allowed_for_clippy() {
+    Some(1).unwrap();
+}
+
+#[cfg_attr(all(), cfg_attr(any(clippy, feature = "x"), allow(clippy::unwrap_used)))]
+fn allowed_nested() {
+    Some(1).unwrap();
+}
+
+#[allow(clippy::r#unwrap_used)]
+fn raw_lint_name() {
+    Some(1).unwrap();
+}
+
+#[cfg(not(not(test)))]
+fn double_negation_is_test() {
+    Some(1).unwrap();
+}
+
+// The project's own associated function called `unwrap` is not `Option::unwrap`.
+use crate::parser::MatchesError;
+
+fn own_unwrap(id: &str, found: Result<u32, MatchesError>) -> u32 {
+    MatchesError::unwrap(id, found)
+}
+
+impl Wrapper {
+    fn unwrap(self) -> u32 {
+        self.unwrap
+    }
+
+    fn own(self) -> u32 {
+        Self::unwrap(self)
+    }
+}

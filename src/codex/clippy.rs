@@ -43,6 +43,41 @@ pub fn canonical(lint: &str) -> &str {
         .map_or(lint, |(_, new)| new)
 }
 
+/// Clippy's lint groups, `all` included.
+const GROUP_NAMES: [&str; 10] = [
+    "all",
+    "correctness",
+    "suspicious",
+    "style",
+    "complexity",
+    "perf",
+    "pedantic",
+    "restriction",
+    "nursery",
+    "cargo",
+];
+
+/// The names (by current name) an attribute may write to set the level of `lint` (a current
+/// name): the lint itself, its group, and `all` when that group is one `all` stands for.
+/// [`covers`] holds exactly for these.
+pub fn covering_names(lint: &str) -> impl Iterator<Item = &str> {
+    let group = GROUPS
+        .iter()
+        .find(|(name, _)| *name == lint)
+        .map(|(_, group)| *group);
+    let all = group
+        .is_some_and(|group| ALL.contains(&group))
+        .then_some("all");
+    std::iter::once(lint).chain(group).chain(all)
+}
+
+/// Whether these tables know `name` as a lint, an old name of one, or a group.
+pub fn is_known(name: &str) -> bool {
+    GROUP_NAMES.contains(&name)
+        || GROUPS.iter().any(|(lint, _)| *lint == name)
+        || RENAMED.iter().any(|(old, _)| *old == name)
+}
+
 /// Whether an attribute naming `written` (a lint, a renamed lint or a group) sets the level of
 /// `lint` (a current name).
 pub fn covers(written: &str, lint: &str) -> bool {
@@ -147,6 +182,24 @@ mod tests {
         assert!(covers("pedantic", "missing_panics_doc"));
         assert!(!covers("panic", "todo"));
         assert!(!covers("restriction", "some_style_lint"));
+        for lint in ["unwrap_used", "missing_panics_doc", "some_style_lint"] {
+            for written in [
+                "unwrap_used",
+                "option_unwrap_used",
+                "restriction",
+                "pedantic",
+                "all",
+                "some_style_lint",
+            ] {
+                assert_eq!(
+                    covers(written, lint),
+                    covering_names(lint).any(|name| name == canonical(written)),
+                    "{written} {lint}"
+                );
+            }
+        }
+        assert!(is_known("restriction") && is_known("option_unwrap_used"));
+        assert!(!is_known("some_style_lint"));
     }
 
     #[test]

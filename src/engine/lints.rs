@@ -5,7 +5,7 @@
 use syn::{Attribute, Expr};
 
 use crate::codex::clippy;
-use crate::source::attrs::ClippyLevel;
+use crate::source::attrs::{ClippyLevel, Level, Levels};
 
 /// What the lint attributes inside a file's items say about one finding's clippy lint; the
 /// levels set outside them (the crate's, the modules', the file's own) come later.
@@ -20,24 +20,11 @@ pub(crate) struct ClippyVerdict {
 }
 
 impl ClippyVerdict {
-    /// The verdict of `levels` (outermost first) on `lint`.
-    pub(crate) fn of(levels: &[ClippyLevel], lint: Option<&str>) -> Self {
-        let Some(lint) = lint else {
-            return ClippyVerdict::default();
-        };
-        let (nearest, forbidden) = decide(levels, lint);
-        ClippyVerdict {
-            lint: Some(lint.to_owned()),
-            nearest: nearest.cloned(),
-            forbidden,
-        }
-    }
-
     /// The attribute that silences the finding, `outer` being the levels set around the
-    /// items (outermost first); none when the finding reports.
-    pub(crate) fn silenced_by<'a>(&'a self, outer: &'a [ClippyLevel]) -> Option<&'a ClippyLevel> {
+    /// items; none when the finding reports.
+    pub(crate) fn silenced_by<'a>(&'a self, outer: &'a Levels) -> Option<&'a ClippyLevel> {
         let lint = self.lint.as_deref()?;
-        let (outer_nearest, outer_forbidden) = decide(outer, lint);
+        let (outer_nearest, outer_forbidden) = outer.decide(lint);
         if self.forbidden || outer_forbidden {
             return None;
         }
@@ -48,19 +35,110 @@ impl ClippyVerdict {
     }
 }
 
-/// The last of `levels` (outermost first) that sets the level of `lint`, and whether any of
-/// them forbids it.
-fn decide<'a>(levels: &'a [ClippyLevel], lint: &str) -> (Option<&'a ClippyLevel>, bool) {
-    let mut nearest = None;
-    let mut forbidden = false;
-    for level in levels
-        .iter()
-        .filter(|level| clippy::covers(&level.lint, lint))
-    {
-        forbidden |= level.level == crate::source::attrs::Level::Forbid;
-        nearest = Some(level);
+/// The clippy lint levels set by the nodes around the walk's position, outermost first, with,
+/// for each lint the Codex's rules defer to, those that cover it: a finding's verdict then
+/// costs the same whatever the number of attributes around it.
+#[derive(Debug, Default)]
+pub(crate) struct InnerLevels {
+    levels: Vec<ClippyLevel>,
+    tracked: Vec<Tracked>,
+}
+
+/// One lint the rules defer to: which levels cover it (indices into `levels`), how many forbid.
+#[derive(Debug)]
+struct Tracked {
+    lint: String,
+    covering: Vec<usize>,
+    forbids: usize,
+}
+
+impl InnerLevels {
+    /// Levels tracked for `lints` (current names).
+    pub(crate) fn tracking<'a>(lints: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut tracked: Vec<Tracked> = Vec::new();
+        for lint in lints {
+            if !tracked.iter().any(|t| t.lint == lint) {
+                tracked.push(Tracked {
+                    lint: lint.to_owned(),
+                    covering: Vec::new(),
+                    forbids: 0,
+                });
+            }
+        }
+        InnerLevels {
+            levels: Vec::new(),
+            tracked,
+        }
     }
-    (nearest, forbidden)
+
+    /// How many levels are set.
+    pub(crate) fn len(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// Sets a level, nearer than those already set.
+    pub(crate) fn push(&mut self, level: ClippyLevel) {
+        let at = self.levels.len();
+        for tracked in &mut self.tracked {
+            if clippy::covers(&level.lint, &tracked.lint) {
+                tracked.covering.push(at);
+                tracked.forbids += usize::from(level.level == Level::Forbid);
+            }
+        }
+        self.levels.push(level);
+    }
+
+    /// Keeps the first `len` levels (leaving the nodes that set the others).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        for tracked in &mut self.tracked {
+            while let Some(&at) = tracked.covering.last() {
+                if at < len {
+                    break;
+                }
+                tracked.covering.pop();
+                let forbid = self
+                    .levels
+                    .get(at)
+                    .is_some_and(|level| level.level == Level::Forbid);
+                tracked.forbids -= usize::from(forbid);
+            }
+        }
+        self.levels.truncate(len);
+    }
+
+    /// What the levels set say of `lint` (a current name); a lint not tracked is decided by
+    /// reading every level.
+    pub(crate) fn verdict(&self, lint: Option<&str>) -> ClippyVerdict {
+        let Some(lint) = lint else {
+            return ClippyVerdict::default();
+        };
+        let (nearest, forbidden) =
+            if let Some(tracked) = self.tracked.iter().find(|t| t.lint == lint) {
+                (
+                    tracked
+                        .covering
+                        .last()
+                        .and_then(|&at| self.levels.get(at))
+                        .cloned(),
+                    tracked.forbids > 0,
+                )
+            } else {
+                let covering = || {
+                    self.levels
+                        .iter()
+                        .filter(|level| clippy::covers(&level.lint, lint))
+                };
+                (
+                    covering().next_back().cloned(),
+                    covering().any(|level| level.level == Level::Forbid),
+                )
+            };
+        ClippyVerdict {
+            lint: Some(lint.to_owned()),
+            nearest,
+            forbidden,
+        }
+    }
 }
 
 /// The attributes written on an expression, inner ones of its block included
@@ -113,7 +191,6 @@ pub(crate) fn expr_attrs(expr: &Expr) -> &[Attribute] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::attrs::Level;
 
     fn levels(written: &[(Level, &str)]) -> Vec<ClippyLevel> {
         written
@@ -126,10 +203,49 @@ mod tests {
     }
 
     fn silenced(inner: &[(Level, &str)], outer: &[(Level, &str)], lint: &str) -> Option<String> {
-        let outer = levels(outer);
-        ClippyVerdict::of(&levels(inner), Some(lint))
+        let outer: Levels = levels(outer).into_iter().collect();
+        // Tracked and untracked lints decide alike.
+        let mut untracked = InnerLevels::default();
+        let mut tracked = InnerLevels::tracking([lint]);
+        for level in levels(inner) {
+            untracked.push(level.clone());
+            tracked.push(level);
+        }
+        let found = tracked
+            .verdict(Some(lint))
             .silenced_by(&outer)
-            .map(ToString::to_string)
+            .map(ToString::to_string);
+        assert_eq!(
+            found,
+            untracked
+                .verdict(Some(lint))
+                .silenced_by(&outer)
+                .map(ToString::to_string)
+        );
+        found
+    }
+
+    #[test]
+    fn leaving_nodes_restores_the_levels_around() {
+        use Level::{Allow, Forbid};
+        let mut inner = InnerLevels::tracking(["unwrap_used", "todo"]);
+        inner.push(levels(&[(Allow, "restriction")]).remove(0));
+        let outer = inner.len();
+        for level in levels(&[(Forbid, "unwrap_used"), (Allow, "todo"), (Allow, "all")]) {
+            inner.push(level);
+        }
+        assert!(inner.verdict(Some("unwrap_used")).forbidden);
+        assert_eq!(
+            inner.verdict(Some("todo")).nearest.map(|l| l.to_string()),
+            Some("#[allow(clippy::todo)]".to_owned())
+        );
+        inner.truncate(outer);
+        let unwrap = inner.verdict(Some("unwrap_used"));
+        assert!(!unwrap.forbidden);
+        assert_eq!(
+            unwrap.nearest.map(|l| l.to_string()),
+            Some("#[allow(clippy::restriction)]".to_owned())
+        );
     }
 
     #[test]
@@ -175,9 +291,12 @@ mod tests {
         assert!(silenced(&[(Forbid, "panic"), (Allow, "panic")], &[], "panic").is_none());
         assert!(silenced(&[(Allow, "panic")], &[], "todo").is_none());
         assert!(silenced(&[(Allow, "all")], &[], "todo").is_none());
+        let mut panic = InnerLevels::tracking(["panic"]);
+        panic.push(levels(&[(Allow, "panic")]).remove(0));
         assert!(
-            ClippyVerdict::of(&levels(&[(Allow, "panic")]), None)
-                .silenced_by(&[])
+            panic
+                .verdict(None)
+                .silenced_by(&Levels::default())
                 .is_none()
         );
     }

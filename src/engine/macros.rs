@@ -10,9 +10,10 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Block, Expr, Token};
+use syn::{Attribute, Block, Expr, Token};
 
-use super::visit::Walker;
+use super::visit::{Entered, Walker};
+use crate::source::lex;
 
 impl Walker<'_> {
     /// Searches the tokens of a macro invocation, which span `bytes` bytes of the file.
@@ -29,6 +30,15 @@ impl Walker<'_> {
         }
         self.macro_budget -= cost;
         let top: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        // `cfg_if! { if #[cfg(test)] { .. } else { .. } }`: each branch under its own `cfg`.
+        if let Some(branches) = lex::cfg_if_branches(&top) {
+            for (test, body) in branches {
+                self.in_test(test, |walker| {
+                    walker.visit_macro_tokens(&body.stream(), body.span().byte_range().len());
+                });
+            }
+            return;
+        }
         if let Some(rules) = transcriber::rules(&top) {
             for (matcher, transcriber) in rules {
                 let code = transcriber::transcribe(matcher, transcriber);
@@ -96,19 +106,37 @@ impl Walker<'_> {
     }
 
     /// Finds calls in raw tokens: `.name(…)`, `Type::name`, `name!(…)`, then searches groups.
+    /// An attribute among them (`#[allow(clippy::x)]`, `#[cfg(test)]`) covers what follows it
+    /// up to the end of the item or statement it stands on: the next `{ … }` or `;`.
     fn scan_tokens(&mut self, tokens: &[TokenTree]) {
         let triggers = self.codex().triggers();
         let mut skip_group = None;
+        // For each token, where the item or statement it is in ends (made once, when an
+        // attribute is met), and the attributes in force with the index they end at.
+        let mut ends: Option<Vec<usize>> = None;
+        let mut covered: Vec<(usize, Entered)> = Vec::new();
+        // Where the `::` path the current identifier ends starts: its first segment is read
+        // without walking the path back from each of its segments.
+        let mut path_start = 0;
         for (i, token) in tokens.iter().enumerate() {
             match token {
                 TokenTree::Ident(ident) => {
                     let before = i.checked_sub(1).and_then(|j| tokens.get(j));
                     let after_dot =
                         matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
-                    let after_path = i >= 3
-                        && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':')
-                        && matches!(tokens.get(i - 3), Some(TokenTree::Ident(owner))
-                            if owner.to_string().starts_with(|c: char| c.is_uppercase()));
+                    let owner = (i >= 3
+                        && matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == ':'))
+                    .then(|| match tokens.get(i - 3) {
+                        Some(TokenTree::Ident(owner)) => Some(owner),
+                        _ => None,
+                    })
+                    .flatten();
+                    if owner.is_none() {
+                        path_start = i;
+                    }
+                    let after_path = owner.is_some_and(|owner| {
+                        owner.to_string().starts_with(|c: char| c.is_uppercase())
+                    });
                     let called = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
                         || matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
                     let paren = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
@@ -117,7 +145,22 @@ impl Walker<'_> {
                     }
                     if (after_dot && called) || after_path {
                         let rules = triggers.method_rules(ident);
-                        if !rules.is_empty() {
+                        // `Owner::name` of a project type is its own function (first and last
+                        // segments tell, as for a path in the syntax tree).
+                        let own = after_path
+                            && !rules.is_empty()
+                            && self.own_type(
+                                &[path_start, i - 3]
+                                    .iter()
+                                    .filter_map(|&at| match tokens.get(at) {
+                                        Some(TokenTree::Ident(segment)) => {
+                                            Some(segment.to_string())
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            );
+                        if !rules.is_empty() && !own {
                             self.record(rules, ident);
                         }
                     }
@@ -133,13 +176,66 @@ impl Walker<'_> {
                         skip_group = Some(i + 2);
                     }
                 }
+                TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                    if let Some(attrs) = attribute_at(tokens, i) {
+                        let ends = ends.get_or_insert_with(|| statement_ends(tokens));
+                        let end = ends.get(i).copied().unwrap_or(tokens.len());
+                        covered.push((end, self.enter_attrs(&attrs)));
+                        skip_group = Some(i + 1);
+                    }
+                }
                 TokenTree::Group(group) if skip_group != Some(i) => {
                     self.visit_macro_tokens(&group.stream(), group.span().byte_range().len());
                 }
                 _ => {}
             }
+            while let Some((end, entered)) = covered.pop() {
+                if end > i {
+                    covered.push((end, entered));
+                    break;
+                }
+                self.leave_attrs(&entered);
+            }
+        }
+        while let Some((_, entered)) = covered.pop() {
+            self.leave_attrs(&entered);
         }
     }
+}
+
+/// The outer attribute `#[…]` starting at `tokens[at]`, when it reads as one.
+fn attribute_at(tokens: &[TokenTree], at: usize) -> Option<Vec<Attribute>> {
+    let (Some(hash), Some(TokenTree::Group(group))) = (tokens.get(at), tokens.get(at + 1)) else {
+        return None;
+    };
+    if group.delimiter() != Delimiter::Bracket {
+        return None;
+    }
+    let stream: TokenStream = [hash.clone(), TokenTree::Group(group.clone())]
+        .into_iter()
+        .collect();
+    Attribute::parse_outer.parse2(stream).ok()
+}
+
+/// For each token, the index of the token that ends its item or statement: the next `{ … }`
+/// group or `;` (itself when it is one; the length when none follows). One backward pass.
+fn statement_ends(tokens: &[TokenTree]) -> Vec<usize> {
+    let mut ends = vec![tokens.len(); tokens.len()];
+    let mut next = tokens.len();
+    for (i, token) in tokens.iter().enumerate().rev() {
+        let ends_here = match token {
+            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        if ends_here {
+            next = i;
+        }
+        if let Some(end) = ends.get_mut(i) {
+            *end = next;
+        }
+    }
+    ends
 }
 
 /// The `::`-separated identifiers ending at `tokens[end]`: `a::b::c` for `c`.

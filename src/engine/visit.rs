@@ -9,11 +9,12 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Stmt, TraitItem, Type};
 
 use super::imports::Imports;
-use super::lints::{self, ClippyVerdict};
+use super::lints::{self, InnerLevels};
 use super::{before, flow, guard};
+use crate::codex::clippy::ClippyLints;
 use crate::codex::pattern::{Anchor, Matching, segments};
 use crate::codex::{Codex, RuleIndex};
-use crate::source::attrs::{self, ClippyLevel};
+use crate::source::attrs;
 
 /// A rule matched at a token, with the context the walk knew there.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub(crate) struct RawFinding {
     pub bench: bool,
     /// What the lint attributes of the enclosing items and expressions say of the finding's
     /// clippy lint.
-    pub clippy: ClippyVerdict,
+    pub clippy: lints::ClippyVerdict,
     /// Start of the innermost enclosing statement.
     pub statement: Option<usize>,
     /// A second place the finding is about (the first unvalidated use of a value).
@@ -50,7 +51,7 @@ pub(crate) struct Walker<'a> {
     test_depth: usize,
     bench_depth: usize,
     /// Clippy lint levels set by the enclosing nodes, outermost first.
-    allows: Vec<ClippyLevel>,
+    allows: InnerLevels,
     /// Inside code evaluated while compiling: a const or static initializer, a `const` block,
     /// an array length, a const generic argument, an enum discriminant.
     const_context: bool,
@@ -81,7 +82,7 @@ const MACRO_PARSES_PER_BYTE: usize = 16;
 
 /// What entering an item changed, to undo on leaving it.
 #[allow(clippy::struct_excessive_bools)] // independent flags, each undone on its own
-struct Entered {
+pub(crate) struct Entered {
     named: bool,
     function: bool,
     test: bool,
@@ -99,7 +100,7 @@ impl<'a> Walker<'a> {
             functions: Vec::new(),
             test_depth: 0,
             bench_depth: 0,
-            allows: Vec::new(),
+            allows: InnerLevels::tracking(tracked_lints(codex)),
             const_context: false,
             thread_local: false,
             statement: None,
@@ -114,13 +115,36 @@ impl<'a> Walker<'a> {
     }
 
     fn enter(&mut self, attrs: &[Attribute], name: Option<String>, function: bool) -> Entered {
+        self.enter_levels(attrs, name, function, true)
+    }
+
+    /// Enters a macro invocation carrying `attrs`: its `cfg` and test attributes count, but
+    /// rustc applies no lint level written on an invocation to its expansion
+    /// (`#[allow(clippy::unwrap_used)] m!(x.unwrap());` is still linted).
+    fn enter_invocation(&mut self, attrs: &[Attribute]) -> Entered {
+        self.enter_levels(attrs, None, false, false)
+    }
+
+    fn enter_levels(
+        &mut self,
+        attrs: &[Attribute],
+        name: Option<String>,
+        function: bool,
+        levels: bool,
+    ) -> Entered {
         let test = attrs::is_test_only(attrs);
         let bench = attrs::is_bench(attrs);
         self.test_depth += usize::from(test);
         self.bench_depth += usize::from(bench);
-        let allows = attrs::clippy_allows(attrs);
+        let allows = if levels {
+            attrs::clippy_allows(attrs, self.test_depth > 0)
+        } else {
+            Vec::new()
+        };
         let added = allows.len();
-        self.allows.extend(allows);
+        for level in allows {
+            self.allows.push(level);
+        }
         let named = name.is_some();
         if let Some(name) = name {
             if function {
@@ -175,7 +199,7 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let lint = spec.clippy.as_ref().and_then(|lints| lints.lint_for(name));
-            let clippy = ClippyVerdict::of(&self.allows, lint);
+            let clippy = self.allows.verdict(lint);
             self.findings.push(RawFinding {
                 rule,
                 range: range.clone(),
@@ -215,9 +239,32 @@ impl<'a> Walker<'a> {
                 .to_string()
                 .starts_with(|c: char| c.is_uppercase())
         });
-        if qself || on_type {
+        let owner: Vec<String> = path
+            .segments
+            .iter()
+            .take(path.segments.len() - 1)
+            .map(|segment| segment.ident.to_string())
+            .collect();
+        if qself || (on_type && !self.own_type(&owner)) {
             self.record(rules, &last.ident);
         }
+    }
+
+    /// Whether `owner`, in a qualified `Owner::name`, is a type of the project itself: `Self`,
+    /// or a path through `crate` or `super` as written or imported. Its associated function of
+    /// that name is its own (clap's `MatchesError::unwrap(id, result)`), not the method of
+    /// `Option` or `Result` a rule names; `Option` and `Result` are the std types whatever the
+    /// path.
+    pub(crate) fn own_type(&self, owner: &[String]) -> bool {
+        match owner.last().map(String::as_str) {
+            None | Some("Option" | "Result") => return false,
+            Some("Self") => return true,
+            Some(_) => {}
+        }
+        self.imports.resolve(owner).first().is_some_and(|full| {
+            full.first()
+                .is_some_and(|root| root == "crate" || root == "super")
+        })
     }
 
     /// Macro rules for a macro path: `panic!`, `std::panic!`, `core::panic!`, `::core::panic!`.
@@ -308,6 +355,24 @@ impl<'a> Walker<'a> {
         self.const_context = saved;
     }
 
+    /// Enters attributes found in macro tokens that syn could not read as code
+    /// (`#[allow(..)] { .. }` in a `quote!`), until [`Walker::leave_attrs`].
+    pub(crate) fn enter_attrs(&mut self, attrs: &[Attribute]) -> Entered {
+        self.enter(attrs, None, false)
+    }
+
+    /// Leaves what [`Walker::enter_attrs`] entered.
+    pub(crate) fn leave_attrs(&mut self, entered: &Entered) {
+        self.leave(entered);
+    }
+
+    /// Walks code that is test code when `test` is (a `cfg_if!` branch under `cfg(test)`).
+    pub(crate) fn in_test(&mut self, test: bool, walk: impl FnOnce(&mut Self)) {
+        self.test_depth += usize::from(test);
+        walk(self);
+        self.test_depth -= usize::from(test);
+    }
+
     /// Walks a node carrying `attrs` (lint levels, `cfg(test)`) that names no item.
     fn with_attrs(&mut self, attrs: &[Attribute], walk: impl FnOnce(&mut Self)) {
         if attrs.is_empty() {
@@ -333,6 +398,18 @@ impl<'a> Walker<'a> {
         walk(self);
         self.statement = saved;
     }
+}
+
+/// The clippy lints the Codex's rules defer to.
+fn tracked_lints(codex: &Codex) -> impl Iterator<Item = &str> {
+    codex
+        .rules()
+        .iter()
+        .filter_map(|rule| rule.clippy.as_ref())
+        .flat_map(|lints| match lints {
+            ClippyLints::One(lint) => vec![lint.as_str()],
+            ClippyLints::ByName(pairs) => pairs.iter().map(|(_, lint)| lint.as_str()).collect(),
+        })
 }
 
 fn item_parts(item: &Item) -> (&[Attribute], Option<String>, bool) {
@@ -495,7 +572,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item(&mut self, item: &'ast Item) {
         let (attrs, name, function) = item_parts(item);
-        let entered = self.enter(attrs, name, function);
+        let entered = match item {
+            // An item macro invocation, not a `macro_rules!` definition (which has a name).
+            Item::Macro(m) if m.ident.is_none() => self.enter_invocation(attrs),
+            _ => self.enter(attrs, name, function),
+        };
         match item {
             Item::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_item(walker, item);
@@ -513,7 +594,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ImplItem::Macro(m) => (&m.attrs[..], None, false),
             _ => (&[][..], None, false),
         };
-        let entered = self.enter(attrs, name, function);
+        let entered = if matches!(item, ImplItem::Macro(_)) {
+            self.enter_invocation(attrs)
+        } else {
+            self.enter(attrs, name, function)
+        };
         match item {
             ImplItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_impl_item(walker, item);
@@ -531,7 +616,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             TraitItem::Macro(m) => (&m.attrs[..], None, false),
             _ => (&[][..], None, false),
         };
-        let entered = self.enter(attrs, name, function);
+        let entered = if matches!(item, TraitItem::Macro(_)) {
+            self.enter_invocation(attrs)
+        } else {
+            self.enter(attrs, name, function)
+        };
         match item {
             TraitItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_trait_item(walker, item);
@@ -652,7 +741,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_stmt_macro(&mut self, stmt: &'ast syn::StmtMacro) {
-        let entered = self.enter(&stmt.attrs, None, false);
+        let entered = self.enter_invocation(&stmt.attrs);
         visit::visit_stmt_macro(self, stmt);
         self.leave(&entered);
     }
@@ -742,7 +831,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // Attributes on an expression (`#[allow(..)] if ..`, `{ #![allow(..)] .. }`) cover it.
         // No closure here: this is the walk's deepest recursion, and each frame counts.
         let attrs = lints::expr_attrs(expr);
-        let entered = (!attrs.is_empty()).then(|| self.enter(attrs, None, false));
+        let entered = (!attrs.is_empty()).then(|| match expr {
+            Expr::Macro(_) => self.enter_invocation(attrs),
+            _ => self.enter(attrs, None, false),
+        });
         if !self.codex.triggers().patterns().is_empty() {
             self.patterns(expr);
         }

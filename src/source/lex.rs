@@ -6,12 +6,14 @@
 //! and `mod` declarations, including those inside item macro invocations (`cfg_rt! { mod x; }`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
-use super::{attrs, depth};
+use super::attrs::{self, Levels};
+use super::depth;
 
 /// A lexed file: its inner attributes and its top-level items, still as tokens.
 pub struct Lexed {
@@ -145,22 +147,23 @@ pub fn blank_preamble(text: &str) -> Option<String> {
 /// an item (an identifier or `#`). A brace group followed by `;` (`use a::{b};`) or by `>`
 /// (`impl Foo<{ N }> for X`) does not end one. A wrong split costs only time: the caller falls
 /// back to parsing the whole file when a chunk does not parse.
-fn split(tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
-    let mut tokens = tokens.into_iter().peekable();
-    let mut inner = Vec::new();
-    while let Some(TokenTree::Punct(hash)) = tokens.peek() {
-        if hash.as_char() != '#' {
+fn split(mut tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
+    // Inner attributes: `#`, `!`, `[…]`, read by index (a copy of what is left per attribute
+    // would cost the file's size per attribute).
+    let mut inner_end = 0;
+    loop {
+        let hash = matches!(tokens.get(inner_end), Some(TokenTree::Punct(p)) if p.as_char() == '#');
+        let bang =
+            matches!(tokens.get(inner_end + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+        let bracket = matches!(tokens.get(inner_end + 2), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
+        if !(hash && bang && bracket) {
             break;
         }
-        let mut lookahead = tokens.clone();
-        lookahead.next();
-        let bang = matches!(lookahead.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
-        let bracket = matches!(lookahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
-        if !(bang && bracket) {
-            break;
-        }
-        inner.extend(tokens.by_ref().take(3));
+        inner_end += 3;
     }
+    let rest = tokens.split_off(inner_end);
+    let inner = tokens;
+    let tokens = rest.into_iter();
     let mut chunks = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
     let mut ends_item = false;
@@ -215,7 +218,7 @@ pub struct ModuleFacts {
     /// The file is test-only by its own inner attributes (`#![cfg(test)]`).
     pub test_only: bool,
     /// Clippy lint levels set for the whole file (`#![allow(clippy::x)]`).
-    pub allows: Vec<attrs::ClippyLevel>,
+    pub allows: Levels,
     /// Out-of-line `mod name;` declarations, at top level, in inline modules or in item macro
     /// invocations.
     pub decls: Vec<ModDecl>,
@@ -232,22 +235,28 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// It, or an inline module around it, is test-only.
     pub test_only: bool,
-    /// Clippy lint levels set around it and on it, outermost first.
-    pub allows: Vec<attrs::ClippyLevel>,
+    /// Clippy lint levels set around it (by inline modules and the file's items), shared by
+    /// the declarations in the same place.
+    pub around: Arc<Levels>,
+    /// Clippy lint levels set on it, nearer than `around`.
+    pub allows: Levels,
 }
 
 /// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
 /// `limit` (they are not read at all).
 pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
+    let test_only = attrs::is_test_only(&lexed.inner_attrs);
     let mut facts = ModuleFacts {
-        test_only: attrs::is_test_only(&lexed.inner_attrs),
-        allows: attrs::clippy_allows(&lexed.inner_attrs),
+        test_only,
+        allows: attrs::clippy_allows(&lexed.inner_attrs, test_only)
+            .into_iter()
+            .collect(),
         decls: Vec::new(),
     };
     let context = Context {
         inline_path: Vec::new(),
         test_only: false,
-        allows: Vec::new(),
+        allows: Arc::default(),
     };
     for chunk in lexed.chunks.iter().filter(|chunk| chunk.is_within(limit)) {
         collect_decls(&chunk.tokens, &context, &mut facts.decls);
@@ -259,18 +268,39 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
 struct Context {
     inline_path: Vec<String>,
     test_only: bool,
-    allows: Vec<attrs::ClippyLevel>,
+    /// Shared by every declaration in the context; copied only where an item adds levels.
+    allows: Arc<Levels>,
 }
 
 impl Context {
     /// The context inside an item carrying `attrs` (`#[cfg(test)]`, `#[allow(clippy::x)]`).
     fn within(&self, attrs: &[Attribute]) -> Context {
-        let mut allows = self.allows.clone();
-        allows.extend(attrs::clippy_allows(attrs));
+        let test_only = self.test_only || attrs::is_test_only(attrs);
+        let added = attrs::clippy_allows(attrs, test_only);
+        let allows = if added.is_empty() {
+            Arc::clone(&self.allows)
+        } else {
+            let mut allows = Levels::clone(&self.allows);
+            for level in added {
+                allows.push(level);
+            }
+            Arc::new(allows)
+        };
+        Context {
+            inline_path: self.inline_path.clone(),
+            test_only,
+            allows,
+        }
+    }
+
+    /// The context inside an item macro invocation carrying `attrs`: its `cfg` decides whether
+    /// the items exist, but rustc applies no lint level written on a macro invocation to what
+    /// it expands to (`#[allow(clippy::x)] m! { mod a; }` leaves `a` linted).
+    fn within_invocation(&self, attrs: &[Attribute]) -> Context {
         Context {
             inline_path: self.inline_path.clone(),
             test_only: self.test_only || attrs::is_test_only(attrs),
-            allows,
+            allows: Arc::clone(&self.allows),
         }
     }
 }
@@ -291,8 +321,20 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
     }
     let attr_tokens = tokens.get(..i).unwrap_or_default();
     if let Some(body) = item_macro_body(tokens.get(i..).unwrap_or_default()) {
-        let nested = context.within(&parse_attrs(attr_tokens.to_vec(), false));
-        let (_, chunks) = split(body.stream().into_iter().collect());
+        let nested = context.within_invocation(&parse_attrs(attr_tokens.to_vec(), false));
+        let inner: Vec<TokenTree> = body.stream().into_iter().collect();
+        if let Some(branches) = cfg_if_branches(&inner) {
+            for (test_only, branch) in branches {
+                let mut in_branch = nested.clone();
+                in_branch.test_only |= test_only;
+                let (_, chunks) = split(branch.stream().into_iter().collect());
+                for chunk in &chunks {
+                    collect_decls(&chunk.tokens, &in_branch, out);
+                }
+            }
+            return;
+        }
+        let (_, chunks) = split(inner);
         for chunk in &chunks {
             collect_decls(&chunk.tokens, &nested, out);
         }
@@ -314,18 +356,26 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         return;
     }
     let item_attrs = parse_attrs(attr_tokens.to_vec(), false);
-    let mut nested = context.within(&item_attrs);
     let name = name.to_string();
     let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
     match tokens.get(i + 2) {
-        Some(TokenTree::Punct(p)) if p.as_char() == ';' => out.push(ModDecl {
-            name,
-            inline_path: nested.inline_path,
-            path_attr: attrs::path_attribute(&item_attrs),
-            test_only: nested.test_only,
-            allows: nested.allows,
-        }),
+        Some(TokenTree::Punct(p)) if p.as_char() == ';' => {
+            // The declaration's own levels stay apart: many declarations in a context with
+            // many levels share the context's.
+            let test_only = context.test_only || attrs::is_test_only(&item_attrs);
+            out.push(ModDecl {
+                name,
+                inline_path: context.inline_path.clone(),
+                path_attr: attrs::path_attribute(&item_attrs),
+                test_only,
+                around: Arc::clone(&context.allows),
+                allows: attrs::clippy_allows(&item_attrs, test_only)
+                    .into_iter()
+                    .collect(),
+            });
+        }
         Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
+            let mut nested = context.within(&item_attrs);
             let (inner, chunks) = split(body.stream().into_iter().collect());
             let inner = parse_attrs(inner, true);
             nested.inline_path.push(name);
@@ -336,6 +386,60 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         }
         _ => {}
     }
+}
+
+/// The branches of a `cfg_if!` body, `if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else { .. }`
+/// (the `cfg-if` crate's shape, whatever the macro is called): each branch's items, and whether
+/// they can only be compiled for tests (a branch is compiled when its predicate holds and no
+/// earlier one does). `None` when the tokens are not in that shape.
+pub fn cfg_if_branches(tokens: &[TokenTree]) -> Option<Vec<(bool, &Group)>> {
+    let is_word =
+        |at: usize, word: &str| matches!(tokens.get(at), Some(TokenTree::Ident(id)) if id == word);
+    let braces = |at: usize| match tokens.get(at) {
+        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => Some(group),
+        _ => None,
+    };
+    let mut chain = attrs::CfgChain::default();
+    let mut branches = Vec::new();
+    let mut i = 0;
+    loop {
+        let (true, Some(TokenTree::Punct(hash)), Some(TokenTree::Group(attr)), Some(body)) = (
+            is_word(i, "if"),
+            tokens.get(i + 1),
+            tokens.get(i + 2),
+            braces(i + 3),
+        ) else {
+            return None;
+        };
+        if hash.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
+            return None;
+        }
+        let predicate = cfg_predicate(attr)?;
+        branches.push((chain.next_requires_test(Some(&predicate)), body));
+        i += 4;
+        if i == tokens.len() {
+            return Some(branches);
+        }
+        if !is_word(i, "else") {
+            return None;
+        }
+        i += 1;
+        if let Some(body) = braces(i) {
+            branches.push((chain.next_requires_test(None), body));
+            return (i + 1 == tokens.len()).then_some(branches);
+        }
+    }
+}
+
+/// The predicate of the attribute `[cfg(predicate)]`.
+fn cfg_predicate(attr: &Group) -> Option<syn::Meta> {
+    let syn::Meta::List(list) = syn::parse2::<syn::Meta>(attr.stream()).ok()? else {
+        return None;
+    };
+    if !list.path.is_ident("cfg") {
+        return None;
+    }
+    list.parse_args::<syn::Meta>().ok()
 }
 
 /// The body of an item macro invocation: `path! { … }`, `path!( … );` or `path![ … ];`, the
@@ -438,7 +542,11 @@ mod tests {
                     d.inline_path.join("::"),
                     d.path_attr.clone(),
                     d.test_only,
-                    d.allows.iter().map(|a| a.lint.clone()).collect::<Vec<_>>(),
+                    d.around
+                        .iter()
+                        .chain(d.allows.iter())
+                        .map(|a| a.lint.clone())
+                        .collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -458,6 +566,7 @@ mod tests {
     fn reads_mod_declarations_inside_item_macros() {
         let text = "cfg_rt! { pub mod runtime; }\n#[cfg(test)] cfg_x!(mod a; mod b { mod c; });\n\
                     ::m::n![#[allow(clippy::panic)] mod d;];\nouter! { inner! { mod e; } }\n\
+                    #[allow(clippy::todo)] #[cfg(test)] k! { #[cfg_attr(not(test), deny(clippy::todo))] mod k; }\n\
                     macro_rules! m { () => { mod f; } }\nfn g() { h! { mod i; } }\nm! { mod j; } + 1;";
         let facts = module_facts(&lex(text, 256).unwrap(), 256);
         let decls: Vec<_> = facts
@@ -468,7 +577,11 @@ mod tests {
                     d.name.as_str(),
                     d.inline_path.join("::"),
                     d.test_only,
-                    d.allows.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    d.around
+                        .iter()
+                        .chain(d.allows.iter())
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -485,6 +598,71 @@ mod tests {
                     vec!["#[allow(clippy::panic)]".to_owned()]
                 ),
                 ("e", String::new(), false, vec![]),
+                // No lint level of an invocation applies inside it; `cfg_attr` is read in the
+                // build the invocation's `cfg` leaves: a test build here.
+                ("k", String::new(), true, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn cfg_if_branches_are_read_in_order() {
+        let branches = |body: &str| -> Option<Vec<(bool, String)>> {
+            let tokens: Vec<TokenTree> = body.parse::<TokenStream>().unwrap().into_iter().collect();
+            cfg_if_branches(&tokens).map(|found| {
+                found
+                    .into_iter()
+                    .map(|(test, group)| (test, group.stream().to_string()))
+                    .collect()
+            })
+        };
+        assert_eq!(
+            branches("if #[cfg(test)] { a } else if #[cfg(unix)] { b } else { c }").unwrap(),
+            [
+                (true, "a".to_owned()),
+                (false, "b".to_owned()),
+                (false, "c".to_owned())
+            ]
+        );
+        // Only a test build reaches the `else` of `not(test)`, whatever comes between.
+        assert_eq!(
+            branches("if #[cfg(not(test))] { a } else if #[cfg(unix)] { b } else { c }").unwrap(),
+            [
+                (false, "a".to_owned()),
+                (true, "b".to_owned()),
+                (true, "c".to_owned())
+            ]
+        );
+        assert_eq!(
+            branches("if #[cfg(unix)] { a } else if #[cfg(all(test, x))] { b }").unwrap(),
+            [(false, "a".to_owned()), (true, "b".to_owned())]
+        );
+        for other in [
+            "",
+            "if #[cfg(test)] { a } else",
+            "if #[cfg(test)] { a } else { b } c",
+            "if #[cfg(test)] { a } else { b } else { c }",
+            "if #[derive(test)] { a }",
+            "if #[cfg(test)] ( a )",
+            "if x { a }",
+        ] {
+            assert!(branches(other).is_none(), "{other}");
+        }
+        let text = "cfg_if::cfg_if! { if #[cfg(test)] { mod mock; } else if #[cfg(not(test))] { mod real; } else { mod never; } }\n\
+                    #[cfg(test)] cfg_if! { if #[cfg(unix)] { mod unix; } }";
+        let facts = module_facts(&lex(text, 256).unwrap(), 256);
+        let decls: Vec<(&str, bool)> = facts
+            .decls
+            .iter()
+            .map(|d| (d.name.as_str(), d.test_only))
+            .collect();
+        assert_eq!(
+            decls,
+            [
+                ("mock", true),
+                ("real", false),
+                ("never", false),
+                ("unix", true)
             ]
         );
     }

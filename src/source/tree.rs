@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::attrs::Levels;
 use super::lex::{ModDecl, ModuleFacts};
 
 /// What a file inherits from where the module tree puts it.
@@ -19,8 +20,8 @@ pub struct Placement {
     /// index for a root). A file's scope is its crate's: `#[path = "../examples/e.rs"]` in
     /// `src/lib.rs` makes `e.rs` library code.
     pub crate_root: usize,
-    /// Clippy lint levels set for the whole file by its ancestors and itself, outermost first.
-    pub allows: Vec<super::attrs::ClippyLevel>,
+    /// Clippy lint levels set for the whole file by its ancestors and itself.
+    pub allows: Levels,
 }
 
 /// Places every file; `files` are `/`-separated paths relative to the project root.
@@ -88,35 +89,39 @@ pub fn place(files: &[(&str, &ModuleFacts)]) -> Vec<Placement> {
             };
             for (child, decl) in &edges[parent] {
                 let facts = files[*child].1;
+                // A file compiled into several crates keeps its most production-like place:
+                // library code reached from a test crate too (`#[path]` in `tests/`) is still
+                // library code. The rank is known before the placement is built, so that many
+                // declarations of one file cost one placement each time it improves (a few).
+                let rank = |test_only: bool, crate_root: usize| {
+                    let root = files.get(crate_root).map_or("", |(path, _)| *path);
+                    (test_only, scope_rank(super::path_scope(root)))
+                };
+                let test_only = from.test_only || decl.test_only || facts.test_only;
+                let better = match &placed[*child] {
+                    None => true,
+                    Some(existing) => {
+                        rank(test_only, from.crate_root)
+                            < rank(existing.test_only, existing.crate_root)
+                    }
+                };
+                if !better {
+                    continue;
+                }
                 let mut module_path = from.module_path.clone();
                 module_path.extend(decl.inline_path.iter().cloned());
                 module_path.push(decl.name.clone());
                 let mut allows = from.allows.clone();
-                allows.extend(decl.allows.iter().cloned());
-                allows.extend(facts.allows.iter().cloned());
-                let candidate = Placement {
-                    test_only: from.test_only || decl.test_only || facts.test_only,
+                allows.absorb(&decl.around);
+                allows.absorb(&decl.allows);
+                allows.absorb(&facts.allows);
+                placed[*child] = Some(Placement {
+                    test_only,
                     crate_root: from.crate_root,
                     module_path,
                     allows,
-                };
-                // A file compiled into several crates keeps its most production-like place:
-                // library code reached from a test crate too (`#[path]` in `tests/`) is still
-                // library code.
-                let rank = |placement: &Placement| {
-                    let root = files
-                        .get(placement.crate_root)
-                        .map_or("", |(path, _)| *path);
-                    (placement.test_only, scope_rank(super::path_scope(root)))
-                };
-                let better = match &placed[*child] {
-                    None => true,
-                    Some(existing) => rank(&candidate) < rank(existing),
-                };
-                if better {
-                    placed[*child] = Some(candidate);
-                    work.push(*child);
-                }
+                });
+                work.push(*child);
             }
         }
         // Placed files stay placed: the search for the next orphan goes on from the last.
@@ -244,7 +249,8 @@ mod tests {
             inline_path: Vec::new(),
             path_attr: None,
             test_only,
-            allows: Vec::new(),
+            around: std::sync::Arc::default(),
+            allows: Levels::default(),
         }
     }
 
