@@ -173,17 +173,7 @@ impl PathPattern {
                 .last()
                 .is_some_and(|last| wildcard(&self.segments[0], last));
         }
-        let fits = if self.any_prefix {
-            path.len() >= self.segments.len()
-        } else {
-            path.len() == self.segments.len()
-        };
-        fits && self
-            .segments
-            .iter()
-            .rev()
-            .zip(path.iter().rev())
-            .all(|(pattern, segment)| wildcard(pattern, segment))
+        ends_with(&self.segments, self.any_prefix, path)
     }
 
     /// The literal text any match must contain, for the word search, and whether it must start
@@ -254,21 +244,26 @@ impl TypePattern<'_> {
 
     /// Whether the resolved path `path` is this type.
     pub fn matches(&self, path: &[String]) -> bool {
-        let fits = if self.any_prefix {
-            path.len() >= self.segments.len()
-        } else {
-            path.len() == self.segments.len()
-        };
-        fits && self
-            .segments
-            .iter()
-            .rev()
-            .zip(path.iter().rev())
-            .all(|(pattern, segment)| wildcard(pattern, segment))
+        ends_with(self.segments, self.any_prefix, path)
     }
 }
 
 /// `*` matches any run of characters; everything else matches itself.
+/// Whether `path` ends with `segments` (each a `*` wildcard), exactly or, with `any_prefix`,
+/// after any number of leading segments.
+fn ends_with(segments: &[String], any_prefix: bool, path: &[String]) -> bool {
+    let fits = if any_prefix {
+        path.len() >= segments.len()
+    } else {
+        path.len() == segments.len()
+    };
+    fits && segments
+        .iter()
+        .rev()
+        .zip(path.iter().rev())
+        .all(|(pattern, segment)| wildcard(pattern, segment))
+}
+
 fn wildcard(pattern: &str, text: &str) -> bool {
     let mut pieces = pattern.split('*');
     let Some(first) = pieces.next() else {
