@@ -7,16 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
+use cargo_codex::baseline;
+use cargo_codex::changes::{ChangedLines, StagedTree};
+use cargo_codex::codex::{Codex, Matcher, load};
+use cargo_codex::config::{self, Flags, Settings};
+use cargo_codex::engine::{self, Inputs};
+use cargo_codex::report::{self, Format};
+use cargo_codex::scaffold;
+use cargo_codex::source::discover;
+use cargo_codex::verify;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codex::baseline;
-use codex::changes::{ChangedLines, StagedTree};
-use codex::codex::{Codex, Matcher, load};
-use codex::config::{self, Flags, Settings};
-use codex::engine::{self, Inputs};
-use codex::report::{self, Format};
-use codex::scaffold;
-use codex::source::discover;
-use codex::verify;
 
 /// How the run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,7 +273,7 @@ fn add_test_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &std::path::Pat
         settings.sources.embedded = false;
     }
     // Fixtures test rules as written; stage and severity overrides do not change what matches.
-    settings.overrides = codex::codex::Overrides::default();
+    settings.overrides = cargo_codex::codex::Overrides::default();
 }
 
 /// Which files a `check` run reads: the named paths (or the working folder), narrowed to
@@ -359,11 +359,11 @@ fn select_inputs(
 /// Applies the fixes of `diagnostics` and says what was done; returns how many were applied.
 fn apply_fixes(
     root: &std::path::Path,
-    diagnostics: &[codex::diagnostic::Diagnostic],
+    diagnostics: &[cargo_codex::diagnostic::Diagnostic],
     unsafe_fixes: bool,
-    checked: &codex::fix::Snapshot,
+    checked: &cargo_codex::fix::Snapshot,
 ) -> io::Result<usize> {
-    let fixed = codex::fix::apply(root, diagnostics, unsafe_fixes, checked);
+    let fixed = cargo_codex::fix::apply(root, diagnostics, unsafe_fixes, checked);
     let mut err = io::stderr().lock();
     writeln!(
         err,
@@ -381,7 +381,7 @@ fn apply_fixes(
 fn base_findings(
     codex: &Codex,
     settings: &Settings,
-    tree: &codex::changes::BaseTree,
+    tree: &cargo_codex::changes::BaseTree,
 ) -> std::collections::HashSet<String> {
     let mut found = discover::discover(&tree.root, &[], &settings.exclude);
     outside_rule_dirs(settings, &tree.root, &mut found.files);
@@ -447,7 +447,7 @@ fn check(
     };
     // What a `--diff` or `--changed-lines-from` run reports (and may fix): findings on changed
     // lines, and findings the merge base does not have.
-    let kept = |d: &codex::diagnostic::Diagnostic| {
+    let kept = |d: &cargo_codex::diagnostic::Diagnostic| {
         changed.as_ref().is_none_or(|changed| {
             changed.keeps(d)
                 || base
@@ -462,7 +462,7 @@ fn check(
     };
     let inputs = select_inputs(settings, args, cwd, narrowed_to, staged.as_ref());
     // What the check reads, so that a file changed before its fix is written is left alone.
-    let checked = args.fix.then(|| codex::fix::Snapshot::take(&inputs));
+    let checked = args.fix.then(|| cargo_codex::fix::Snapshot::take(&inputs));
     let mut run = engine::check(codex, &inputs);
     if let Some(checked) = &checked {
         let fixable: Vec<_> = run
@@ -477,7 +477,7 @@ fn check(
     }
     if changed.is_some() {
         run.diagnostics.retain(|d| kept(d));
-        run.summary = codex::diagnostic::Summary::of(
+        run.summary = cargo_codex::diagnostic::Summary::of(
             &run.diagnostics,
             run.summary.files,
             run.summary.unparsed,
@@ -504,7 +504,7 @@ fn check(
         };
         let files = run.summary.files;
         let unparsed = run.summary.unparsed;
-        run.summary = codex::diagnostic::Summary::of(&run.diagnostics, files, unparsed);
+        run.summary = cargo_codex::diagnostic::Summary::of(&run.diagnostics, files, unparsed);
         run.summary.baselined = applied.hidden;
         run.summary.baseline_stale = applied.stale;
     }
@@ -527,7 +527,8 @@ fn check(
 
 /// `HEAD` of the git checkout at `root`, if it is one.
 fn head_commit(root: &std::path::Path) -> Option<String> {
-    let output = codex::git::run(root, &["rev-parse", "--verify", "--quiet", "HEAD"], None).ok()?;
+    let output =
+        cargo_codex::git::run(root, &["rev-parse", "--verify", "--quiet", "HEAD"], None).ok()?;
     let commit = String::from_utf8(output).ok()?.trim().to_owned();
     (!commit.is_empty()).then_some(commit)
 }
@@ -537,8 +538,8 @@ fn head_commit(root: &std::path::Path) -> Option<String> {
 fn base_tree(
     root: &std::path::Path,
     base: &str,
-) -> Result<codex::changes::BaseTree, codex::changes::ChangesError> {
-    codex::changes::BaseTree::export(root, &codex::changes::merge_base(root, base)?)
+) -> Result<cargo_codex::changes::BaseTree, cargo_codex::changes::ChangesError> {
+    cargo_codex::changes::BaseTree::export(root, &cargo_codex::changes::merge_base(root, base)?)
 }
 
 fn changed_lines(
@@ -608,7 +609,7 @@ fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status>
 }
 
 fn describe(matcher: &Matcher) -> String {
-    use codex::codex::IndexKey;
+    use cargo_codex::codex::IndexKey;
     match matcher {
         Matcher::Method(names) => format!("method calls {}", list(names, |n| format!(".{n}()"))),
         Matcher::Macro(names) => format!("macro invocations {}", list(names, |n| format!("{n}!"))),

@@ -7,7 +7,7 @@
 //! [`report::render`] writes one of the output formats.
 //!
 //! ```
-//! use codex::codex::{Overrides, Sources, load::load};
+//! use cargo_codex::codex::{Overrides, Sources, load::load};
 //!
 //! let sources = Sources { embedded: true, ..Sources::default() };
 //! let codex = load(&sources, &Overrides::default()).map_err(|errors| errors.len())?;

@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use codex::codex::load::load;
-use codex::codex::{Matcher, Overrides, Sources};
-use codex::verify;
+use cargo_codex::codex::load::load;
+use cargo_codex::codex::{Matcher, Overrides, Sources};
+use cargo_codex::verify;
 
-fn disk_codex() -> codex::codex::Codex {
+fn disk_codex() -> cargo_codex::codex::Codex {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources = Sources {
         embedded: false,
@@ -43,7 +43,7 @@ fn the_embedded_codex_is_the_one_on_disk() {
     )
     .unwrap();
     let disk = disk_codex();
-    let ids = |codex: &codex::codex::Codex| -> Vec<String> {
+    let ids = |codex: &cargo_codex::codex::Codex| -> Vec<String> {
         codex
             .rules()
             .iter()

@@ -5,11 +5,11 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use codex::baseline::Baseline;
-use codex::codex::load::load;
-use codex::codex::{Overrides, Sources};
-use codex::diagnostic::Diagnostic;
-use codex::engine::{self, Inputs};
+use cargo_codex::baseline::Baseline;
+use cargo_codex::codex::load::load;
+use cargo_codex::codex::{Overrides, Sources};
+use cargo_codex::diagnostic::Diagnostic;
+use cargo_codex::engine::{self, Inputs};
 use libfuzzer_sys::fuzz_target;
 
 struct Setup {
@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     let setup = setup();
     fs::write(&setup.input, data).unwrap();
     let root = setup.input.parent().unwrap();
-    let origin = codex::source::revision::Origin::WorkTree;
+    let origin = cargo_codex::source::revision::Origin::WorkTree;
     if let Ok(baseline) = Baseline::load(&setup.input, root, &origin) {
         let mut diagnostics = setup.diagnostics.clone();
         let applied = baseline.apply(&mut diagnostics);

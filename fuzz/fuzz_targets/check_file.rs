@@ -7,12 +7,12 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use codex::codex::load::load;
-use codex::codex::{Codex, Overrides, Sources};
-use codex::diagnostic::Fix;
-use codex::engine::{self, Inputs};
-use codex::fix;
-use codex::report::{self, Context, Format, RuleInfo};
+use cargo_codex::codex::load::load;
+use cargo_codex::codex::{Codex, Overrides, Sources};
+use cargo_codex::diagnostic::Fix;
+use cargo_codex::engine::{self, Inputs};
+use cargo_codex::fix;
+use cargo_codex::report::{self, Context, Format, RuleInfo};
 use libfuzzer_sys::fuzz_target;
 
 struct Setup {

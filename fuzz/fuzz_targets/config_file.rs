@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use codex::codex::load::load;
-use codex::config::{self, Flags};
-use codex::report::error::render_load_errors;
+use cargo_codex::codex::load::load;
+use cargo_codex::config::{self, Flags};
+use cargo_codex::report::error::render_load_errors;
 use libfuzzer_sys::fuzz_target;
 
 struct Setup {

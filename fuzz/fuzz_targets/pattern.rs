@@ -4,7 +4,7 @@
 //! worker stack, as the engine does it.
 #![no_main]
 
-use codex::codex::pattern::{Matching, Pattern};
+use cargo_codex::codex::pattern::{Matching, Pattern};
 use libfuzzer_sys::fuzz_target;
 
 /// The engine's worker stack (`engine::WORKER_STACK`): reserved, not committed.

@@ -6,10 +6,10 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use codex::codex::load::load;
-use codex::codex::{Overrides, Sources};
-use codex::engine::{self, Inputs};
-use codex::report::error::render_load_errors;
+use cargo_codex::codex::load::load;
+use cargo_codex::codex::{Overrides, Sources};
+use cargo_codex::engine::{self, Inputs};
+use cargo_codex::report::error::render_load_errors;
 use libfuzzer_sys::fuzz_target;
 
 const SAMPLE: &str = r#"use std::sync::Mutex;
