@@ -7,15 +7,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use cargo_codex::baseline;
-use cargo_codex::changes::{ChangedLines, StagedTree};
+use cargo_codex::author::scaffold;
+use cargo_codex::author::verify;
 use cargo_codex::codex::{Codex, Matcher, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::engine::{self, Inputs};
+use cargo_codex::filter::baseline;
+use cargo_codex::filter::changed::on_changed_lines;
 use cargo_codex::report::{self, Format};
-use cargo_codex::scaffold;
+use cargo_codex::select::changes::ChangedLines;
+use cargo_codex::select::staged::StagedTree;
 use cargo_codex::source::discover;
-use cargo_codex::verify;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// How the run ended.
@@ -381,7 +383,7 @@ fn apply_fixes(
 fn base_findings(
     codex: &Codex,
     settings: &Settings,
-    tree: &cargo_codex::changes::BaseTree,
+    tree: &cargo_codex::select::base::BaseTree,
 ) -> std::collections::HashSet<String> {
     let mut found = discover::discover(&tree.root, &[], &settings.exclude);
     outside_rule_dirs(settings, &tree.root, &mut found.files);
@@ -449,7 +451,7 @@ fn check(
     // lines, and findings the merge base does not have.
     let kept = |d: &cargo_codex::diagnostic::Diagnostic| {
         changed.as_ref().is_none_or(|changed| {
-            changed.keeps(d)
+            on_changed_lines(changed, d)
                 || base
                     .as_ref()
                     .is_some_and(|known| !known.contains(&d.fingerprint))
@@ -538,8 +540,11 @@ fn head_commit(root: &std::path::Path) -> Option<String> {
 fn base_tree(
     root: &std::path::Path,
     base: &str,
-) -> Result<cargo_codex::changes::BaseTree, cargo_codex::changes::ChangesError> {
-    cargo_codex::changes::BaseTree::export(root, &cargo_codex::changes::merge_base(root, base)?)
+) -> Result<cargo_codex::select::base::BaseTree, cargo_codex::select::changes::ChangesError> {
+    cargo_codex::select::base::BaseTree::export(
+        root,
+        &cargo_codex::select::base::merge_base(root, base)?,
+    )
 }
 
 fn changed_lines(

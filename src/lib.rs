@@ -15,17 +15,15 @@
 //! # Ok::<(), usize>(())
 //! ```
 
-pub mod baseline;
-pub mod changes;
+pub mod author;
 pub mod codex;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod filter;
 pub mod fix;
 pub mod git;
 pub mod report;
-pub mod scaffold;
+pub mod select;
 pub mod source;
-mod suppress;
 pub mod text;
-pub mod verify;

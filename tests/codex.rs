@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
+use cargo_codex::author::verify;
 use cargo_codex::codex::load::load;
 use cargo_codex::codex::{Matcher, Overrides, Sources};
-use cargo_codex::verify;
 
 fn disk_codex() -> cargo_codex::codex::Codex {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

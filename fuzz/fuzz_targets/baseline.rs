@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use cargo_codex::baseline::Baseline;
+use cargo_codex::filter::baseline::Baseline;
 use cargo_codex::codex::load::load;
 use cargo_codex::codex::{Overrides, Sources};
 use cargo_codex::diagnostic::Diagnostic;

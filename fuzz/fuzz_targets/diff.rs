@@ -1,7 +1,7 @@
 //! One unified diff through the changed-lines reader.
 #![no_main]
 
-use cargo_codex::changes::ChangedLines;
+use cargo_codex::select::changes::ChangedLines;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Options, RuleOptions};
+use super::options::{Options, RuleOptions};
 use crate::codex::load::{LoadError, TextFile};
 
 /// Only the `[rules]` tables, with the span of each.

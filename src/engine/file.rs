@@ -9,9 +9,9 @@ use proc_macro2::TokenStream;
 use super::visit::{RawFinding, Walker};
 use crate::codex::matcher::find_word;
 use crate::codex::{Builtin, Codex};
+use crate::filter::suppress::{self, Directive};
 use crate::source::lex::{self, Chunk, ModuleFacts};
 use crate::source::{self, ReadError};
-use crate::suppress::{self, Directive};
 use crate::text::{Excerpt, LineIndex, Position};
 
 /// A finding placed in its file, before module-tree context is applied.

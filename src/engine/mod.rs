@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use crate::codex::load::display_path;
 use crate::codex::{Builtin, Codex, Scope};
 use crate::diagnostic::{self, Diagnostic, Location, Summary};
+use crate::filter::suppress::{self, Suppressible};
 use crate::source::{self, tree};
-use crate::suppress::{self, Suppressible};
 use crate::text::{Excerpt, Position};
 use file::{Checked, Located, Problem};
 

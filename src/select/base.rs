@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ChangesError, git, temporary};
+use super::changes::ChangesError;
+use super::git::{git, refuse_option, temporary};
 
 /// A commit's files, exported through a temporary index (the repository's own index is not
 /// touched). Removed when dropped.
@@ -19,7 +20,7 @@ pub struct BaseTree {
 }
 
 impl BaseTree {
-    /// Exports `commit` (the merge base, see [`super::merge_base`]) of the repository holding
+    /// Exports `commit` (the merge base, see [`merge_base`]) of the repository holding
     /// `project`.
     ///
     /// # Errors
@@ -49,4 +50,16 @@ impl BaseTree {
             _folder: folder,
         })
     }
+}
+
+/// The merge base of `base` and `HEAD` in the repository holding `root`. A revision that
+/// starts with `-` is refused: git would read it as an option.
+///
+/// # Errors
+///
+/// When `base` starts with `-`, is unknown, or git fails.
+pub fn merge_base(root: &Path, base: &str) -> Result<String, ChangesError> {
+    refuse_option(base, "merge-base")?;
+    let commit = git(root, &["merge-base", base, "HEAD"], None)?;
+    Ok(commit.trim().to_owned())
 }

@@ -5,10 +5,7 @@
 //! The diff is read with `diffy`, hunk by hunk according to the counts in each hunk header, so
 //! no added line is ever taken for a header whatever its text; paths git quotes are unquoted.
 //! A diff that does not read is an error: a gate that guessed would let changes through.
-
-mod base;
-
-pub use base::BaseTree;
+//! Which findings a change keeps is decided in [`crate::filter::changed`].
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -18,7 +15,7 @@ use std::path::Path;
 use diffy::patch_set::{FileOperation, FilePatch, ParseOptions, PatchKind, PatchSet};
 use diffy::{Hunk, Line};
 
-use crate::diagnostic::Diagnostic;
+use super::git::{git_bytes, refuse_option};
 
 /// Added or changed lines per file (paths relative to the project root, `/`-separated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,9 +48,6 @@ pub enum ChangesError {
         path: String,
     },
 }
-
-/// Rules of the tool itself saying that code was not checked; see `codex::builtin`.
-const NOT_CHECKED: [&str; 3] = ["CX9000", "CX9001", "CX9002"];
 
 impl ChangedLines {
     /// Reads a unified diff: `git diff` output (with `diff --git` headers, renames, copies,
@@ -185,22 +179,6 @@ impl ChangedLines {
     pub fn touches(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
-
-    /// Whether `diagnostic` is about the change, and so reported: its first line changed;
-    /// for a finding that code was not checked (unreadable, unparsable, empty), any line it
-    /// spans changed; for a problem of a whole file (line 1, no snippet), the file changed.
-    pub fn keeps(&self, diagnostic: &Diagnostic) -> bool {
-        let path = diagnostic.path.as_str();
-        let (first, last) = (diagnostic.start.line, diagnostic.end.line);
-        let whole_file = first == 1 && diagnostic.snippet.is_empty();
-        if whole_file && self.touches(path) {
-            return true;
-        }
-        if NOT_CHECKED.contains(&diagnostic.rule.as_str()) {
-            return self.overlaps(path, first, last.max(first));
-        }
-        self.contains(path, first)
-    }
 }
 
 /// Records the added lines of one hunk, numbering new-side lines from the header's start.
@@ -270,108 +248,9 @@ fn without_carriage_returns(diff: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(lf)
 }
 
-/// Runs `git ARGS` in `dir`, with `index` as the index file when given, and returns the
-/// bytes it printed.
-fn git_bytes(dir: &Path, args: &[&str], index: Option<&Path>) -> Result<Vec<u8>, ChangesError> {
-    crate::git::run(dir, args, index).map_err(|error| ChangesError::Git {
-        args: error.args,
-        message: error.message,
-    })
-}
-
-/// Runs `git ARGS` in `dir` and returns what it printed, as text.
-fn git(dir: &Path, args: &[&str], index: Option<&Path>) -> Result<String, ChangesError> {
-    git_bytes(dir, args, index).map(|out| String::from_utf8_lossy(&out).into_owned())
-}
-
-/// The merge base of `base` and `HEAD` in the repository holding `root`. A revision that
-/// starts with `-` is refused: git would read it as an option.
-///
-/// # Errors
-///
-/// When `base` starts with `-`, is unknown, or git fails.
-pub fn merge_base(root: &Path, base: &str) -> Result<String, ChangesError> {
-    refuse_option(base, "merge-base")?;
-    let commit = git(root, &["merge-base", base, "HEAD"], None)?;
-    Ok(commit.trim().to_owned())
-}
-
-/// Refuses a revision that git would read as an option (`--output=FILE`).
-fn refuse_option(revision: &str, command: &str) -> Result<(), ChangesError> {
-    if revision.starts_with('-') {
-        return Err(ChangesError::Git {
-            args: format!("{command} {revision}"),
-            message: "a revision cannot start with `-`".to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// A temporary folder for an exported tree, removed when dropped.
-fn temporary(kind: &str) -> Result<tempfile::TempDir, ChangesError> {
-    tempfile::Builder::new()
-        .prefix(&format!("cargo-codex-{kind}-"))
-        .tempdir()
-        .map_err(|error| ChangesError::Git {
-            args: "checkout-index".to_owned(),
-            message: format!("cannot make a temporary folder: {error}"),
-        })
-}
-
-/// The index (staging area) of a repository, exported to a temporary folder so that what is
-/// staged, not what is in the working tree, is checked. Removed when dropped.
-#[derive(Debug)]
-pub struct StagedTree {
-    /// The exported tree; paths inside it are those of the repository.
-    pub root: std::path::PathBuf,
-    /// Staged files added, copied, modified or renamed, relative to the root.
-    pub files: Vec<String>,
-    /// The temporary folder holding the tree.
-    _folder: tempfile::TempDir,
-}
-
-impl StagedTree {
-    /// Exports the index of the repository at `repo`.
-    ///
-    /// # Errors
-    ///
-    /// When git fails or the temporary folder cannot be made.
-    pub fn export(repo: &Path) -> Result<Self, ChangesError> {
-        let git = |args: &[&str]| git(repo, args, None);
-        let folder = temporary("staged")?;
-        let root = folder.path().to_path_buf();
-        let prefix = format!("{}/", root.display());
-        git(&[
-            "checkout-index",
-            "--all",
-            "--force",
-            &format!("--prefix={prefix}"),
-        ])?;
-        let files = git(&[
-            "diff",
-            "--cached",
-            "--name-only",
-            "--diff-filter=ACMR",
-            "-z",
-        ])?
-        .split('\0')
-        .filter(|name| !name.is_empty())
-        .map(str::to_owned)
-        .collect();
-        Ok(StagedTree {
-            root,
-            files,
-            _folder: folder,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codex::Builtin;
-    use crate::diagnostic::Location;
-    use crate::text::Position;
 
     fn parse(diff: &str) -> ChangedLines {
         ChangedLines::parse(diff).unwrap()
@@ -561,50 +440,5 @@ mod tests {
             }
             let _ = ChangedLines::parse_bytes(&flipped);
         }
-    }
-
-    fn diagnostic(rule: &str, lines: RangeInclusive<usize>, snippet: &str) -> Diagnostic {
-        let mut rule_data = Builtin::UnparsableSource.rule().unwrap();
-        rule_data.id = rule.to_owned();
-        let location = Location {
-            path: "src/lib.rs".to_owned(),
-            start: Position {
-                line: *lines.start(),
-                column: 1,
-            },
-            end: Position {
-                line: *lines.end(),
-                column: 1,
-            },
-            snippet: crate::text::Excerpt::whole(snippet),
-            item: None,
-            scope: crate::codex::Scope::Prod,
-        };
-        Diagnostic::new(&rule_data, location, None)
-    }
-
-    #[test]
-    fn not_checked_findings_are_kept_when_any_line_they_span_changed() {
-        let changed = parse("--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -6,0 +7 @@\n+x.unwrap();\n");
-        assert!(changed.keeps(&diagnostic("CX0001", 7..=7, "x.unwrap();")));
-        assert!(!changed.keeps(&diagnostic("CX0001", 5..=9, "fn f() {")));
-        for rule in NOT_CHECKED {
-            assert!(
-                changed.keeps(&diagnostic(rule, 5..=9, "fn f() {")),
-                "{rule}"
-            );
-            assert!(!changed.keeps(&diagnostic(rule, 8..=9, "}")), "{rule}");
-            assert!(
-                !changed.keeps(&diagnostic(rule, 2..=6, "fn f() {")),
-                "{rule}"
-            );
-        }
-        // A problem of the whole file is kept when the file changed at all.
-        assert!(changed.keeps(&diagnostic("CX9000", 1..=1, "")));
-        assert!(!changed.keeps(&diagnostic("CX9000", 1..=1, "use x;")));
-        let renamed =
-            parse("diff --git a/old.rs b/src/lib.rs\nrename from old.rs\nrename to src/lib.rs\n");
-        assert!(renamed.keeps(&diagnostic("CX9002", 1..=1, "")));
-        assert!(!renamed.keeps(&diagnostic("CX9001", 1..=3, "fn f(")));
     }
 }

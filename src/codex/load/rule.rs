@@ -1,0 +1,342 @@
+//! Rule files: one TOML file per rule, deserialized (`RuleFile`), checked field by field and
+//! compiled into a [`Rule`] with its matcher, `clippy` lints and fix.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{LoadError, Sources, TextFile, is_identifier, is_kebab, is_rule_code, stem};
+use crate::codex::{
+    Applicability, ClippyLints, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity, Stage,
+    clippy, compile,
+};
+
+/// A rule file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    title: String,
+    severity: Severity,
+    #[serde(default = "default_stage")]
+    stage: Stage,
+    enforce_paths: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    incidents: Vec<Spanned<String>>,
+    #[serde(default = "default_scopes")]
+    scopes: Spanned<Vec<Scope>>,
+    clippy: Option<Spanned<ClippyFile>>,
+    #[serde(default = "default_const_contexts")]
+    const_contexts: bool,
+    message: Spanned<String>,
+    help: Option<String>,
+    doc: String,
+    url: Option<String>,
+    #[serde(rename = "match")]
+    matcher: Spanned<compile::MatchFile>,
+    fix: Option<Spanned<FixFile>>,
+}
+
+/// `clippy` as written: one lint name, or a table from matched name to lint name.
+#[derive(Debug)]
+enum ClippyFile {
+    One(String),
+    ByName(Vec<(Spanned<String>, Spanned<String>)>),
+}
+
+impl<'de> Deserialize<'de> for ClippyFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClippyFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a clippy lint name like \"unwrap_used\", or a table from matched name to lint \
+                     like { panic = \"panic\", todo = \"todo\" }",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, lint: &str) -> Result<ClippyFile, E> {
+                Ok(ClippyFile::One(lint.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClippyFile, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(ClippyFile::ByName(pairs))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// `[fix]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixFile {
+    kind: Spanned<String>,
+    applicability: Applicability,
+    description: Option<String>,
+}
+
+fn default_stage() -> Stage {
+    Stage::Enforce
+}
+
+fn default_const_contexts() -> bool {
+    true
+}
+
+fn default_scopes() -> Spanned<Vec<Scope>> {
+    Spanned::new(0..0, vec![Scope::Prod])
+}
+
+/// The rule file `file`, and the span of its code.
+pub(super) fn parse(
+    file: &TextFile,
+    sources: &Sources,
+    incidents: &[Incident],
+) -> Result<(Rule, Range<usize>), Vec<LoadError>> {
+    let raw: RuleFile =
+        toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
+    let mut errors = Vec::new();
+    validate_fields(file, &raw, incidents, &mut errors);
+    let name = stem(&file.path).to_owned();
+    if !is_kebab(&name) {
+        errors.push(LoadError::invalid(
+            file,
+            0..0,
+            format!("rule file name `{name}` must be kebab-case, like `unwrap-outside-tests.toml`"),
+        ));
+    }
+    let id_span = raw.id.span();
+    let id = raw.id.get_ref().clone();
+    let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
+    let match_span = raw.matcher.span();
+    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Some((matcher, narrowing)) = matcher else {
+        return Err(errors);
+    };
+    let clippy = raw
+        .clippy
+        .map(|written| clippy_lints(file, written, &matcher))
+        .transpose()?;
+    let fix = match raw.fix {
+        None => None,
+        Some(fix) => {
+            let span = fix.span();
+            let fix = fix.into_inner();
+            if fix.kind.get_ref() != "try-operator" {
+                return Err(vec![LoadError::invalid(
+                    file,
+                    fix.kind.span(),
+                    format!(
+                        "unknown fix kind `{}`: the one kind is `try-operator`",
+                        fix.kind.get_ref()
+                    ),
+                )]);
+            }
+            if !matches!(matcher, Matcher::Method(_)) {
+                return Err(vec![LoadError::invalid(
+                    file,
+                    span,
+                    "a `try-operator` fix needs a `method` matcher",
+                )]);
+            }
+            Some(FixSpec {
+                kind: FixKind::TryOperator,
+                applicability: fix.applicability,
+                description: fix
+                    .description
+                    .unwrap_or_else(|| "propagate with `?`".to_owned()),
+            })
+        }
+    };
+    // The rule's own `url`, else the `rule_url` template, else the rule file's path.
+    let url = raw.url.or_else(|| {
+        Some(match sources.url_template.as_deref() {
+            Some(template) => template
+                .replace("{id}", &id)
+                .replace("{name}", &name)
+                .replace("{path}", &file.path),
+            None => file.path.clone(),
+        })
+    });
+    let rule = Rule {
+        id,
+        name,
+        title: raw.title,
+        severity: raw.severity,
+        stage: raw.stage,
+        enforce_paths,
+        incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
+        scopes: raw.scopes.into_inner(),
+        clippy,
+        const_contexts: raw.const_contexts,
+        message: raw.message.into_inner(),
+        help: raw.help,
+        doc: raw.doc,
+        matcher,
+        narrowing,
+        fix,
+        origin: file.path.clone(),
+        file: None,
+        url,
+    };
+    Ok((rule, id_span))
+}
+
+/// Checks the fields of a rule file that serde cannot: code shape, incidents, message, scopes.
+fn validate_fields(
+    file: &TextFile,
+    raw: &RuleFile,
+    incidents: &[Incident],
+    errors: &mut Vec<LoadError>,
+) {
+    let id_span = raw.id.span();
+    let id = raw.id.get_ref();
+    if !is_rule_code(id) {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            format!("rule code `{id}` must be upper-case letters then digits, like `CX0042`"),
+        ));
+    } else if id.starts_with("CX9") {
+        errors.push(LoadError::invalid(
+            file,
+            id_span.clone(),
+            "codes CX9000 to CX9999 are reserved for the tool's own rules",
+        ));
+    }
+    for incident in &raw.incidents {
+        if !incidents
+            .iter()
+            .any(|known| &known.id == incident.get_ref())
+        {
+            errors.push(LoadError::invalid(
+                file,
+                incident.span(),
+                format!(
+                    "unknown incident `{}`: add codex/{}.toml or fix the id",
+                    incident.get_ref(),
+                    incident.get_ref()
+                ),
+            ));
+        }
+    }
+    if raw.message.get_ref().trim().is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            raw.message.span(),
+            "`message` must not be empty",
+        ));
+    }
+    if raw.scopes.get_ref().is_empty() {
+        errors.push(LoadError::invalid(
+            file,
+            raw.scopes.span(),
+            "`scopes` must name at least one scope",
+        ));
+    }
+}
+
+/// Checks a rule's `clippy` key against what the rule matches: lint names are identifiers
+/// without the `clippy::` prefix (renamed lints become their current name); a table maps names
+/// the rule matches (a method, macro or function name) and needs a rule that matches names.
+fn clippy_lints(
+    file: &TextFile,
+    written: Spanned<ClippyFile>,
+    matcher: &Matcher,
+) -> Result<ClippyLints, Vec<LoadError>> {
+    let span = written.span();
+    let lint_name = |lint: &str, span: Range<usize>| {
+        if is_identifier(lint) {
+            return Ok(clippy::canonical(lint).to_owned());
+        }
+        let how = if lint.contains("::") {
+            "write it without the `clippy::` prefix"
+        } else {
+            "write it as in `#[allow(clippy::…)]`, with underscores"
+        };
+        Err(LoadError::invalid(
+            file,
+            span,
+            format!("`{lint}` is not a clippy lint name: {how}, like `unwrap_used`"),
+        ))
+    };
+    let pairs = match written.into_inner() {
+        ClippyFile::One(lint) => {
+            return lint_name(&lint, span)
+                .map(ClippyLints::One)
+                .map_err(|e| vec![e]);
+        }
+        ClippyFile::ByName(pairs) => pairs,
+    };
+    let parts = matcher.parts();
+    let names_match = parts.iter().all(|part| {
+        matches!(
+            part,
+            Matcher::Method(_) | Matcher::Macro(_) | Matcher::Call(_)
+        )
+    });
+    if !names_match {
+        return Err(vec![LoadError::invalid(
+            file,
+            span,
+            "a `clippy` table maps the names a `method`, `macro` or `call` rule matches; \
+             this rule matches no names: give one lint, like `clippy = \"indexing_slicing\"`",
+        )]);
+    }
+    if pairs.is_empty() {
+        return Err(vec![LoadError::invalid(
+            file,
+            span,
+            "the `clippy` table is empty: map each name the rule matches to its lint, \
+             like `{ unwrap = \"unwrap_used\" }`",
+        )]);
+    }
+    let is_matched = |name: &str| {
+        parts.iter().any(|part| match part {
+            Matcher::Method(names) | Matcher::Macro(names) => names.iter().any(|n| n == name),
+            Matcher::Call(paths) => paths.iter().any(|p| p.last_matches(name)),
+            _ => false,
+        })
+    };
+    let mut errors = Vec::new();
+    let mut lints = Vec::new();
+    for (name, lint) in pairs {
+        let text = name.get_ref().strip_suffix('!').unwrap_or(name.get_ref());
+        if !is_matched(text) {
+            errors.push(LoadError::invalid(
+                file,
+                name.span(),
+                format!(
+                    "`{}` is not a name this rule matches: the keys of `clippy` are the rule's \
+                     method, macro or function names",
+                    name.get_ref()
+                ),
+            ));
+            continue;
+        }
+        match lint_name(lint.get_ref(), lint.span()) {
+            Ok(canonical) => lints.push((text.to_owned(), canonical)),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ClippyLints::ByName(lints))
+    } else {
+        Err(errors)
+    }
+}
