@@ -1,10 +1,20 @@
 //! cargo-codex: enforce a repository-owned Codex of rules, each born from a production
 //! incident, on Rust code.
 //!
-//! The pipeline runs one way: [`config`] resolves settings; [`codex::load`] reads and validates
-//! the rules; [`source::discover`] finds files; [`engine::check`] reads, lexes, parses and walks
-//! each file once, whatever the number of rules, then applies scope and suppressions;
-//! [`report::render`] writes one of the output formats.
+//! The pipeline runs one way, and [`pipeline::run`] runs all of it for a front end (the
+//! command line, a language server):
+//!
+//! 1. [`config`] resolves settings; [`codex::load`] reads and validates the rules;
+//! 2. [`select`] chooses the inputs: the project or named paths, the files a diff changed, the
+//!    staged tree, a shard ([`source::discover`] walks the folders);
+//! 3. [`engine::check`] reads, lexes, parses and walks each file once, whatever the number of
+//!    rules, then applies scope and suppressions (`filter::suppress`);
+//! 4. [`fix`] writes suggested fixes, and the files are checked again;
+//! 5. [`filter`] keeps the findings of the change ([`filter::changed`]) and hides those of the
+//!    baseline ([`filter::baseline`]);
+//! 6. [`report::render`] writes one of the output formats.
+//!
+//! Rule authors' tools (explain, scaffold, test) are in [`author`].
 //!
 //! ```
 //! use cargo_codex::codex::{Overrides, Sources, load::load};
@@ -23,6 +33,7 @@ pub mod engine;
 pub mod filter;
 pub mod fix;
 pub mod git;
+pub mod pipeline;
 pub mod report;
 pub mod select;
 pub mod source;

@@ -1,6 +1,8 @@
-//! Rule authors' tools: scaffolding a new rule ([`scaffold`], `cargo codex new`) and testing
+//! Rule authors' tools: what a rule is, for people ([`explain`], `cargo codex explain` and
+//! `cargo codex rules`), scaffolding a new rule ([`scaffold`], `cargo codex new`), and testing
 //! rules against their fixtures with the Codex's integrity checks ([`verify`],
 //! `cargo codex test`).
 
+pub mod explain;
 pub mod scaffold;
 pub mod verify;

@@ -8,6 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::codex::Codex;
+use crate::config::Settings;
 
 /// What to scaffold.
 #[derive(Debug, Clone)]
@@ -20,6 +21,36 @@ pub struct Request {
     pub rule_dir: PathBuf,
     /// Folder incident records go in.
     pub incident_dir: PathBuf,
+}
+
+impl Request {
+    /// Rule `name` from `incident`, in the project's first rule folder (`rules/` when it names
+    /// none) with its incident record in the first incident folder (else `codex/` beside the
+    /// rule folder).
+    pub fn in_project(settings: &Settings, name: &str, incident: &str) -> Self {
+        let rule_dir = settings
+            .sources
+            .rule_dirs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| settings.root.join("rules"));
+        let incident_dir = settings
+            .sources
+            .incident_dirs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| {
+                rule_dir
+                    .parent()
+                    .map_or_else(|| settings.root.join("codex"), |p| p.join("codex"))
+            });
+        Request {
+            name: name.to_owned(),
+            incident: incident.to_owned(),
+            rule_dir,
+            incident_dir,
+        }
+    }
 }
 
 /// Why scaffolding failed.

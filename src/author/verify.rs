@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::codex::{Codex, Matcher, Rule};
+use crate::codex::{Codex, Matcher, Overrides, Rule};
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Summary};
 use crate::engine::{self, Inputs};
 use crate::report::{self, Format};
@@ -37,6 +38,29 @@ impl Verification {
     pub fn passed(&self) -> bool {
         self.integrity.is_empty() && self.rules.iter().all(|rule| rule.failures.is_empty())
     }
+}
+
+/// Makes `settings` load the rules of `cargo codex test DIRS`: the rule folders `dirs`
+/// (relative to `cwd`) with their sibling `codex/` incident folders, instead of the embedded
+/// Codex, and without `codex.toml`'s rule changes.
+pub fn select_rule_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &Path) {
+    for dir in dirs {
+        let dir = cwd.join(dir);
+        if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir()) {
+            if !settings.sources.incident_dirs.contains(&incidents) {
+                settings.sources.incident_dirs.push(incidents);
+            }
+        }
+        if !settings.sources.rule_dirs.contains(&dir) {
+            settings.sources.rule_dirs.push(dir);
+        }
+    }
+    if !dirs.is_empty() {
+        // Rules tested from disk would clash with their embedded copies.
+        settings.sources.embedded = false;
+    }
+    // Fixtures test rules as written; stage and severity overrides do not change what matches.
+    settings.overrides = Overrides::default();
 }
 
 /// Tests every rule of `codex` that was loaded from disk. With `bless`, missing or outdated

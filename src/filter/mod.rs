@@ -1,7 +1,7 @@
-//! Where findings are filtered, once found: suppression comments and clippy `allow`s (applied
-//! by the engine as it finishes each run, [`suppress`]), the changed lines of `--diff` and
-//! `--changed-lines-from` ([`changed`]), and the baseline of accepted legacy findings
-//! ([`baseline`]). Each filter only removes findings; none adds one.
+//! Where findings are filtered, once found: suppression comments and clippy `allow`s (`suppress`,
+//! applied by the engine as it finishes each run, which also reports a suppression that lacks
+//! a reason or excuses nothing), the changed lines of `--diff` and `--changed-lines-from`
+//! ([`changed`]), and the baseline of accepted legacy findings ([`baseline`]).
 
 pub mod baseline;
 pub mod changed;
