@@ -2,7 +2,7 @@
 //! on, and every other finding is still reported, in every format.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Project, heads};
 

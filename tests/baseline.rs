@@ -2,7 +2,7 @@
 //! longer occurs, and is a sorted file that diffs well.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Project, heads};
 

@@ -1,7 +1,7 @@
 //! End to end: only findings on the lines a merge request changed, from git or a diff file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

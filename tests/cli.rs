@@ -2,7 +2,7 @@
 //! and fingerprints, by running the binary in temporary projects.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Project, heads};
 

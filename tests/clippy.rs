@@ -4,7 +4,7 @@
 //! that say so. Plus the errors a rule's `clippy` key can get.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Project, heads};
 

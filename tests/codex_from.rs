@@ -3,7 +3,7 @@
 //! the branch it merges into. Every test runs on a real git repository.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Output, Project, git, heads, run_in};
 

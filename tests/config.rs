@@ -2,7 +2,7 @@
 //! configuration files (file, line, column, a drawn underline; exit 2; every error at once).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 

@@ -2,7 +2,7 @@
 //! repository, and the pre-commit framework's manifest names flags the binary accepts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! are kept here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 use std::fs::{self, File};

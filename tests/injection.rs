@@ -3,7 +3,7 @@
 //! breaks, Markdown, HTML, mentions and bidi controls, and every format must carry them inertly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

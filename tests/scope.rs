@@ -1,7 +1,7 @@
 //! End to end: which code is test code, across the module tree, as DESIGN.md defines it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Project, heads};
 

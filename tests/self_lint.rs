@@ -2,7 +2,7 @@
 //! `panic!` outside tests), as Clippy's `tests/dogfood.rs` checks Clippy.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 #[test]
 fn the_tool_obeys_its_own_codex() {

@@ -1,8 +1,8 @@
 //! Snapshots of every output format on one fixed project: no colours, relative paths.
-//! Update with `INSTA_UPDATE=always cargo test --test snapshots` and review the diff.
+//! Update with `INSTA_UPDATE=always cargo test --test integration snapshots::` and review the diff.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::Project;
 
