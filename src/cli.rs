@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codex::baseline;
+use codex::cache::{self, Cache};
 use codex::changes::{ChangedLines, StagedTree};
 use codex::codex::{Codex, Matcher, load};
 use codex::config::{self, Flags, Settings};
@@ -106,6 +107,8 @@ enum Command {
     },
 }
 
+// Each flag is one independent switch, as clap reads them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Files or folders to check.
@@ -139,6 +142,13 @@ struct CheckArgs {
     /// Test scope still comes from the whole tree: the shards' findings add up to a whole run's.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Neither read nor write the result cache (`target/cargo-codex`, or
+    /// `$CARGO_CODEX_CACHE_DIR`): check every file anew.
+    #[arg(long)]
+    no_cache: bool,
+    /// Say on stderr how many files came from the cache, or why it is off.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 /// `K/N` with 1 <= K <= N.
@@ -382,6 +392,7 @@ fn base_findings(
     codex: &Codex,
     settings: &Settings,
     tree: &codex::changes::BaseTree,
+    cache: Option<&Cache>,
 ) -> std::collections::HashSet<String> {
     let mut found = discover::discover(&tree.root, &[], &settings.exclude);
     outside_rule_dirs(settings, &tree.root, &mut found.files);
@@ -392,7 +403,7 @@ fn base_findings(
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
     };
-    engine::check(codex, &inputs)
+    engine::check_cached(codex, &inputs, cache)
         .diagnostics
         .into_iter()
         .map(|d| d.fingerprint)
@@ -438,9 +449,11 @@ fn check(
     // lines it does not touch into production code (a deleted `#[cfg(test)]`, `/* */` around
     // code removed), and findings the merge base does not have are reported with those on
     // changed lines. Without a base (`--changed-lines-from`) only the changed files are read.
+    // Keyed by content, the cache serves the merge base's and the staged copies of files too.
+    let cache = open_cache(codex, settings, args, cwd);
     let base = match &args.diff {
         Some(base) => match base_tree(&settings.root, base) {
-            Ok(tree) => Some(base_findings(codex, settings, &tree)),
+            Ok(tree) => Some(base_findings(codex, settings, &tree, cache.as_ref())),
             Err(error) => return report_error(&error),
         },
         None => None,
@@ -463,7 +476,7 @@ fn check(
     let inputs = select_inputs(settings, args, cwd, narrowed_to, staged.as_ref());
     // What the check reads, so that a file changed before its fix is written is left alone.
     let checked = args.fix.then(|| codex::fix::Snapshot::take(&inputs));
-    let mut run = engine::check(codex, &inputs);
+    let mut run = engine::check_cached(codex, &inputs, cache.as_ref());
     if let Some(checked) = &checked {
         let fixable: Vec<_> = run
             .diagnostics
@@ -472,9 +485,10 @@ fn check(
             .cloned()
             .collect();
         if apply_fixes(&inputs.root, &fixable, args.unsafe_fixes, checked)? > 0 {
-            run = engine::check(codex, &inputs);
+            run = engine::check_cached(codex, &inputs, cache.as_ref());
         }
     }
+    save_cache(cache, args.verbose)?;
     if changed.is_some() {
         run.diagnostics.retain(|d| kept(d));
         run.summary = codex::diagnostic::Summary::of(
@@ -523,6 +537,59 @@ fn check(
     } else {
         Status::Clean
     })
+}
+
+/// The result cache, unless `--no-cache`; with `--verbose`, why it is off.
+fn open_cache(
+    codex: &Codex,
+    settings: &Settings,
+    args: &CheckArgs,
+    cwd: &std::path::Path,
+) -> Option<Cache> {
+    if args.no_cache {
+        return None;
+    }
+    match Cache::open(&settings.root, codex, &cache::Location::from_env(cwd)) {
+        Ok(cache) => Some(cache),
+        Err(error) => {
+            if args.verbose {
+                let _ = writeln!(io::stderr().lock(), "cache: off: {error}");
+            }
+            None
+        }
+    }
+}
+
+/// Writes what the run added to the cache; with `--verbose`, says what the cache did.
+fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
+    let Some(cache) = cache else {
+        return Ok(());
+    };
+    let saved = cache.persist();
+    if !verbose {
+        return Ok(());
+    }
+    let mut err = io::stderr().lock();
+    match saved {
+        Ok(stats) => {
+            if stats.rejected {
+                writeln!(
+                    err,
+                    "cache: ignored the stored results: not written with this machine's key, or damaged"
+                )?;
+            }
+            writeln!(
+                err,
+                "cache: {} files from the cache, {} checked; {} holds {} results ({} KiB)",
+                stats.hits,
+                stats.misses,
+                stats.dir.display(),
+                stats.entries,
+                stats.bytes.div_ceil(1024)
+            )
+        }
+        Err(error) => writeln!(err, "cache: not saved: {error}"),
+    }
 }
 
 /// `HEAD` of the git checkout at `root`, if it is one.

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod baseline;
+pub mod cache;
 pub mod changes;
 pub mod codex;
 pub mod config;
