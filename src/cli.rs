@@ -565,31 +565,32 @@ fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
     let Some(cache) = cache else {
         return Ok(());
     };
+    let before = cache.stats();
     let saved = cache.persist();
     if !verbose {
         return Ok(());
     }
     let mut err = io::stderr().lock();
-    match saved {
-        Ok(stats) => {
-            if stats.rejected {
-                writeln!(
-                    err,
-                    "cache: ignored the stored results: not written with this machine's key, or damaged"
-                )?;
-            }
-            writeln!(
-                err,
-                "cache: {} files from the cache, {} checked; {} holds {} results ({} KiB)",
-                stats.hits,
-                stats.misses,
-                stats.dir.display(),
-                stats.entries,
-                stats.bytes.div_ceil(1024)
-            )
-        }
-        Err(error) => writeln!(err, "cache: not saved: {error}"),
+    if before.rejected {
+        writeln!(
+            err,
+            "cache: ignored the stored results: not written with this machine's key, or damaged"
+        )?;
     }
+    let stats = saved.as_ref().unwrap_or(&before);
+    writeln!(
+        err,
+        "cache: {} files from the cache, {} checked; {} holds {} results ({} KiB)",
+        stats.hits,
+        stats.misses,
+        stats.dir.display(),
+        stats.entries,
+        stats.bytes.div_ceil(1024)
+    )?;
+    if let Err(error) = saved {
+        writeln!(err, "cache: not saved: {error}")?;
+    }
+    Ok(())
 }
 
 /// `HEAD` of the git checkout at `root`, if it is one.

@@ -52,7 +52,7 @@ use serde::de::DeserializeOwned;
 
 use crate::codex::Codex;
 use crate::source::boundary::{self, Boundary};
-use crate::source::write::write_atomic;
+use crate::source::write::{WriteError, write_atomic};
 use key::Fingerprint;
 pub(crate) use key::Key;
 use pack::Pack;
@@ -95,6 +95,9 @@ pub enum CacheError {
         /// The key file.
         path: PathBuf,
     },
+    /// The pack could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
     /// Reading or writing failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -268,8 +271,7 @@ impl Cache {
         let bytes = pack::write(&self.secret, self.fingerprint, entries.iter().copied());
         let name = self.fingerprint.file_name();
         let path = self.dir.join(&name);
-        write_atomic(&path, &bytes, &Boundary::new(&self.root))
-            .map_err(|error| CacheError::io(&path, io::Error::other(error.to_string())))?;
+        write_atomic(&path, &bytes, &Boundary::new(&self.root))?;
         prune(&self.dir, &name);
         stats.entries = entries.len();
         stats.bytes = bytes.len() as u64;
