@@ -292,8 +292,12 @@ fn changing_a_rule_or_codex_toml_checks_every_file_anew() {
     assert_eq!(heads(&out.stdout), ["src/legacy/old.rs:2:29 ACME0001"]);
 }
 
-/// The pack as (key, day, value) entries, and the bytes before them (magic, MAC, fingerprint).
-fn entries(bytes: &[u8]) -> (Vec<u8>, Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>) {
+/// One entry of a pack: key, day, value.
+type Entry = (Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// The pack as entries, and the bytes before them (magic, MAC, fingerprint), as
+/// `src/cache/pack.rs` lays them out.
+fn entries(bytes: &[u8]) -> (Vec<u8>, Vec<Entry>) {
     let head = bytes[..72].to_vec();
     let mut rest = &bytes[72..];
     let mut out = Vec::new();
