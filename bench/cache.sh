@@ -35,7 +35,7 @@ export XDG_CACHE_HOME="$TMP/home"
 unset CARGO_CODEX_CACHE_KEY
 
 python3 - <<'EOF'
-import datetime, os, shutil, statistics, subprocess, time
+import datetime, os, resource, shutil, statistics, subprocess, time
 
 e = os.environ
 tmp, runs = os.path.join(e["TMP"], "project"), int(e["RUNS"])
@@ -48,38 +48,43 @@ edited = max(
     key=os.path.getsize,
 )
 
-def run(*extra):
-    start = time.perf_counter()
-    p = subprocess.run(base + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp)
-    wall = time.perf_counter() - start
-    if p.returncode not in (0, 1):
-        raise SystemExit(f"cargo-codex exited {p.returncode}: {p.stderr.decode()[-2000:]}")
-    return wall, p.stdout, p.stderr.decode()
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 load = os.getloadavg()[0]
-times = {"cold": [], "warm": [], "one file edited": [], "--no-cache": []}
+labels = ["cold", "warm", "one file edited", "--no-cache"]
+times = {label: [] for label in labels}
+cpu = {label: [] for label in labels}
+
+def run(label, *extra):
+    start, start_cpu = time.perf_counter(), cpu_seconds()
+    p = subprocess.run(base + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp)
+    times[label].append(time.perf_counter() - start)
+    cpu[label].append(cpu_seconds() - start_cpu)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"cargo-codex exited {p.returncode}: {p.stderr.decode()[-2000:]}")
+    return p.stdout, p.stderr.decode()
+
 for round in range(runs):
     shutil.rmtree(cache, ignore_errors=True)
-    t, cold, _ = run()
-    times["cold"].append(t)
-    t, warm, stats = run("--verbose")
-    times["warm"].append(t)
+    cold, _ = run("cold")
+    warm, stats = run("warm", "--verbose")
     if "0 checked" not in stats:
         raise SystemExit(f"the warm run checked files: {stats}")
     with open(edited, "a") as f:
         f.write(f"\n// edited in round {round}\n")
-    t, _, stats = run("--verbose")
-    times["one file edited"].append(t)
+    _, stats = run("one file edited", "--verbose")
     if " 1 checked" not in stats:
         raise SystemExit(f"the run after one edit checked more than one file: {stats}")
-    t, fresh, _ = run("--no-cache")
-    times["--no-cache"].append(t)
+    fresh, _ = run("--no-cache", "--no-cache")
     # The same report with and without cache (the edit adds a comment: no finding changes).
     if not (cold == warm == fresh):
         raise SystemExit("the runs with cache printed another report than --no-cache")
     print(f"    round {round + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.3f} s" for k, v in times.items()))
 
 med = {k: statistics.median(v) for k, v in times.items()}
+med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
 packs = [os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".pack")]
 size = sum(os.path.getsize(p) for p in packs)
 files = sum(1 for _, _, fs in os.walk(os.path.join(tmp, "vendor")) for f in fs if f.endswith(".rs"))
@@ -91,11 +96,13 @@ lines = [
     f"{datetime.date.today()}, {os.cpu_count()} cores, load average before: "
     f"{load:.2f}; corpus: {files} `.rs` files, {mb:.1f} MB; {runs} rounds, medians.",
     "",
-    "| run | wall (s) |",
-    "| --- | --- |",
-    *[f"| {k} | {v:.3f} |" for k, v in med.items()],
+    "| run | wall (s) | CPU, user + system (s) |",
+    "| --- | ---: | ---: |",
+    *[f"| {k} | {med[k]:.3f} | {med_cpu[k]:.3f} |" for k in labels],
     "",
-    f"cold / warm: **{med['cold'] / med['warm']:.1f}x**; cache: {size / 1e6:.2f} MB in {len(packs)} pack.",
+    f"cold / warm: **{med['cold'] / med['warm']:.1f}x** in wall time, "
+    f"{med_cpu['cold'] / med_cpu['warm']:.1f}x in CPU time; "
+    f"cache: {size / 1e6:.2f} MB in {len(packs)} pack.",
     "Every run printed the same report as `--no-cache`.",
 ]
 text = "\n".join(lines) + "\n"
