@@ -44,9 +44,11 @@ impl Fingerprint {
         let mut text = String::new();
         let _ = write!(
             text,
-            "cargo-codex {} build {}\n{} rules\n",
+            "cargo-codex {} build {} for {}-{}\n{} rules\n",
             env!("CARGO_PKG_VERSION"),
             env!("CARGO_CODEX_BUILD_ID"),
+            std::env::consts::ARCH,
+            std::env::consts::OS,
             codex.rules().len()
         );
         for rule in codex.rules() {
