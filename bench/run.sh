@@ -236,7 +236,7 @@ if [[ -z "$CODEX_SKIP" ]]; then
     CODEX_VERSION="$("$CODEX_BIN" --version 2>/dev/null | head -n 1 || true)"
     CODEX_VERSION="${CODEX_VERSION:-unknown}"
     set +e
-    (cd "$CORPUS_WORK" && "$CODEX_BIN" check "$CORPUS" --format json --config "$CODEX_CONFIG") >"$OUT/cargo-codex.json" 2>"$OUT/cargo-codex.err"
+    (cd "$CORPUS_WORK" && "$CODEX_BIN" check "$CORPUS" --format json --no-cache --config "$CODEX_CONFIG") >"$OUT/cargo-codex.json" 2>"$OUT/cargo-codex.err"
     rc=$?
     set -e
     if ((rc == 0 || rc == 1)); then
@@ -324,8 +324,8 @@ rel = lambda p: os.path.relpath(p, e["REPO"])
 threads = {"RAYON_NUM_THREADS": e["THREADS"]}
 tools = [
     {"name": "cargo-codex", "role": "subject",
-     "cmd": [e["CODEX_BIN"], "check", e["CORPUS"], "--format", "json", "--config", e["CODEX_CONFIG"]],
-     "display_cmd": ["cargo-codex", "check", "$CORPUS", "--format", "json", "--config", rel(e["CODEX_CONFIG"])],
+     "cmd": [e["CODEX_BIN"], "check", e["CORPUS"], "--format", "json", "--no-cache", "--config", e["CODEX_CONFIG"]],
+     "display_cmd": ["cargo-codex", "check", "$CORPUS", "--format", "json", "--no-cache", "--config", rel(e["CODEX_CONFIG"])],
      "ok_codes": [0, 1], "env": threads, "cwd": e["CORPUS_WORK"]},
     {"name": "ast-grep", "role": "competitor",
      "cmd": [e["SG"], "scan", "-c", e["SG_CONFIG"], "-j", e["THREADS"], "--json=compact", e["CORPUS"]],

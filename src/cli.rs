@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use cargo_codex::author::{explain, scaffold, verify};
+use cargo_codex::cache::{self, Cache};
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::fix;
@@ -165,6 +166,7 @@ fn request<'a>(settings: &'a Settings, args: &CheckArgs, cwd: &Path) -> Request<
         baseline,
         fix,
         commit: args.format == Format::Json,
+        cache: None,
     }
 }
 
@@ -176,18 +178,25 @@ fn check(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
-    let outcome = match pipeline::run(codex, &request(settings, args, cwd)) {
+    let cache = open_cache(codex, settings, args, cwd);
+    let request = Request {
+        cache: cache.as_ref(),
+        ..request(settings, args, cwd)
+    };
+    let outcome = match pipeline::run(codex, &request) {
         Ok(outcome) => outcome,
         Err(error) => {
             if let PipelineError::AfterFixes(failed) = &error {
                 report_fixes(&failed.fixes)?;
             }
+            save_cache(cache, args.verbose)?;
             return report_error(&error);
         }
     };
     if let Some(fixes) = &outcome.fixes {
         report_fixes(fixes)?;
     }
+    save_cache(cache, args.verbose)?;
     if let (Some(count), Some(path)) = (outcome.baseline_written, &args.write_baseline) {
         writeln!(
             io::stderr().lock(),
@@ -218,6 +227,55 @@ fn check(
 }
 
 /// Says what `--fix` did.
+/// The result cache, unless `--no-cache`; with `--verbose`, why it is off.
+fn open_cache(codex: &Codex, settings: &Settings, args: &CheckArgs, cwd: &Path) -> Option<Cache> {
+    if args.no_cache {
+        return None;
+    }
+    match Cache::open(&settings.root, codex, &cache::Location::from_env(cwd)) {
+        Ok(cache) => Some(cache),
+        Err(error) => {
+            if args.verbose {
+                let _ = writeln!(io::stderr().lock(), "cache: off: {error}");
+            }
+            None
+        }
+    }
+}
+
+/// Writes what the run added to the cache; with `--verbose`, says what the cache did.
+fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
+    let Some(cache) = cache else {
+        return Ok(());
+    };
+    let before = cache.stats();
+    let saved = cache.persist();
+    if !verbose {
+        return Ok(());
+    }
+    let mut err = io::stderr().lock();
+    if before.rejected {
+        writeln!(
+            err,
+            "cache: ignored the stored results: not written with this machine's key, or damaged"
+        )?;
+    }
+    let stats = saved.as_ref().unwrap_or(&before);
+    writeln!(
+        err,
+        "cache: {} files from the cache, {} checked; {} holds {} results ({} KiB)",
+        stats.hits,
+        stats.misses,
+        stats.dir.display(),
+        stats.entries,
+        stats.bytes.div_ceil(1024)
+    )?;
+    if let Err(error) = saved {
+        writeln!(err, "cache: not saved: {error}")?;
+    }
+    Ok(())
+}
+
 fn report_fixes(fixes: &fix::Report) -> io::Result<()> {
     let mut err = io::stderr().lock();
     writeln!(

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod author;
+pub mod cache;
 pub mod codex;
 pub mod config;
 pub mod diagnostic;

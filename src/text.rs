@@ -30,7 +30,9 @@ pub struct LineIndex {
 }
 
 /// A 1-based line and a 1-based column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     /// 1-based line.
     pub line: usize,
@@ -39,7 +41,7 @@ pub struct Position {
 }
 
 /// A bounded copy of the source lines a finding spans.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Excerpt {
     /// The lines, `\n`-separated, without line terminators; at most [`EXCERPT_LINES`] lines of
     /// at most [`EXCERPT_WIDTH`] characters.

@@ -13,6 +13,9 @@ mod bad_input;
 mod baseline;
 // The project root is a boundary nothing outside it crosses.
 mod boundary;
+// The result cache: same findings as without it, only edited files re-checked, never trusted
+// when planted.
+mod cache;
 // Changed lines only, from git (`--diff`) or a diff file (`--changed-lines-from`).
 mod changes;
 // Exit codes, subcommands, suppressions, the JSON contract.

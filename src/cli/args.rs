@@ -74,6 +74,8 @@ pub(super) enum Command {
     },
 }
 
+// Each flag is one independent switch, as clap reads them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
     /// Files or folders to check.
@@ -107,6 +109,13 @@ pub(super) struct CheckArgs {
     /// Test scope still comes from the whole tree: the shards' findings add up to a whole run's.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub(super) shard: Option<Shard>,
+    /// Neither read nor write the result cache (`target/cargo-codex`, or
+    /// `$CARGO_CODEX_CACHE_DIR`): check every file anew.
+    #[arg(long)]
+    pub(super) no_cache: bool,
+    /// Say on stderr how many files came from the cache, or why it is off.
+    #[arg(long, short)]
+    pub(super) verbose: bool,
 }
 
 /// `K/N` with 1 <= K <= N.

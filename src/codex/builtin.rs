@@ -6,7 +6,7 @@
 use super::{Matcher, Narrowing, Rule, Scope, Severity, Stage};
 
 /// The kinds of finding the tool raises about its own inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Builtin {
     /// A source file that cannot be read: I/O error, broken symlink, not UTF-8, too large.
     UnreadableSource,

@@ -15,7 +15,7 @@ use crate::source::{self, ReadError};
 use crate::text::{Excerpt, LineIndex, Position};
 
 /// A finding placed in its file, before module-tree context is applied.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Located {
     pub rule: usize,
     pub start: Position,
@@ -32,7 +32,7 @@ pub(crate) struct Located {
 }
 
 /// A built-in finding about the file itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Problem {
     pub kind: Builtin,
     pub message: String,
@@ -42,7 +42,7 @@ pub(crate) struct Problem {
 }
 
 /// What checking one file produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Checked {
     pub facts: ModuleFacts,
     pub findings: Vec<Located>,
@@ -78,7 +78,17 @@ impl Checked {
 /// Checks the file at `path`, refusing files over `max_size` bytes and leaving out items whose
 /// estimated recursion depth passes `limit` (see [`crate::source::depth`]).
 pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64, limit: usize) -> Checked {
-    let text = match source::read(path, max_size) {
+    check_read(codex, source::read(path, max_size), limit)
+}
+
+/// Checks a file already read as `bytes`: what [`check`] gives for a file holding them. The
+/// path plays no part, which is what lets the result cache key it by content alone.
+pub(crate) fn check_bytes(codex: &Codex, bytes: Vec<u8>, limit: usize) -> Checked {
+    check_read(codex, source::decode(bytes), limit)
+}
+
+fn check_read(codex: &Codex, read: Result<String, ReadError>, limit: usize) -> Checked {
+    let text = match read {
         Ok(text) => text,
         Err(ReadError { position, reason }) => {
             return Checked::problem(

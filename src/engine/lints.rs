@@ -9,7 +9,7 @@ use crate::source::attrs::{ClippyLevel, Level, Levels};
 
 /// What the lint attributes inside a file's items say about one finding's clippy lint; the
 /// levels set outside them (the crate's, the modules', the file's own) come later.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ClippyVerdict {
     /// The lint the finding falls under, by its current name; none when its rule names none.
     pub lint: Option<String>,

@@ -3,6 +3,7 @@
 //! suppressions; then sorted diagnostics with fingerprints.
 
 mod before;
+mod cached;
 mod file;
 mod flow;
 mod guard;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::codex::load::display_path;
 use crate::codex::{Builtin, Codex, Scope};
 use crate::diagnostic::{self, Diagnostic, Location, Summary};
@@ -74,12 +76,27 @@ pub struct Run {
 
 /// Checks `inputs` against `codex`.
 pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
+    check_cached(codex, inputs, None)
+}
+
+/// Checks `inputs` against `codex`, taking the result of each file whose bytes were checked
+/// before from `cache`, and storing the others' there. The output is the same as without.
+pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Run {
     let max = inputs.max_file_size;
-    let work = |limit: usize| move |path: &PathBuf| check_guarded(codex, path, max, limit);
+    let work = |limit: usize| {
+        move |path: &PathBuf| match cache {
+            Some(cache) => cached::check(cache, codex, path, max, limit),
+            None => check_guarded(codex, path, max, limit),
+        }
+    };
     let context = |limit: usize| {
         move |path: &PathBuf| Checked {
-            facts: panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
-                .unwrap_or_default(),
+            facts: cache
+                .and_then(|cache| cached::facts(cache, path, max, limit))
+                .unwrap_or_else(|| {
+                    panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
+                        .unwrap_or_default()
+                }),
             ..Checked::default()
         }
     };

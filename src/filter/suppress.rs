@@ -14,7 +14,7 @@ use crate::text::{Excerpt, LineIndex, Position};
 const MARKER: &str = "codex:allow";
 
 /// One suppression comment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Directive {
     /// Codes or names as written.
     pub codes: Vec<String>,

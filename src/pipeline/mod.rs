@@ -36,6 +36,7 @@ pub use error::{AfterFixes, PipelineError};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::cache::Cache;
 use crate::codex::Codex;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Summary, Suppressed};
@@ -61,6 +62,9 @@ pub struct Request<'a> {
     /// Whether to look up the `HEAD` commit of the project's git checkout (the JSON report
     /// records it).
     pub commit: bool,
+    /// The result cache to read and fill, if any. It is keyed by content, so it serves the
+    /// merge base's and the staged copies of files too.
+    pub cache: Option<&'a Cache>,
 }
 
 impl<'a> Request<'a> {
@@ -72,6 +76,7 @@ impl<'a> Request<'a> {
             baseline: BaselinePolicy::Configured,
             fix: FixPolicy::Off,
             commit: false,
+            cache: None,
         }
     }
 }
@@ -144,7 +149,7 @@ pub fn run(codex: &Codex, request: &Request<'_>) -> Result<Outcome, PipelineErro
     // The staged tree is a temporary copy: fixing it would change nothing.
     let fixing = request.fix != FixPolicy::Off && staged.is_none();
     let checked = fixing.then(|| fix::Snapshot::take(&inputs));
-    let mut run = engine::check(codex, &inputs);
+    let mut run = engine::check_cached(codex, &inputs, request.cache);
     let mut fixes = None;
     if let Some(checked) = &checked {
         // What a narrowed run reports is also all it fixes.
@@ -157,7 +162,7 @@ pub fn run(codex: &Codex, request: &Request<'_>) -> Result<Outcome, PipelineErro
         let unsafe_fixes = request.fix == FixPolicy::Unsafe;
         let report = fix::apply(&inputs.root, &fixable, unsafe_fixes, checked);
         if report.applied > 0 {
-            run = engine::check(codex, &inputs);
+            run = engine::check_cached(codex, &inputs, request.cache);
         }
         fixes = Some(report);
     }
@@ -191,7 +196,7 @@ fn change_filter(
         Changes::Since(base) => {
             let lines = ChangedLines::from_git(root, base)?;
             let tree = BaseTree::export(root, &merge_base(root, base)?)?;
-            let known = base_findings(codex, request.settings, &tree);
+            let known = base_findings(codex, request, &tree);
             Ok(Some(ChangeFilter::new(lines, Some(known))))
         }
     }
@@ -199,8 +204,9 @@ fn change_filter(
 
 /// The fingerprints of the findings of the whole project at the merge base (a fingerprint
 /// covers rule and path).
-fn base_findings(codex: &Codex, settings: &Settings, tree: &BaseTree) -> HashSet<String> {
-    engine::check(codex, &select::project(settings, &tree.root))
+fn base_findings(codex: &Codex, request: &Request<'_>, tree: &BaseTree) -> HashSet<String> {
+    let inputs = select::project(request.settings, &tree.root);
+    engine::check_cached(codex, &inputs, request.cache)
         .diagnostics
         .into_iter()
         .map(|d| d.fingerprint)

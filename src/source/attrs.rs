@@ -199,7 +199,7 @@ pub fn path_attribute(attrs: &[Attribute]) -> Option<String> {
 }
 
 /// A lint level, as a lint attribute sets it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     /// `#[allow(..)]`: the lint is silent.
     Allow,
@@ -246,7 +246,7 @@ impl Level {
 
 /// A clippy lint or lint group named by a lint attribute: `#[allow(clippy::unwrap_used)]` is
 /// `{ level: Allow, lint: "unwrap_used" }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClippyLevel {
     /// The level the attribute sets.
     pub level: Level,
@@ -269,7 +269,7 @@ const UNKNOWN_NAMES: usize = 1024;
 /// group written (by its current name), the last attribute that names it and whether any
 /// forbids it. Deciding a lint costs three lookups, whatever the number of attributes; a copy
 /// costs the number of distinct names (at most [`UNKNOWN_NAMES`] unknown to clippy's tables).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Levels {
     by_name: HashMap<String, Named>,
     /// The order the next level added takes.
@@ -279,7 +279,7 @@ pub struct Levels {
 }
 
 /// The last attribute naming one lint or group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Named {
     last: ClippyLevel,
     forbidden: bool,

@@ -213,7 +213,7 @@ fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
 }
 
 /// What the module tree needs from a file: its inner attributes and `mod` declarations.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModuleFacts {
     /// The file is test-only by its own inner attributes (`#![cfg(test)]`).
     pub test_only: bool,
@@ -225,7 +225,7 @@ pub struct ModuleFacts {
 }
 
 /// One `mod name;` declaration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     /// The module's name.
     pub name: String,

@@ -66,6 +66,15 @@ pub fn read(path: &Path, max_size: u64) -> Result<String, ReadError> {
             other => other.to_string(),
         })
     })?;
+    decode(bytes)
+}
+
+/// The text of a source file's bytes, as [`read`] returns it.
+///
+/// # Errors
+///
+/// Bytes that are not UTF-8, with the position of the first invalid byte.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(error.as_bytes().get(..offset).unwrap_or_default())
