@@ -353,6 +353,7 @@ fn select_inputs(
         context,
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        ..Inputs::default()
     }
 }
 
@@ -391,6 +392,7 @@ fn base_findings(
         context: Vec::new(),
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        ..Inputs::default()
     };
     engine::check(codex, &inputs)
         .diagnostics

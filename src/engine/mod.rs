@@ -11,8 +11,10 @@ mod lints;
 mod macros;
 mod visit;
 
+use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -59,6 +61,8 @@ pub struct Inputs {
     pub walk_errors: Vec<(PathBuf, String)>,
     /// Files larger than this many bytes are reported, not read.
     pub max_file_size: u64,
+    /// Text read instead of the file on disk, by path: an editor's unsaved buffers.
+    pub overlay: HashMap<PathBuf, Arc<str>>,
 }
 
 /// The result of a run.
@@ -75,11 +79,15 @@ pub struct Run {
 /// Checks `inputs` against `codex`.
 pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
     let max = inputs.max_file_size;
-    let work = |limit: usize| move |path: &PathBuf| check_guarded(codex, path, max, limit);
+    let unsaved = |path: &PathBuf| inputs.overlay.get(path).map(|text| &**text);
+    let work =
+        |limit: usize| move |path: &PathBuf| check_guarded(codex, path, unsaved(path), max, limit);
     let context = |limit: usize| {
         move |path: &PathBuf| Checked {
-            facts: panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
-                .unwrap_or_default(),
+            facts: panic::catch_unwind(AssertUnwindSafe(|| {
+                file::facts(path, unsaved(path), max, limit)
+            }))
+            .unwrap_or_default(),
             ..Checked::default()
         }
     };
@@ -109,20 +117,27 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
 
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run
 /// goes on.
-fn check_guarded(codex: &Codex, path: &Path, max: u64, limit: usize) -> Checked {
-    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max, limit))).unwrap_or_else(
-        |_| Checked {
-            problems: vec![Problem {
-                kind: Builtin::UnparsableSource,
-                message: "internal error while checking this file; please report it with the file"
-                    .to_owned(),
-                start: Position { line: 1, column: 1 },
-                end: Position { line: 1, column: 1 },
-                snippet: Excerpt::default(),
-            }],
-            ..Checked::default()
-        },
-    )
+fn check_guarded(
+    codex: &Codex,
+    path: &Path,
+    unsaved: Option<&str>,
+    max: u64,
+    limit: usize,
+) -> Checked {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        file::check(codex, path, unsaved, max, limit)
+    }))
+    .unwrap_or_else(|_| Checked {
+        problems: vec![Problem {
+            kind: Builtin::UnparsableSource,
+            message: "internal error while checking this file; please report it with the file"
+                .to_owned(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+            snippet: Excerpt::default(),
+        }],
+        ..Checked::default()
+    })
 }
 
 fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Checked]) -> Run {
