@@ -96,6 +96,8 @@ enum Command {
         #[arg(long)]
         incident: String,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors.
+    Server,
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
         /// Rule folders (default: those of codex.toml).
@@ -197,7 +199,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         start,
         codex_from: cli.codex_from.clone(),
     };
-    if cli.codex_from.is_some() && matches!(cli.command, Command::Test { .. } | Command::New { .. })
+    if cli.codex_from.is_some()
+        && matches!(
+            cli.command,
+            Command::Test { .. } | Command::New { .. } | Command::Server
+        )
     {
         let mut err = io::stderr().lock();
         writeln!(
@@ -205,6 +211,14 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
             "error: --codex-from applies to check, explain and rules"
         )?;
         return Ok(Status::Failure);
+    }
+    if let Command::Server = cli.command {
+        // Each document finds its own project, as `check FILE` does.
+        return Ok(match codex::server::serve(&flags, &cwd)? {
+            codex::server::Exit::Clean => Status::Clean,
+            // Exit code 1, as the protocol asks of an `exit` without `shutdown`.
+            codex::server::Exit::WithoutShutdown => Status::Findings,
+        });
     }
     let mut settings = match config::resolve(&flags, &cwd) {
         Ok(settings) => settings,
@@ -225,6 +239,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
         Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
+        Command::Server => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
     match written {

@@ -25,6 +25,7 @@ pub mod fix;
 pub mod git;
 pub mod report;
 pub mod scaffold;
+pub mod server;
 pub mod source;
 mod suppress;
 pub mod text;
