@@ -105,10 +105,12 @@ fn convert(diagnostics: Vec<Diagnostic>, text: &str, uri: &Uri, encoding: Encodi
                 range: range(diagnostic.start, diagnostic.end),
                 severity: Some(severity(&diagnostic)),
                 code: Some(NumberOrString::String(diagnostic.rule.clone())),
+                // Only a link an editor can open: a rule without `rule_url` has a relative one.
                 code_description: diagnostic
                     .url
                     .as_deref()
-                    .and_then(|url| url.parse().ok())
+                    .and_then(|url| url.parse::<Uri>().ok())
+                    .filter(|href| href.scheme().is_some())
                     .map(|href| CodeDescription { href }),
                 source: Some(SOURCE.to_owned()),
                 message: message(&diagnostic),

@@ -20,6 +20,12 @@ pub(crate) fn hover(
     encoding: Encoding,
 ) -> Option<Hover> {
     let mut markdown = String::new();
+    // A code in a suppression comment names the rule the reader wants to know about, even when
+    // the comment itself is a finding (unused, say).
+    if let Some((rule, code_range)) = allow_code_at(codex, text, at, encoding) {
+        describe_rule(&mut markdown, codex, rule);
+        return Some(markup(markdown, code_range));
+    }
     let mut range: Option<Range> = None;
     let mut shown: Vec<&str> = Vec::new();
     for finding in &checked.findings {
@@ -34,18 +40,18 @@ pub(crate) fn hover(
         describe_finding(&mut markdown, codex, &finding.diagnostic);
         range.get_or_insert(r);
     }
-    if markdown.is_empty() {
-        let (rule, code_range) = allow_code_at(codex, text, at, encoding)?;
-        describe_rule(&mut markdown, codex, rule);
-        range = Some(code_range);
-    }
-    Some(Hover {
+    range.map(|range| markup(markdown, range))
+}
+
+/// A hover of `markdown` over `range`.
+fn markup(markdown: String, range: Range) -> Hover {
+    Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: markdown,
         }),
-        range,
-    })
+        range: Some(range),
+    }
 }
 
 /// A finding: what was found and where, then its rule.
