@@ -22,6 +22,10 @@ use crate::text::LineIndex;
 /// The kind of the action that applies every safe fix of a document.
 pub(crate) const FIX_ALL: &str = "source.fixAll.cargo-codex";
 
+/// Most findings offered quick fixes in one request: a range over a whole generated file
+/// would otherwise re-parse the document once per finding.
+const MAX_FINDINGS: usize = 64;
+
 /// What a code action request is about.
 pub(crate) struct Request<'a> {
     /// The document.
@@ -49,13 +53,15 @@ pub(crate) fn actions(request: &Request<'_>) -> Vec<CodeActionOrCommand> {
             .findings
             .iter()
             .filter(|f| overlaps(f.lsp.range, request.range))
+            .take(MAX_FINDINGS)
             .collect();
         out.extend(here.iter().filter_map(|f| fix_action(request, f)));
+        let lines = LineIndex::new(request.text);
         let mut allowed = HashSet::new();
         for finding in here {
             let d = &finding.diagnostic;
             if is_suppressible(request.codex, &d.rule) && allowed.insert((&d.rule, d.start.line)) {
-                out.push(allow_action(request, finding));
+                out.push(allow_action(request, &lines, finding));
             }
         }
     }
@@ -127,9 +133,8 @@ fn fix_action(request: &Request<'_>, finding: &Finding) -> Option<CodeAction> {
 }
 
 /// A `// codex:allow(CODE)` line above the finding's line, indented as it is.
-fn allow_action(request: &Request<'_>, finding: &Finding) -> CodeAction {
+fn allow_action(request: &Request<'_>, lines: &LineIndex, finding: &Finding) -> CodeAction {
     let d = &finding.diagnostic;
-    let lines = LineIndex::new(request.text);
     let line_range = lines.line_range(request.text, d.start.line);
     let line = request.text.get(line_range.clone()).unwrap_or("");
     let indent = line

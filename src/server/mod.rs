@@ -6,7 +6,8 @@
 //! and reloads the rules when `codex.toml`, a rule file or an incident record changes.
 //!
 //! The concerns, one per module: [`transport`] reads and writes framed messages; [`session`]
-//! runs the lifecycle and dispatches; [`document`] keeps the editor's text; [`position`]
+//! runs the lifecycle, dispatches and publishes, [`notifications`] and [`requests`] handle
+//! what the editor sends; [`document`] keeps the editor's text; [`position`]
 //! converts positions between the engine and the protocol; [`diagnostics`] checks a document;
 //! [`actions`] and [`hover`] answer requests; [`workspace`] finds and reloads projects. The
 //! checking itself is [`crate::engine::check`], as for the command line.
@@ -15,7 +16,9 @@ mod actions;
 mod diagnostics;
 mod document;
 mod hover;
+mod notifications;
 mod position;
+mod requests;
 mod session;
 mod transport;
 mod workspace;
@@ -51,8 +54,16 @@ pub enum ServerError {
 ///
 /// When the connection fails.
 pub fn serve(flags: &Flags, cwd: &Path) -> Result<Exit, ServerError> {
+    // Projects are resolved from each workspace folder: paths given on the command line are
+    // the operator's, relative to where the server started.
+    let flags = Flags {
+        config: flags.config.as_ref().map(|path| cwd.join(path)),
+        rule_dirs: flags.rule_dirs.iter().map(|dir| cwd.join(dir)).collect(),
+        start: None,
+        ..flags.clone()
+    };
     let output = Box::new(io::BufWriter::new(io::stdout()));
-    Ok(session::run(io::stdin(), output, flags, cwd)?)
+    Ok(session::run(io::stdin(), output, &flags, cwd)?)
 }
 
 /// What the server offers, given the position encoding agreed on.

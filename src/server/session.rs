@@ -10,27 +10,22 @@ use std::collections::HashSet;
 use std::io::{self, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::TryRecvError;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeActionParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern,
-    HoverParams, InitializeParams, InitializeResult, MessageType, PublishDiagnosticsParams,
-    Registration, RegistrationParams, ServerInfo, ShowMessageParams, Uri,
+    InitializeParams, InitializeResult, MessageType, PublishDiagnosticsParams, ServerInfo,
+    ShowMessageParams, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::actions::{self, Request as ActionRequest};
-use super::diagnostics::{self, Checked};
-use super::document::{Document, Documents, file_path};
+use super::capabilities;
+use super::diagnostics;
+use super::document::{Documents, file_path};
 use super::position::Encoding;
 use super::transport::{self, Incoming, Writer};
-use super::workspace::{Project, Workspace};
-use super::{capabilities, hover};
+use super::workspace::Workspace;
 use crate::config::Flags;
 
 /// How the session ended.
@@ -50,23 +45,27 @@ enum State {
 }
 
 /// A request that cannot be answered: the error code and message.
-type Failure = (ErrorCode, String);
+pub(super) type Failure = (ErrorCode, String);
 
 /// What a request handler answers.
-type Answer = Result<Value, Failure>;
+pub(super) type Answer = Result<Value, Failure>;
 
-struct Session {
-    out: Writer,
+/// The server's state between messages.
+pub(super) struct Session {
+    pub(super) out: Writer,
     state: State,
-    encoding: Encoding,
+    /// How columns are counted, as agreed at `initialize`.
+    pub(super) encoding: Encoding,
     flags: Flags,
     cwd: PathBuf,
-    documents: Documents,
-    workspace: Workspace,
+    /// The open documents.
+    pub(super) documents: Documents,
+    /// The projects they belong to.
+    pub(super) workspace: Workspace,
     /// Open documents whose text or project changed since they were last checked.
-    dirty: HashSet<Uri>,
+    pub(super) dirty: HashSet<Uri>,
     /// Whether the client lets the server register file watchers.
-    can_watch: bool,
+    pub(super) can_watch: bool,
 }
 
 /// Serves the protocol on `input` and `output` until `exit` or the end of the input.
@@ -213,74 +212,6 @@ impl Session {
         to_value(&result)
     }
 
-    /// Answers a request of the running server.
-    fn answer(&mut self, method: &str, params: Value) -> Answer {
-        match method {
-            "textDocument/codeAction" => {
-                let params: CodeActionParams = parse(params)?;
-                self.code_actions(&params)
-            }
-            "textDocument/hover" => {
-                let params: HoverParams = parse(params)?;
-                let at = params.text_document_position_params;
-                let uri = at.text_document.uri;
-                let encoding = self.encoding;
-                let Some((project, document)) = self.checked(&uri)? else {
-                    return Ok(Value::Null);
-                };
-                let empty = Checked::default();
-                let checked = document.checked.as_ref().unwrap_or(&empty);
-                let found = hover::hover(
-                    &project.codex,
-                    checked,
-                    &document.text,
-                    at.position,
-                    encoding,
-                );
-                to_value(&found)
-            }
-            _ => Err((
-                ErrorCode::MethodNotFound,
-                format!("cargo-codex does not handle {method}"),
-            )),
-        }
-    }
-
-    fn code_actions(&mut self, params: &CodeActionParams) -> Answer {
-        let uri = &params.text_document.uri;
-        let encoding = self.encoding;
-        let Some((project, document)) = self.checked(uri)? else {
-            return Ok(Value::Array(Vec::new()));
-        };
-        let empty = Checked::default();
-        let request = ActionRequest {
-            uri,
-            text: &document.text,
-            checked: document.checked.as_ref().unwrap_or(&empty),
-            codex: &project.codex,
-            range: params.range,
-            only: params.context.only.as_deref(),
-            encoding,
-        };
-        to_value(&actions::actions(&request))
-    }
-
-    /// The project and the up-to-date checked document at `uri`; `None` when it is not open
-    /// or not checked.
-    fn checked(&mut self, uri: &Uri) -> Result<Option<(Arc<Project>, &Document)>, Failure> {
-        if self.dirty.remove(uri) {
-            self.publish(uri)
-                .map_err(|error| (ErrorCode::InternalError, error.to_string()))?;
-        }
-        let Some(path) = self.documents.get(uri).and_then(|d| d.path.clone()) else {
-            return Ok(None);
-        };
-        let Ok(project) = self.workspace.project_for(&path) else {
-            return Ok(None);
-        };
-        Ok(self.documents.get(uri).map(|document| (project, document)))
-    }
-
     fn notification(&mut self, notification: Notification) -> io::Result<Option<Exit>> {
         let Notification { method, params } = notification;
         if method == "exit" {
@@ -305,117 +236,6 @@ impl Session {
         Ok(None)
     }
 
-    /// Handles a notification; the outer error is a bad notification, logged and dropped.
-    fn notify(&mut self, method: &str, params: Value) -> Result<io::Result<()>, Failure> {
-        match method {
-            "initialized" => return Ok(self.register_watchers()),
-            "textDocument/didOpen" => {
-                let params: DidOpenTextDocumentParams = parse(params)?;
-                let document = params.text_document;
-                self.dirty.insert(document.uri.clone());
-                self.documents
-                    .open(document.uri, document.text, document.version);
-            }
-            "textDocument/didChange" => {
-                let params: DidChangeTextDocumentParams = parse(params)?;
-                let uri = params.text_document.uri;
-                let version = params.text_document.version;
-                let Some(document) = self.documents.get_mut(&uri) else {
-                    return Ok(Ok(()));
-                };
-                if document
-                    .apply(params.content_changes, version, self.encoding)
-                    .is_err()
-                {
-                    return Ok(self.drop_document(&uri));
-                }
-                self.dirty.insert(uri);
-            }
-            "textDocument/didClose" => {
-                let params: DidCloseTextDocumentParams = parse(params)?;
-                let uri = params.text_document.uri;
-                self.dirty.remove(&uri);
-                if self.documents.close(&uri) {
-                    return Ok(self.publish_empty(uri, None));
-                }
-            }
-            "textDocument/didSave" => {
-                let params: DidSaveTextDocumentParams = parse(params)?;
-                let saved = file_path(&params.text_document.uri);
-                self.files_changed(saved.as_slice());
-            }
-            "workspace/didChangeWatchedFiles" => {
-                let params: DidChangeWatchedFilesParams = parse(params)?;
-                let paths: Vec<PathBuf> = params
-                    .changes
-                    .iter()
-                    .filter_map(|change| file_path(&change.uri))
-                    .collect();
-                self.files_changed(&paths);
-            }
-            // `$/cancelRequest`, `$/setTrace` and the rest: nothing to do.
-            _ => {}
-        }
-        Ok(Ok(()))
-    }
-
-    /// Files changed on disk: a Codex file reloads the rules; a Rust file may change the
-    /// module tree. Either way the open documents are checked again.
-    fn files_changed(&mut self, paths: &[PathBuf]) {
-        let codex = paths.iter().any(|path| self.workspace.is_codex_file(path));
-        let rust = paths
-            .iter()
-            .any(|path| path.extension().is_some_and(|ext| ext == "rs"));
-        if codex {
-            self.workspace.reload();
-        }
-        if codex || rust {
-            self.dirty.extend(self.documents.uris());
-        }
-    }
-
-    /// Asks the client to report changes to `*.toml` and `*.rs` files, when it can.
-    fn register_watchers(&mut self) -> io::Result<()> {
-        if !self.can_watch {
-            return Ok(());
-        }
-        let glob = |pattern: &str| FileSystemWatcher {
-            glob_pattern: GlobPattern::String(pattern.to_owned()),
-            kind: None,
-        };
-        let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![glob("**/*.toml"), glob("**/*.rs")],
-        };
-        let params = RegistrationParams {
-            registrations: vec![Registration {
-                id: "cargo-codex-watch".to_owned(),
-                method: "workspace/didChangeWatchedFiles".to_owned(),
-                register_options: serde_json::to_value(options).ok(),
-            }],
-        };
-        let request = Request::new(
-            RequestId::from("cargo-codex-watch".to_owned()),
-            "client/registerCapability".to_owned(),
-            params,
-        );
-        self.out.send(request)
-    }
-
-    /// Stops following a document that grew too large.
-    fn drop_document(&mut self, uri: &Uri) -> io::Result<()> {
-        self.documents.close(uri);
-        self.dirty.remove(uri);
-        self.show(
-            MessageType::WARNING,
-            format!(
-                "cargo-codex: {} grew past {} MiB; it is no longer checked (close and reopen it)",
-                uri.as_str(),
-                super::document::MAX_DOCUMENT >> 20
-            ),
-        )?;
-        self.publish_empty(uri.clone(), None)
-    }
-
     fn publish_dirty(&mut self) -> io::Result<()> {
         let dirty: Vec<Uri> = self.dirty.drain().collect();
         for uri in dirty {
@@ -425,22 +245,27 @@ impl Session {
     }
 
     /// Checks the document at `uri` and publishes its diagnostics.
-    fn publish(&mut self, uri: &Uri) -> io::Result<()> {
+    pub(super) fn publish(&mut self, uri: &Uri) -> io::Result<()> {
         let encoding = self.encoding;
         let Some(document) = self.documents.get_mut(uri) else {
             return Ok(());
         };
-        let project = document
-            .path
-            .as_deref()
-            .map(|path| self.workspace.project_for(path));
-        let checked = match (project, &document.path) {
-            (Some(Ok(project)), Some(path)) => panic::catch_unwind(AssertUnwindSafe(|| {
-                diagnostics::check(&project, path, &document.text, uri, encoding)
+        let workspace = &mut self.workspace;
+        let checked = document.path.as_deref().and_then(|path| {
+            // A bug while loading or checking loses this check, not the session.
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                let project = workspace.project_for(path).ok()?;
+                Some(diagnostics::check(
+                    &project,
+                    path,
+                    &document.text,
+                    uri,
+                    encoding,
+                ))
             }))
-            .ok(),
-            _ => None,
-        };
+            .ok()
+            .flatten()
+        });
         let published = checked
             .as_ref()
             .map(diagnostics::Checked::to_lsp)
@@ -454,7 +279,7 @@ impl Session {
     }
 
     /// Publishes no diagnostics for `uri`.
-    fn publish_empty(&mut self, uri: Uri, version: Option<i32>) -> io::Result<()> {
+    pub(super) fn publish_empty(&mut self, uri: Uri, version: Option<i32>) -> io::Result<()> {
         self.send_diagnostics(uri, Vec::new(), version)
     }
 
@@ -472,11 +297,11 @@ impl Session {
         self.notify_client("textDocument/publishDiagnostics", params)
     }
 
-    fn show(&mut self, typ: MessageType, message: String) -> io::Result<()> {
+    pub(super) fn show(&mut self, typ: MessageType, message: String) -> io::Result<()> {
         self.notify_client("window/showMessage", ShowMessageParams { typ, message })
     }
 
-    fn log(&mut self, typ: MessageType, message: String) -> io::Result<()> {
+    pub(super) fn log(&mut self, typ: MessageType, message: String) -> io::Result<()> {
         let params = lsp_types::LogMessageParams { typ, message };
         self.notify_client("window/logMessage", params)
     }
@@ -491,12 +316,12 @@ impl Session {
 }
 
 /// `params` as `P`, or an invalid-params error.
-fn parse<P: DeserializeOwned>(params: Value) -> Result<P, Failure> {
+pub(super) fn parse<P: DeserializeOwned>(params: Value) -> Result<P, Failure> {
     serde_json::from_value(params)
         .map_err(|error| (ErrorCode::InvalidParams, format!("invalid params: {error}")))
 }
 
 /// `value` as JSON, or an internal error.
-fn to_value(value: &impl serde::Serialize) -> Answer {
+pub(super) fn to_value(value: &impl serde::Serialize) -> Answer {
     serde_json::to_value(value).map_err(|error| (ErrorCode::InternalError, error.to_string()))
 }
