@@ -128,7 +128,7 @@ impl Session {
                 self.notification(notification)
             }
             // Answers to the server's own requests (registering watchers) need nothing.
-            Incoming::Message(Message::Response(_)) => Ok(None),
+            Incoming::Message(Message::Response(_)) | Incoming::Response => Ok(None),
         }
     }
 
@@ -317,6 +317,7 @@ impl Session {
 
 /// `params` as `P`, or an invalid-params error.
 pub(super) fn parse<P: DeserializeOwned>(params: Value) -> Result<P, Failure> {
+    // codex:allow(CX0004) params become lsp-types' typed structs here, and each handler bounds what it keeps (MAX_DOCUMENT) and clamps every position it reads
     serde_json::from_value(params)
         .map_err(|error| (ErrorCode::InvalidParams, format!("invalid params: {error}")))
 }

@@ -11,7 +11,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use lsp_server::{ErrorCode, Message};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId};
 use serde_json::Value;
 
 /// Longest header line read, in bytes.
@@ -31,8 +31,10 @@ const QUEUE: usize = 16;
 /// What the reader hands to the main loop.
 #[derive(Debug)]
 pub(crate) enum Incoming {
-    /// A well-formed message.
+    /// A well-formed request or notification.
     Message(Message),
+    /// The client's answer to a request of the server's; what it says is not used.
+    Response,
     /// Something that could not be read as a message: answered with `code`, under the request's
     /// `id` when one could be read (JSON `null` otherwise).
     Invalid {
@@ -176,44 +178,62 @@ fn shorten(text: &str) -> String {
 
 /// A payload as a message, or the error to answer it with.
 fn decode(body: &[u8]) -> Incoming {
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(value) => value,
-        Err(error) => {
-            return Incoming::Invalid {
-                id: None,
-                code: ErrorCode::ParseError,
-                message: format!("the message is not JSON: {error}"),
-            };
-        }
-    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => check_message(value).unwrap_or_else(|invalid| invalid),
+        Err(error) => Incoming::Invalid {
+            id: None,
+            code: ErrorCode::ParseError,
+            message: format!("the message is not JSON: {error}"),
+        },
+    }
+}
+
+/// Checks that `value` is a message the protocol allows (an object; an `id` that is a 32-bit
+/// integer or a string; a `method` string, or a `result` or `error`) and takes it apart; the
+/// error to answer it with otherwise.
+fn check_message(value: Value) -> Result<Incoming, Incoming> {
     let invalid = |id: Option<Value>, message: String| Incoming::Invalid {
         id,
         code: ErrorCode::InvalidRequest,
         message,
     };
-    let Value::Object(fields) = &value else {
-        return invalid(None, "a message must be a JSON object".to_owned());
+    let Value::Object(mut fields) = value else {
+        return Err(invalid(None, "a message must be a JSON object".to_owned()));
     };
-    let id = fields.get("id").cloned();
-    if let Some(id) = &id {
-        // The protocol's ids are 32-bit integers or strings; anything else cannot be answered
-        // under its own id.
-        let valid = id.is_string() || id.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
-        if !valid {
-            return invalid(
-                None,
-                format!("`{}` is not a request id", shorten(&id.to_string())),
-            );
+    let id = match fields.remove("id") {
+        None => None,
+        Some(Value::String(id)) => Some(RequestId::from(id)),
+        Some(other) => {
+            let Some(n) = other.as_i64().and_then(|n| i32::try_from(n).ok()) else {
+                let shown = shorten(&other.to_string());
+                return Err(invalid(None, format!("`{shown}` is not a request id")));
+            };
+            Some(RequestId::from(n))
         }
-    }
-    let has_method = fields.get("method").is_some_and(Value::is_string);
-    let is_response = fields.contains_key("result") || fields.contains_key("error");
-    if !has_method && !is_response {
-        return invalid(id, "a message needs a `method` string".to_owned());
-    }
-    match serde_json::from_value::<Message>(value) {
-        Ok(message) => Incoming::Message(message),
-        Err(error) => invalid(id, format!("not a JSON-RPC message: {error}")),
+    };
+    let answer_id = id.as_ref().and_then(|id| serde_json::to_value(id).ok());
+    let params = fields.remove("params").unwrap_or(Value::Null);
+    match (fields.remove("method"), id) {
+        (Some(Value::String(method)), Some(id)) => {
+            Ok(Incoming::Message(Message::Request(Request {
+                id,
+                method,
+                params,
+            })))
+        }
+        (Some(Value::String(method)), None) => {
+            Ok(Incoming::Message(Message::Notification(Notification {
+                method,
+                params,
+            })))
+        }
+        (None, Some(_)) if fields.contains_key("result") || fields.contains_key("error") => {
+            Ok(Incoming::Response)
+        }
+        _ => Err(invalid(
+            answer_id,
+            "a message needs a `method` string".to_owned(),
+        )),
     }
 }
 
@@ -302,7 +322,9 @@ mod tests {
             .map(|incoming| match incoming {
                 Incoming::Message(Message::Request(r)) => format!("request {}", r.method),
                 Incoming::Message(Message::Notification(n)) => format!("notification {}", n.method),
-                Incoming::Message(Message::Response(_)) => "response".to_owned(),
+                Incoming::Message(Message::Response(_)) | Incoming::Response => {
+                    "response".to_owned()
+                }
                 Incoming::Invalid { id, code, .. } => format!("invalid {id:?} {}", *code as i32),
             })
             .collect();
