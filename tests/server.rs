@@ -732,5 +732,13 @@ fn hostile_buffers_and_edits_do_not_bring_it_down() {
                                    "version": 1, "text": OPTION_FN } }),
     );
     assert!(client.diagnostics("untitled:Untitled-1", 1).is_empty());
+    // A TOML file the editor also sent is not Rust.
+    let toml = crate::uri(root, "codex-rules/x.toml");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": toml, "languageId": "toml", "version": 1,
+                                   "text": "[match]\nmethod = [\"unwrap\"]\n" } }),
+    );
+    assert!(client.diagnostics(&toml, 1).is_empty());
     assert_eq!(client.shutdown(), 0);
 }

@@ -22,7 +22,8 @@ pub(crate) const MAX_DOCUMENT: usize = 256 << 20;
 /// One open document.
 #[derive(Debug)]
 pub(crate) struct Document {
-    /// The file it is, when its URI names one.
+    /// The Rust file it is, when its URI names a file and it holds Rust (the editor says so,
+    /// or the name ends in `.rs`); only such documents are checked.
     pub path: Option<PathBuf>,
     /// The editor's text.
     pub text: String,
@@ -37,10 +38,12 @@ pub(crate) struct Document {
 pub(crate) struct TooLarge;
 
 impl Document {
-    /// A document opened with `text`.
-    pub(crate) fn new(uri: &Uri, text: String, version: i32) -> Self {
+    /// A document in `language` (the editor's language id) opened with `text`.
+    pub(crate) fn new(uri: &Uri, language: &str, text: String, version: i32) -> Self {
+        let is_rust =
+            |path: &PathBuf| language == "rust" || path.extension().is_some_and(|ext| ext == "rs");
         Document {
-            path: file_path(uri),
+            path: file_path(uri).filter(is_rust),
             text,
             version,
             checked: None,
@@ -100,8 +103,8 @@ pub(crate) struct Documents {
 
 impl Documents {
     /// Opens (or reopens) `uri`.
-    pub(crate) fn open(&mut self, uri: Uri, text: String, version: i32) {
-        let document = Document::new(&uri, text, version);
+    pub(crate) fn open(&mut self, uri: Uri, language: &str, text: String, version: i32) {
+        let document = Document::new(&uri, language, text, version);
         self.open.insert(uri, document);
     }
 
@@ -185,7 +188,7 @@ mod tests {
     #[test]
     fn edits_apply_in_order_and_clamp() {
         let uri = Uri::from_str("file:///p/src/lib.rs").unwrap();
-        let mut doc = Document::new(&uri, "fn é() {}\n".to_owned(), 1);
+        let mut doc = Document::new(&uri, "rust", "fn é() {}\n".to_owned(), 1);
         let edits = vec![
             change(Some(((0, 3), (0, 4))), "f"),
             change(Some(((0, 9), (0, 9))), " // end"),
@@ -196,7 +199,7 @@ mod tests {
         assert_eq!(doc.text, "fn f() {} // end\n\nfn g() {}");
         assert_eq!(doc.version, 2);
         // A UTF-8 column inside `é` falls on its start.
-        let mut doc = Document::new(&uri, "é\n".to_owned(), 1);
+        let mut doc = Document::new(&uri, "rust", "é\n".to_owned(), 1);
         doc.apply(vec![change(Some(((0, 1), (0, 1))), "x")], 2, Encoding::Utf8)
             .unwrap();
         assert_eq!(doc.text, "xé\n");

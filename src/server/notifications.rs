@@ -29,8 +29,12 @@ impl Session {
                 let params: DidOpenTextDocumentParams = parse(params)?;
                 let document = params.text_document;
                 self.dirty.insert(document.uri.clone());
-                self.documents
-                    .open(document.uri, document.text, document.version);
+                self.documents.open(
+                    document.uri,
+                    &document.language_id,
+                    document.text,
+                    document.version,
+                );
             }
             "textDocument/didChange" => {
                 let params: DidChangeTextDocumentParams = parse(params)?;
