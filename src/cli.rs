@@ -80,7 +80,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         start,
         codex_from: cli.codex_from.clone(),
     };
-    if cli.codex_from.is_some() && matches!(cli.command, Command::Test { .. } | Command::New { .. })
+    if cli.codex_from.is_some()
+        && matches!(
+            cli.command,
+            Command::Test { .. } | Command::New { .. } | Command::Server
+        )
     {
         let mut err = io::stderr().lock();
         writeln!(
@@ -88,6 +92,14 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
             "error: --codex-from applies to check, explain and rules"
         )?;
         return Ok(Status::Failure);
+    }
+    if let Command::Server = cli.command {
+        // Each document finds its own project, as `check FILE` does.
+        return Ok(match cargo_codex::server::serve(&flags, &cwd)? {
+            cargo_codex::server::Exit::Clean => Status::Clean,
+            // Exit code 1, as the protocol asks of an `exit` without `shutdown`.
+            cargo_codex::server::Exit::WithoutShutdown => Status::Findings,
+        });
     }
     let mut settings = match config::resolve(&flags, &cwd) {
         Ok(settings) => settings,
@@ -108,6 +120,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
         Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
+        Command::Server => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
     match written {

@@ -37,5 +37,6 @@ pub mod git;
 pub mod pipeline;
 pub mod report;
 pub mod select;
+pub mod server;
 pub mod source;
 pub mod text;

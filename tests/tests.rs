@@ -38,6 +38,8 @@ mod injection;
 mod matchers;
 // Machine formats against the official schemas.
 mod schemas;
+// The language server, driven over stdio as an editor does.
+mod server;
 // Which code is test code, across the module tree.
 mod scope;
 // Dogfood: the tool's own code obeys the default Codex.

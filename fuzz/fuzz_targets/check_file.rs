@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
         context: Vec::new(),
         walk_errors: Vec::new(),
         max_file_size: 1 << 20,
+        ..Inputs::default()
     };
     let run = engine::check(&setup.codex, &inputs);
     assert!(

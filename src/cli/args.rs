@@ -64,6 +64,8 @@ pub(super) enum Command {
         #[arg(long)]
         incident: String,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors.
+    Server,
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
         /// Rule folders (default: those of codex.toml).

@@ -15,7 +15,7 @@ use crate::source::lex::ModuleFacts;
 pub(super) fn check(cache: &Cache, codex: &Codex, path: &Path, max: u64, limit: usize) -> Checked {
     let Ok(bytes) = read_regular(path, max) else {
         // Nothing to key a file that cannot be read by: it is reported as without a cache.
-        return super::check_guarded(codex, path, max, limit);
+        return super::check_guarded(codex, path, None, max, limit);
     };
     let key = Key::of(&bytes, limit);
     if let Some(checked) = cache.get(&key) {
@@ -27,7 +27,7 @@ pub(super) fn check(cache: &Cache, codex: &Codex, path: &Path, max: u64, limit: 
             checked
         }
         // A bug: reported as without a cache, and not stored.
-        Err(_) => super::check_guarded(codex, path, max, limit),
+        Err(_) => super::check_guarded(codex, path, None, max, limit),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Checking one file: read once, lex once, parse only the items that hold a trigger word, walk
 //! each parsed item once. Everything returned is plain, thread-independent data.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -75,19 +76,26 @@ impl Checked {
     }
 }
 
-/// Checks the file at `path`, refusing files over `max_size` bytes and leaving out items whose
-/// estimated recursion depth passes `limit` (see [`crate::source::depth`]).
-pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64, limit: usize) -> Checked {
-    check_read(codex, source::read(path, max_size), limit)
+/// Checks the file at `path` (or `unsaved`, its text in an editor, instead of the disk),
+/// refusing text over `max_size` bytes and leaving out items whose estimated recursion depth
+/// passes `limit` (see [`crate::source::depth`]).
+pub(crate) fn check(
+    codex: &Codex,
+    path: &Path,
+    unsaved: Option<&str>,
+    max_size: u64,
+    limit: usize,
+) -> Checked {
+    check_read(codex, read(path, unsaved, max_size), limit)
 }
 
 /// Checks a file already read as `bytes`: what [`check`] gives for a file holding them. The
 /// path plays no part, which is what lets the result cache key it by content alone.
 pub(crate) fn check_bytes(codex: &Codex, bytes: Vec<u8>, limit: usize) -> Checked {
-    check_read(codex, source::decode(bytes), limit)
+    check_read(codex, source::decode(bytes).map(Cow::Owned), limit)
 }
 
-fn check_read(codex: &Codex, read: Result<String, ReadError>, limit: usize) -> Checked {
+fn check_read(codex: &Codex, read: Result<Cow<'_, str>, ReadError>, limit: usize) -> Checked {
     let text = match read {
         Ok(text) => text,
         Err(ReadError { position, reason }) => {
@@ -115,15 +123,41 @@ fn check_read(codex: &Codex, read: Result<String, ReadError>, limit: usize) -> C
     checked
 }
 
-/// Reads and lexes the file at `path` for its module facts only: a parent of checked files
-/// that is not itself checked. A file that cannot be read or lexed has no facts.
-pub(crate) fn facts(path: &Path, max_size: u64, limit: usize) -> ModuleFacts {
-    let Ok(text) = source::read(path, max_size) else {
+/// Reads and lexes the file at `path` (or `unsaved`) for its module facts only: a parent of
+/// checked files that is not itself checked. A file that cannot be read or lexed has no facts.
+pub(crate) fn facts(
+    path: &Path,
+    unsaved: Option<&str>,
+    max_size: u64,
+    limit: usize,
+) -> ModuleFacts {
+    let Ok(text) = read(path, unsaved, max_size) else {
         return ModuleFacts::default();
     };
     let facts = lex::declared_modules(&text, limit);
     proc_macro2::extra::invalidate_current_thread_spans();
     facts
+}
+
+/// The text of `path`: `unsaved` when given, held to the same size limit as a file on disk.
+fn read<'t>(
+    path: &Path,
+    unsaved: Option<&'t str>,
+    max_size: u64,
+) -> Result<Cow<'t, str>, ReadError> {
+    let Some(text) = unsaved else {
+        return source::read(path, max_size).map(Cow::Owned);
+    };
+    let size = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if size > max_size {
+        return Err(ReadError {
+            position: Position { line: 1, column: 1 },
+            reason: format!(
+                "file is {size} bytes, over the {max_size}-byte limit (`max_file_size` in codex.toml)"
+            ),
+        });
+    }
+    Ok(Cow::Borrowed(text))
 }
 
 fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Checked {

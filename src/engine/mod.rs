@@ -12,8 +12,10 @@ mod lints;
 mod macros;
 mod visit;
 
+use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -61,6 +63,8 @@ pub struct Inputs {
     pub walk_errors: Vec<(PathBuf, String)>,
     /// Files larger than this many bytes are reported, not read.
     pub max_file_size: u64,
+    /// Text read instead of the file on disk, by path: an editor's unsaved buffers.
+    pub overlay: HashMap<PathBuf, Arc<str>>,
 }
 
 /// The result of a run.
@@ -83,19 +87,24 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
 /// before from `cache`, and storing the others' there. The output is the same as without.
 pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Run {
     let max = inputs.max_file_size;
+    let unsaved = |path: &PathBuf| inputs.overlay.get(path).map(|text| &**text);
+    // Unsaved editor text is checked as it is; files on disk go through the cache.
     let work = |limit: usize| {
-        move |path: &PathBuf| match cache {
-            Some(cache) => cached::check(cache, codex, path, max, limit),
-            None => check_guarded(codex, path, max, limit),
+        move |path: &PathBuf| match (cache, unsaved(path)) {
+            (Some(cache), None) => cached::check(cache, codex, path, max, limit),
+            (_, text) => check_guarded(codex, path, text, max, limit),
         }
     };
     let context = |limit: usize| {
         move |path: &PathBuf| Checked {
             facts: cache
+                .filter(|_| unsaved(path).is_none())
                 .and_then(|cache| cached::facts(cache, path, max, limit))
                 .unwrap_or_else(|| {
-                    panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
-                        .unwrap_or_default()
+                    panic::catch_unwind(AssertUnwindSafe(|| {
+                        file::facts(path, unsaved(path), max, limit)
+                    }))
+                    .unwrap_or_default()
                 }),
             ..Checked::default()
         }
@@ -126,20 +135,27 @@ pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Ru
 
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run
 /// goes on.
-fn check_guarded(codex: &Codex, path: &Path, max: u64, limit: usize) -> Checked {
-    panic::catch_unwind(AssertUnwindSafe(|| file::check(codex, path, max, limit))).unwrap_or_else(
-        |_| Checked {
-            problems: vec![Problem {
-                kind: Builtin::UnparsableSource,
-                message: "internal error while checking this file; please report it with the file"
-                    .to_owned(),
-                start: Position { line: 1, column: 1 },
-                end: Position { line: 1, column: 1 },
-                snippet: Excerpt::default(),
-            }],
-            ..Checked::default()
-        },
-    )
+fn check_guarded(
+    codex: &Codex,
+    path: &Path,
+    unsaved: Option<&str>,
+    max: u64,
+    limit: usize,
+) -> Checked {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        file::check(codex, path, unsaved, max, limit)
+    }))
+    .unwrap_or_else(|_| Checked {
+        problems: vec![Problem {
+            kind: Builtin::UnparsableSource,
+            message: "internal error while checking this file; please report it with the file"
+                .to_owned(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+            snippet: Excerpt::default(),
+        }],
+        ..Checked::default()
+    })
 }
 
 fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Checked]) -> Run {

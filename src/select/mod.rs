@@ -138,6 +138,7 @@ pub fn inputs(
         context,
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        ..Inputs::default()
     }
 }
 
@@ -152,6 +153,7 @@ pub fn project(settings: &Settings, root: &Path) -> Inputs {
         context: Vec::new(),
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        ..Inputs::default()
     }
 }
 
