@@ -172,9 +172,9 @@ fn request<'a>(settings: &'a Settings, args: &CheckArgs, cwd: &Path) -> Request<
         settings,
         selection: Selection {
             paths: args.paths.clone(),
-            cwd: cwd.to_path_buf(),
             changes,
             shard: args.shard,
+            ..Selection::of(cwd)
         },
         baseline,
         fix,

@@ -742,3 +742,29 @@ fn hostile_buffers_and_edits_do_not_bring_it_down() {
     assert!(client.diagnostics(&toml, 1).is_empty());
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn the_editor_sees_what_check_reports_baseline_and_new_files_included() {
+    let project = Project::new();
+    let legacy = "pub fn a(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n";
+    project.file("src/lib.rs", legacy);
+    project.file("codex.toml", "baseline = \"codex-baseline.json\"\n");
+    let out = project.run(&["check", "--write-baseline", "codex-baseline.json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (mut client, _) = Client::initialized(&project, json!({}));
+    // The accepted finding stays hidden, as on the command line; a new one shows.
+    assert!(client.open(project.path(), "src/lib.rs", legacy).is_empty());
+    let uri = uri(project.path(), "src/lib.rs");
+    let edited = client.change(
+        &uri,
+        2,
+        json!([{ "text": format!("{legacy}pub fn b(x: Option<u8>) -> u8 {{\n    x.unwrap()\n}}\n") }]),
+    );
+    assert_eq!(codes(&edited), ["CX0001"]);
+    assert_eq!(edited[0]["range"]["start"]["line"], 4);
+    // A buffer whose file is not on disk yet is checked too.
+    let fresh = client.open(project.path(), "src/fresh.rs", OPTION_FN);
+    assert_eq!(codes(&fresh), ["CX0001"]);
+    assert!(!project.path().join("src/fresh.rs").exists());
+    assert_eq!(client.shutdown(), 0);
+}

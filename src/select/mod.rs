@@ -6,7 +6,9 @@
 pub mod changes;
 pub mod checkout;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::engine::Inputs;
@@ -26,6 +28,10 @@ pub struct Selection {
     pub changes: Changes,
     /// Only this shard of the files.
     pub shard: Option<Shard>,
+    /// Text to check instead of what the disk holds, by absolute path: an editor's unsaved
+    /// buffers. Such a file is checked even before it exists on disk. Not used with
+    /// [`Changes::Staged`], which checks the index.
+    pub unsaved: HashMap<PathBuf, Arc<str>>,
 }
 
 impl Selection {
@@ -109,11 +115,24 @@ pub fn inputs(
             .collect();
     }
     let narrowed = changed.is_some() || staged.is_some();
-    let mut found = if narrowed && paths.is_empty() {
+    let unsaved = if staged.is_some() {
+        HashMap::new()
+    } else {
+        selection.unsaved.clone()
+    };
+    // Discovery sees the disk: an unsaved buffer of a file not written yet is added after it.
+    let (new, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut paths)
+        .into_iter()
+        .partition(|path| unsaved.contains_key(path) && !path.exists() && path.starts_with(root));
+    paths = on_disk;
+    let mut found = if (narrowed || !new.is_empty()) && paths.is_empty() {
         discover::Discovered::default()
     } else {
         discover::discover(root, &paths, &settings.exclude)
     };
+    found.files.extend(new);
+    found.files.sort();
+    found.files.dedup();
     outside_rule_dirs(settings, root, &mut found.files);
     let mut context = if paths.is_empty() {
         Vec::new()
@@ -138,7 +157,7 @@ pub fn inputs(
         context,
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
-        ..Inputs::default()
+        overlay: unsaved,
     }
 }
 

@@ -1,8 +1,9 @@
 //! Checking one open document and turning its findings into the protocol's diagnostics.
 //!
-//! The document's unsaved text is checked as one file, with the files of its module tree read
-//! from disk for their `mod` declarations only (as `cargo codex check FILE` does), so a file
-//! under `#[cfg(test)] mod tests;` has test scope. Nothing else of the workspace is re-checked
+//! The document's unsaved text goes through the library's pipeline as `cargo codex check FILE`
+//! would check the file: the files of its module tree are read from disk for their `mod`
+//! declarations only, so a file under `#[cfg(test)] mod tests;` has test scope, and the
+//! configured baseline hides the findings it accepted. Nothing else of the workspace is re-checked
 //! when a document changes. Shadow-stage findings are left out, as in every format read by
 //! people.
 
@@ -19,8 +20,8 @@ use super::position::{self, Encoding};
 use super::workspace::Project;
 use crate::codex::{Severity, Stage};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, Inputs};
-use crate::source::discover;
+use crate::pipeline::{self, Request};
+use crate::select::Selection;
 use crate::text::{LineIndex, Position};
 
 /// Name shown as the source of every diagnostic.
@@ -52,32 +53,33 @@ impl Checked {
 }
 
 /// Checks `text`, the editor's content of the file at `path`, in `project`.
+///
+/// # Errors
+///
+/// Why the check could not run (a configured baseline that cannot be read), to show.
 pub(crate) fn check(
     project: &Project,
     path: &Path,
     text: &str,
     uri: &Uri,
     encoding: Encoding,
-) -> Checked {
+) -> Result<Checked, String> {
     let root = &project.settings.root;
-    let files = vec![path.to_path_buf()];
-    let context = discover::context_files(root, &files);
-    let overlay = HashMap::from([(path.to_path_buf(), Arc::<str>::from(text))]);
-    let inputs = Inputs {
-        root: root.clone(),
-        files,
-        context,
-        walk_errors: Vec::new(),
-        max_file_size: project.settings.max_file_size,
-        overlay,
+    let selection = Selection {
+        paths: vec![path.to_path_buf()],
+        unsaved: HashMap::from([(path.to_path_buf(), Arc::<str>::from(text))]),
+        ..Selection::of(root)
     };
-    let run = engine::check(&project.codex, &inputs);
-    let diagnostics: Vec<Diagnostic> = run
+    // The command line's pipeline, baseline included: what `check FILE` would report.
+    let request = Request::new(&project.settings, selection);
+    let outcome = pipeline::run(&project.codex, &request)
+        .map_err(|error| format!("cargo-codex: cannot check {}: {error}", path.display()))?;
+    let diagnostics: Vec<Diagnostic> = outcome
         .diagnostics
         .into_iter()
         .filter(|d| d.stage != Stage::Shadow)
         .collect();
-    convert(diagnostics, text, uri, encoding)
+    Ok(convert(diagnostics, text, uri, encoding))
 }
 
 /// Converts the engine's diagnostics of `text` to the protocol's.

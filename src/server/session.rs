@@ -66,6 +66,8 @@ pub(super) struct Session {
     pub(super) dirty: HashSet<Uri>,
     /// Whether the client lets the server register file watchers.
     pub(super) can_watch: bool,
+    /// The last reason a check could not run (a baseline that cannot be read), shown once.
+    check_error: Option<String>,
 }
 
 /// Serves the protocol on `input` and `output` until `exit` or the end of the input.
@@ -90,6 +92,7 @@ pub(crate) fn run(
         workspace: Workspace::new(flags.clone(), vec![cwd.to_path_buf()]),
         dirty: HashSet::new(),
         can_watch: false,
+        check_error: None,
     };
     loop {
         let incoming = if session.dirty.is_empty() {
@@ -251,7 +254,7 @@ impl Session {
             return Ok(());
         };
         let workspace = &mut self.workspace;
-        let checked = document.path.as_deref().and_then(|path| {
+        let result = document.path.as_deref().and_then(|path| {
             // A bug while loading or checking loses this check, not the session.
             panic::catch_unwind(AssertUnwindSafe(|| {
                 let project = workspace.project_for(path).ok()?;
@@ -266,6 +269,11 @@ impl Session {
             .ok()
             .flatten()
         });
+        let (checked, failure) = match result {
+            Some(Ok(checked)) => (Some(checked), None),
+            Some(Err(error)) => (None, Some(error)),
+            None => (None, None),
+        };
         let published = checked
             .as_ref()
             .map(diagnostics::Checked::to_lsp)
@@ -273,6 +281,11 @@ impl Session {
         let version = document.version;
         document.checked = checked;
         for message in self.workspace.take_errors() {
+            self.show(MessageType::ERROR, message)?;
+        }
+        if let Some(message) = failure.filter(|message| self.check_error.as_ref() != Some(message))
+        {
+            self.check_error = Some(message.clone());
             self.show(MessageType::ERROR, message)?;
         }
         self.send_diagnostics(uri.clone(), published, Some(version))
