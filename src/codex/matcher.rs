@@ -248,7 +248,6 @@ impl TypePattern<'_> {
     }
 }
 
-/// `*` matches any run of characters; everything else matches itself.
 /// Whether `path` ends with `segments` (each a `*` wildcard), exactly or, with `any_prefix`,
 /// after any number of leading segments.
 fn ends_with(segments: &[String], any_prefix: bool, path: &[String]) -> bool {
@@ -264,6 +263,7 @@ fn ends_with(segments: &[String], any_prefix: bool, path: &[String]) -> bool {
         .all(|(pattern, segment)| wildcard(pattern, segment))
 }
 
+/// `*` matches any run of characters; everything else matches itself.
 fn wildcard(pattern: &str, text: &str) -> bool {
     let mut pieces = pattern.split('*');
     let Some(first) = pieces.next() else {
