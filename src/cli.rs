@@ -230,7 +230,9 @@ fn check(
         commit: outcome.commit,
         suppressed: outcome.suppressed,
         baselined: outcome.baselined,
-        elapsed: Some(outcome.elapsed),
+        // Said to someone watching a terminal; a report piped or saved stays the same from
+        // run to run.
+        elapsed: io::stdout().is_terminal().then_some(outcome.elapsed),
         statistics: args.statistics,
         forge,
     };

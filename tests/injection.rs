@@ -115,7 +115,8 @@ fn terminal_formats_show_control_characters_visibly() {
     let human = run(&project, "human").stdout;
     assert!(human.contains("␛]0;pwned␇ ␛[2J␈\\u{9b}31m </details>"));
     assert!(human.contains("// a␍~~~~␍@everyone"));
-    assert!(human.contains("[CX0100] Warning: <img src=x onerror=alert(1)> ␛]8;;http"));
+    // A `warning` rule at stage `enforce` fails the run: an error (issue 10).
+    assert!(human.contains("[CX0100] Error: <img src=x onerror=alert(1)> ␛]8;;http"));
     let concise = run(&project, "concise").stdout;
     let heads = concise.lines().filter(|l| l.starts_with("src/")).count();
     assert_eq!(
@@ -149,10 +150,18 @@ fn github_annotations_are_one_command_per_finding() {
     );
 }
 
+/// A CI run on GitHub: the comment links files and the project's rules at this commit.
+const GITHUB: [(&str, &str); 3] = [
+    ("GITHUB_SERVER_URL", "https://github.example"),
+    ("GITHUB_REPOSITORY", "acme/proxy"),
+    ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+];
+
 /// The Markdown comment, parsed as GitHub parses it (GFM: tables, autolinks, the tag filter).
 #[test]
 fn markdown_renders_every_untrusted_string_inertly() {
-    let out = run(&project(), "markdown");
+    let out = project().run_env(&["check", "--color", "never", "--format", "markdown"], &GITHUB);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     let markdown = &out.stdout;
     assert_no_raw_controls("markdown", markdown);
     for line in markdown.lines() {
@@ -170,18 +179,32 @@ fn markdown_renders_every_untrusted_string_inertly() {
     let mut headings = Vec::new();
     let mut blocks = Vec::new();
     let mut tables = 0;
+    let mut links = Vec::new();
     let mut text = String::new();
+    let blob = "https://github.example/acme/proxy/blob/0123456789abcdef0123456789abcdef01234567/";
     for node in root.descendants() {
         match &node.data.borrow().value {
-            NodeValue::HtmlBlock(html) => panic!("HTML block {:?}", html.literal),
+            // Only the comment's own HTML: its marker, and the collapsed doc of a rule (whose
+            // code and name are character references when not plain).
+            NodeValue::HtmlBlock(html) => assert!(
+                is_own_html(&html.literal),
+                "HTML block {:?}",
+                html.literal
+            ),
             NodeValue::HtmlInline(html) => panic!("inline HTML {html:?}"),
             NodeValue::Image(image) => panic!("image {:?}", image.url),
             NodeValue::FootnoteReference(note) => panic!("footnote {:?}", note.name),
-            NodeValue::Link(link) => assert!(
-                link.url.starts_with("rules/") && !link.url.contains([':', '(', ')']),
-                "link to {:?}",
-                link.url
-            ),
+            NodeValue::Link(link) => {
+                assert!(
+                    link.url.starts_with(blob)
+                        && link.url[blob.len()..]
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-._~/%#".contains(&b)),
+                    "link to {:?}",
+                    link.url
+                );
+                links.push(link.url.clone());
+            }
             NodeValue::Heading(heading) => headings.push(usize::from(heading.level)),
             NodeValue::CodeBlock(block) => blocks.push((block.info.clone(), block.literal.clone())),
             NodeValue::Table(_) => tables += 1,
@@ -206,34 +229,70 @@ fn markdown_renders_every_untrusted_string_inertly() {
             );
         }
     }
-    // The hostile text is there, as text.
+    // The hostile text is there, as text; the project rule's doc too, inert.
     assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
     assert!(text.contains("[click](javascript:alert(1))"), "{text}");
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
+    // Every hostile file is linked, its name percent-encoded, at its line.
+    assert!(
+        links.contains(&format!("{blob}src/esc%1B%5B31m%07bel.rs#L1")),
+        "{links:#?}"
+    );
+    assert!(
+        !links.iter().any(|l| l.contains("javascript")),
+        "the rule's own script link is not followed"
+    );
 
     let findings = NAMES.len() * PER_FILE;
     assert_eq!(tables, 1);
     assert_eq!(headings.iter().filter(|&&level| level == 2).count(), 1);
     assert_eq!(
         headings.iter().filter(|&&level| level == 3).count(),
+        NAMES.len(),
+        "one heading per file: {markdown}"
+    );
+    assert_eq!(
+        headings.iter().filter(|&&level| level == 4).count(),
         findings,
         "{markdown}"
     );
     // One code block per finding, none broken open by the source it shows.
-    assert_eq!(blocks.len(), findings, "{blocks:#?}");
-    for (info, literal) in &blocks {
-        assert_eq!(info, "rust");
+    let sources: Vec<&String> = blocks
+        .iter()
+        .filter(|(_, literal)| literal.starts_with("pub fn"))
+        .map(|(_, literal)| literal)
+        .collect();
+    assert_eq!(sources.len(), findings, "{blocks:#?}");
+    for literal in &sources {
         assert_eq!(literal.lines().count(), 1, "{literal:?}");
     }
+    assert!(blocks.iter().all(|(info, _)| info == "rust"));
     assert!(
-        blocks
+        sources
             .iter()
-            .any(|(_, l)| l.contains("</details> <img src=x onerror=alert(1)>"))
+            .any(|l| l.contains("</details> <img src=x onerror=alert(1)>"))
     );
     assert!(
-        blocks
+        sources
             .iter()
-            .any(|(_, l)| l.contains("// a␍~~~~␍@everyone <img src=x>"))
+            .any(|l| l.contains("// a␍~~~~␍@everyone <img src=x>"))
     );
+}
+
+/// The comment's own HTML: the marker, and `<details>` around a rule's doc.
+fn is_own_html(literal: &str) -> bool {
+    let literal = literal.trim_end();
+    if literal == "<!-- cargo-codex -->" || literal == "</details>" {
+        return true;
+    }
+    literal
+        .strip_prefix("<details><summary>")
+        .and_then(|rest| rest.strip_suffix("</summary>"))
+        .is_some_and(|summary| {
+            summary
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" -_.&#;".contains(&b))
+        })
 }
 
 /// JSON formats are built by serde: the hostile names come back exactly, structure intact.

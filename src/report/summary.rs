@@ -100,9 +100,15 @@ fn by_rule(out: &mut String, tally: &Tally<'_>, color: bool) {
         .rules
         .first()
         .map_or(1, |rule| rule.count.to_string().len());
-    for rule in &tally.rules {
+    let codes: Vec<String> = tally
+        .rules
+        .iter()
+        .map(|rule| visible(&rule.first.rule).to_string())
+        .collect();
+    let code_width = codes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    for (rule, code) in tally.rules.iter().zip(&codes) {
         let _ = write!(out, "  {:>width$}  ", rule.count);
-        paint(out, color, rule.level.style(), visible(&rule.first.rule));
+        paint(out, color, rule.level.style(), format_args!("{code:<code_width$}"));
         let _ = writeln!(out, "  {}", visible(&rule.first.name));
     }
 }
