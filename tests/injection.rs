@@ -182,7 +182,11 @@ fn markdown_renders_every_untrusted_string_inertly() {
     let local = Comment::parse(&project.run_env(&args, &[]).stdout, None);
     assert!(local.links.is_empty(), "{:#?}", local.links);
     // Without a page to link to, the project rule's doc is inlined, inert.
-    assert!(local.text.contains("<script>alert(1)</script>"), "{}", local.text);
+    assert!(
+        local.text.contains("<script>alert(1)</script>"),
+        "{}",
+        local.text
+    );
 }
 
 /// What a comment holds, once parsed; parsing asserts that it is inert.

@@ -41,13 +41,21 @@ fn the_stage_decides_how_a_finding_is_shown_in_every_format() {
     assert!(concise.contains(": error[CX0002] "), "{concise}");
     for (format, out) in [("human", &human), ("concise", &concise)] {
         assert!(
-            out.contains("1 shadow-stage finding not shown; `--format json` or `--format sarif` lists them."),
+            out.contains(
+                "1 shadow-stage finding not shown; `--format json` or `--format sarif` lists them."
+            ),
             "{format}: {out}"
         );
     }
     let github = run("github");
-    assert!(github.contains("::warning file=src/lib.rs,line=2,"), "{github}");
-    assert!(github.contains("::error file=src/lib.rs,line=3,"), "{github}");
+    assert!(
+        github.contains("::warning file=src/lib.rs,line=2,"),
+        "{github}"
+    );
+    assert!(
+        github.contains("::error file=src/lib.rs,line=3,"),
+        "{github}"
+    );
     let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
     let severities: Vec<(&str, &str)> = gitlab
         .as_array()
@@ -83,7 +91,10 @@ fn the_stage_decides_how_a_finding_is_shown_in_every_format() {
         ("rdjsonl", &rdjsonl),
         ("markdown", &run("markdown")),
     ] {
-        assert!(!out.contains("CX0003"), "{format} shows a shadow finding: {out}");
+        assert!(
+            !out.contains("CX0003"),
+            "{format} shows a shadow finding: {out}"
+        );
     }
     // Machine formats keep the shadow finding, SARIF at level `none`.
     let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
@@ -95,9 +106,15 @@ fn the_stage_decides_how_a_finding_is_shown_in_every_format() {
         .collect();
     assert_eq!(
         levels,
-        [("CX0001", "warning"), ("CX0002", "error"), ("CX0003", "none")]
+        [
+            ("CX0001", "warning"),
+            ("CX0002", "error"),
+            ("CX0003", "none")
+        ]
     );
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let default_level = |id: &str| {
         rules.iter().find(|r| r["id"] == id).unwrap()["defaultConfiguration"]["level"].clone()
     };
@@ -139,7 +156,11 @@ fn the_summary_counts_rules_files_and_fixes_and_help_is_shown_once_per_rule() {
     // Two rules, each with its help and note once, whatever the number of findings.
     assert_eq!(human.matches("│ Help: ").count(), 2, "{human}");
     assert_eq!(human.matches("│ Note: ").count(), 2, "{human}");
-    assert_eq!(human.matches("[ACME0001] Warning: [*] ").count(), 2, "{human}");
+    assert_eq!(
+        human.matches("[ACME0001] Warning: [*] ").count(),
+        2,
+        "{human}"
+    );
     assert!(
         human.contains(
             "Found 6 findings (3 enforced) in 2 of 3 files:\n  3  ACME0001  unwrap-in-option-fn\n  3  CX0001    unwrap-outside-tests\n[*] 2 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).\n"
@@ -170,7 +191,11 @@ fn statistics_shows_counts_by_rule_instead_of_each_finding() {
             "{format}: {}",
             out.stdout
         );
-        assert!(!out.stdout.contains("src/lib.rs"), "{format}: {}", out.stdout);
+        assert!(
+            !out.stdout.contains("src/lib.rs"),
+            "{format}: {}",
+            out.stdout
+        );
         assert!(
             out.stdout
                 .contains("Found 6 findings (3 enforced) in 2 of 3 files.\n"),
@@ -189,8 +214,12 @@ fn statistics_shows_counts_by_rule_instead_of_each_finding() {
 fn colours_are_spans() {
     let project = fixable();
     for format in ["human", "concise"] {
-        let plain = project.run(&["check", "--color", "never", "--format", format]).stdout;
-        let colored = project.run(&["check", "--color", "always", "--format", format]).stdout;
+        let plain = project
+            .run(&["check", "--color", "never", "--format", format])
+            .stdout;
+        let colored = project
+            .run(&["check", "--color", "always", "--format", format])
+            .stdout;
         assert!(!plain.contains('\u{1b}'), "{format}");
         assert!(colored.contains("\u{1b}["), "{format}: coloured when asked");
         for line in colored.lines() {
@@ -240,7 +269,11 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
             "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
         )
         .file("proxy/src/exit.rs", "pub fn g() { std::process::exit(1) }\n");
-    assert!(git(&project, &["init", "-q", "-b", "main"]).status.success());
+    assert!(
+        git(&project, &["init", "-q", "-b", "main"])
+            .status
+            .success()
+    );
     assert!(git(&project, &["add", "-A"]).status.success());
     assert!(git(&project, &["commit", "-qm", "one"]).status.success());
     let head = String::from_utf8(git(&project, &["rev-parse", "HEAD"]).stdout).unwrap();
@@ -260,7 +293,9 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
     let markdown = &out.stdout;
     assert!(markdown.starts_with("<!-- cargo-codex -->\n"), "{markdown}");
     assert!(
-        markdown.contains(&format!("### [`src/lib.rs`]({blob}src/lib.rs) · 1 finding\n")),
+        markdown.contains(&format!(
+            "### [`src/lib.rs`]({blob}src/lib.rs) · 1 finding\n"
+        )),
         "{markdown}"
     );
     assert!(
@@ -269,7 +304,9 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
     );
     // The project's rule links to its file; the embedded one has its doc inlined instead.
     assert!(
-        markdown.contains(&format!("| [ACME0002]({blob}rules/no-exit.toml) `no-exit` |")),
+        markdown.contains(&format!(
+            "| [ACME0002]({blob}rules/no-exit.toml) `no-exit` |"
+        )),
         "{markdown}"
     );
     assert!(
@@ -277,7 +314,9 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("<details><summary>CX0001 unwrap-outside-tests</summary>\n\n**What it does**"),
+        markdown.contains(
+            "<details><summary>CX0001 unwrap-outside-tests</summary>\n\n**What it does**"
+        ),
         "{markdown}"
     );
     assert!(!markdown.contains("ffffffff"), "{markdown}");
@@ -287,7 +326,11 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
     );
 
     // Outside CI nothing is linked: a repository-relative link would not resolve in a comment.
-    let local = common::run_env_in(&project.path().join("proxy"), &["check", "--format", "markdown"], &[]);
+    let local = common::run_env_in(
+        &project.path().join("proxy"),
+        &["check", "--format", "markdown"],
+        &[],
+    );
     assert!(!local.stdout.contains("]("), "{}", local.stdout);
     assert!(
         local
@@ -351,13 +394,19 @@ fn markdown_comments_stay_under_the_note_limit_and_say_what_was_cut() {
 #[test]
 fn plurals_are_right_in_the_comment() {
     let project = Project::new();
-    project.file("src/lib.rs", "pub fn f(x: Option<u8>) -> u8 { x.unwrap() }\n");
+    project.file(
+        "src/lib.rs",
+        "pub fn f(x: Option<u8>) -> u8 { x.unwrap() }\n",
+    );
     let markdown = project.run(&["check", "--format", "markdown"]).stdout;
     assert!(
         markdown.contains("**1 finding** (1 enforced) in 1 of 1 file."),
         "{markdown}"
     );
-    assert!(markdown.contains("### `src/lib.rs` · 1 finding\n"), "{markdown}");
+    assert!(
+        markdown.contains("### `src/lib.rs` · 1 finding\n"),
+        "{markdown}"
+    );
     project.file("src/lib.rs", "pub fn f() {}\n");
     let clean = project.run(&["check", "--format", "markdown"]).stdout;
     assert_eq!(
@@ -389,7 +438,10 @@ fn sarif_records_baselined_findings_as_external_suppressions() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let results: Vec<(&str, &str, Option<&str>)> = sarif["runs"][0]["results"]
         .as_array()
@@ -420,5 +472,55 @@ fn sarif_records_baselined_findings_as_external_suppressions() {
             .contains("The baseline hid 1 finding and has 0 stale entries"),
         "{}",
         human.stdout
+    );
+}
+
+/// `rule_url` links the project's own rule files; a rule embedded in the binary is not one of
+/// them, so it keeps its doc inlined rather than a link that would not resolve.
+#[test]
+fn the_rule_url_template_links_project_rules_only() {
+    let project = Project::new();
+    project
+        .file(
+            "src/lib.rs",
+            "pub fn f(x: Option<u8>) -> u8 { x.unwrap() }\npub fn g() { std::process::exit(1) }\n",
+        )
+        .file(
+            "codex.toml",
+            "rule_dirs = [\"rules\"]\nrule_url = \"https://git.example.com/acme/proxy/-/blob/main/{path}\"\n",
+        )
+        .file(
+            "rules/no-exit.toml",
+            "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
+        );
+    let markdown = project.run(&["check", "--format", "markdown"]).stdout;
+    assert!(
+        markdown.contains(
+            "| [ACME0002](https://git.example.com/acme/proxy/-/blob/main/rules/no-exit.toml) `no-exit` |"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| **CX0001** `unwrap-outside-tests` |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("<details><summary>CX0001 unwrap-outside-tests</summary>"));
+    let json: serde_json::Value =
+        serde_json::from_str(&project.run(&["check", "--format", "json"]).stdout).unwrap();
+    let urls: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["url"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("CX0001", "rules/unwrap-outside-tests.toml"),
+            (
+                "ACME0002",
+                "https://git.example.com/acme/proxy/-/blob/main/rules/no-exit.toml"
+            )
+        ]
     );
 }

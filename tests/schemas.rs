@@ -280,7 +280,11 @@ fn json_validates_against_the_contract_schema() {
     let project = project();
     assert!(common::git(&project, &["init", "-q"]).status.success());
     assert!(common::git(&project, &["add", "-A"]).status.success());
-    assert!(common::git(&project, &["commit", "-qm", "one"]).status.success());
+    assert!(
+        common::git(&project, &["commit", "-qm", "one"])
+            .status
+            .success()
+    );
     let out = project.run(&["check", "--format", "json"]);
     let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_json_contract(&document);
@@ -294,7 +298,10 @@ fn json_validates_against_the_contract_schema() {
     // With a baseline: the summary's optional counts.
     let written = project.run(&["check", "--write-baseline", "baseline.json"]);
     assert_eq!(written.code, 0, "{}", written.stderr);
-    project.file("src/empty.rs", "pub fn e(x: Option<u8>) -> u8 { x.unwrap() }\n");
+    project.file(
+        "src/empty.rs",
+        "pub fn e(x: Option<u8>) -> u8 { x.unwrap() }\n",
+    );
     let out = project.run(&["check", "--format", "json", "--baseline", "baseline.json"]);
     let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_json_contract(&document);
@@ -311,5 +318,9 @@ fn json_validates_against_the_contract_schema() {
         .unwrap(),
     )
     .unwrap();
-    assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&broken));
+    assert!(
+        !jsonschema::validator_for(&schema)
+            .unwrap()
+            .is_valid(&broken)
+    );
 }

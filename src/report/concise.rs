@@ -47,7 +47,12 @@ pub(super) fn render(
                 paint(&mut line, color, FIXABLE_STYLE, FIXABLE);
             }
             let _ = write!(line, " {} ", visible(&d.message));
-            paint(&mut line, color, DIM, format_args!("[{}]", visible(&d.name)));
+            paint(
+                &mut line,
+                color,
+                DIM,
+                format_args!("[{}]", visible(&d.name)),
+            );
             line.push('\n');
             writer.write_all(line.as_bytes())?;
         }

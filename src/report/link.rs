@@ -51,17 +51,15 @@ impl Forge {
     /// Files under `blob` (a web address ending in `/blob/` or `/-/blob/`), at `commit` (hex),
     /// for a project at `prefix` (`""` or `dir/`) in the repository.
     pub fn new(blob: &str, commit: &str, prefix: &str) -> Option<Forge> {
-        let is_commit = (7..=64).contains(&commit.len())
-            && commit.bytes().all(|b| b.is_ascii_hexdigit());
+        let is_commit =
+            (7..=64).contains(&commit.len()) && commit.bytes().all(|b| b.is_ascii_hexdigit());
         let is_prefix = prefix.is_empty()
             || (prefix.ends_with('/')
                 && !prefix.starts_with('/')
                 && prefix.split('/').all(|part| part != ".." && part != "."));
-        (markup::is_web_url(blob) && blob.ends_with('/') && is_commit && is_prefix).then(|| {
-            Forge {
-                base: format!("{blob}{commit}/"),
-                prefix: prefix.to_owned(),
-            }
+        (markup::is_web_url(blob) && blob.ends_with('/') && is_commit && is_prefix).then(|| Forge {
+            base: format!("{blob}{commit}/"),
+            prefix: prefix.to_owned(),
         })
     }
 
@@ -130,13 +128,18 @@ mod tests {
     #[test]
     fn gitlab_links_use_the_project_url() {
         let vars = [
-            ("CI_PROJECT_URL", "https://gitlab.example.com/group/sub/project"),
+            (
+                "CI_PROJECT_URL",
+                "https://gitlab.example.com/group/sub/project",
+            ),
             ("CI_COMMIT_SHA", "fedcba9876543210"),
         ];
         let forge = Forge::from_env(env(&vars), None, None).unwrap();
         assert_eq!(
             forge.file("src/lib.rs", Some(1)).as_deref(),
-            Some("https://gitlab.example.com/group/sub/project/-/blob/fedcba9876543210/src/lib.rs#L1")
+            Some(
+                "https://gitlab.example.com/group/sub/project/-/blob/fedcba9876543210/src/lib.rs#L1"
+            )
         );
     }
 
@@ -155,6 +158,9 @@ mod tests {
         ];
         assert_eq!(Forge::from_env(env(&repo), Some("abcdef12"), None), None);
         assert_eq!(Forge::new("https://x.example/blob/", "HEAD~1", ""), None);
-        assert_eq!(Forge::new("https://x.example/blob/", "abcdef12", "../"), None);
+        assert_eq!(
+            Forge::new("https://x.example/blob/", "abcdef12", "../"),
+            None
+        );
     }
 }

@@ -341,8 +341,16 @@ mod tests {
         ];
         let out = rendered(&all, &Context::default());
         assert!(out.starts_with("<!-- cargo-codex -->\n## cargo-codex\n\n**3 findings** (3 enforced) in 2 of 9 files.\n"), "{out}");
-        assert_eq!(out.matches("### `src/a.rs` · 2 findings").count(), 1, "{out}");
-        assert_eq!(out.matches("### `src/b.rs` · 1 finding\n").count(), 1, "{out}");
+        assert_eq!(
+            out.matches("### `src/a.rs` · 2 findings").count(),
+            1,
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("### `src/b.rs` · 1 finding\n").count(),
+            1,
+            "{out}"
+        );
         assert_eq!(out.matches("**help:**").count(), 1, "{out}");
         assert!(!out.contains("suggestion"), "{out}");
     }
@@ -355,7 +363,9 @@ mod tests {
         };
         let out = rendered(&[sample("src/a.rs", 4, "m")], &context);
         assert!(
-            out.contains("### [`src/a.rs`](https://github.com/a/b/blob/abcdef1/src/a.rs) · 1 finding"),
+            out.contains(
+                "### [`src/a.rs`](https://github.com/a/b/blob/abcdef1/src/a.rs) · 1 finding"
+            ),
             "{out}"
         );
         assert!(

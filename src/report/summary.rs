@@ -30,7 +30,8 @@ pub(super) struct Extra {
 pub(super) const FIXABLE: &str = "[*]";
 
 /// The colour of [`FIXABLE`].
-pub(super) const FIXABLE_STYLE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+pub(super) const FIXABLE_STYLE: Style =
+    Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 
 const BOLD: Style = Style::new().bold();
 
@@ -108,7 +109,12 @@ fn by_rule(out: &mut String, tally: &Tally<'_>, color: bool) {
     let code_width = codes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
     for (rule, code) in tally.rules.iter().zip(&codes) {
         let _ = write!(out, "  {:>width$}  ", rule.count);
-        paint(out, color, rule.level.style(), format_args!("{code:<code_width$}"));
+        paint(
+            out,
+            color,
+            rule.level.style(),
+            format_args!("{code:<code_width$}"),
+        );
         let _ = writeln!(out, "  {}", visible(&rule.first.name));
     }
 }
@@ -253,10 +259,7 @@ mod tests {
             written(&findings(), &extra),
             "Found 4 findings (3 enforced) in 2 of 7 files:\n  3  CX0001  unwrap-outside-tests\n  1  CX0002  expect-outside-tests\n[*] 1 fixable with `--fix` (1 more with `--fix --unsafe-fixes`).\n2 shadow-stage findings not shown; `--format json` or `--format sarif` lists them.\nFinished in 1.23s.\n"
         );
-        assert_eq!(
-            written(&[], &Extra::default()),
-            "No findings in 7 files.\n"
-        );
+        assert_eq!(written(&[], &Extra::default()), "No findings in 7 files.\n");
     }
 
     #[test]

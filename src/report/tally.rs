@@ -94,9 +94,11 @@ impl<'a> Tally<'a> {
                 file.count += 1;
             }
         }
-        tally
-            .rules
-            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.first.rule.cmp(&b.first.rule)));
+        tally.rules.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.first.rule.cmp(&b.first.rule))
+        });
         tally
     }
 }
@@ -133,7 +135,10 @@ mod tests {
         c.stage = Stage::Warn;
         let all = [&a, &b, &c];
         let tally = Tally::of(&all);
-        assert_eq!((tally.findings, tally.enforced, tally.safe_fixes), (3, 2, 1));
+        assert_eq!(
+            (tally.findings, tally.enforced, tally.safe_fixes),
+            (3, 2, 1)
+        );
         let rules: Vec<(&str, usize, Level)> = tally
             .rules
             .iter()
