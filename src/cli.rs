@@ -178,7 +178,8 @@ fn request<'a>(settings: &'a Settings, args: &CheckArgs, cwd: &Path) -> Request<
         },
         baseline,
         fix,
-        commit: args.format == Format::Json,
+        // The JSON records the commit; the comment links files at it.
+        commit: matches!(args.format, Format::Json | Format::Markdown),
         cache: None,
     }
 }
@@ -218,11 +219,22 @@ fn check(
         )?;
         return Ok(Status::Clean);
     }
+    let forge = report::Forge::from_env(
+        |name| std::env::var(name).ok(),
+        outcome.commit.as_deref(),
+        outcome.prefix.as_deref(),
+    );
     let context = report::Context {
         color,
         rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
         commit: outcome.commit,
         suppressed: outcome.suppressed,
+        baselined: outcome.baselined,
+        // Said to someone watching a terminal; a report piped or saved stays the same from
+        // run to run.
+        elapsed: io::stdout().is_terminal().then_some(outcome.elapsed),
+        statistics: args.statistics,
+        forge,
     };
     report::render(
         args.format,

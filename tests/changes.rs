@@ -47,7 +47,7 @@ fn diff_reports_only_changed_lines_since_the_merge_base() {
         out.stderr
     );
     assert!(
-        out.stdout.contains("in 2 files"),
+        out.stdout.contains("in 1 of 2 files"),
         "the whole project is checked, against the merge base: {}",
         out.stdout
     );

@@ -115,7 +115,8 @@ fn terminal_formats_show_control_characters_visibly() {
     let human = run(&project, "human").stdout;
     assert!(human.contains("␛]0;pwned␇ ␛[2J␈\\u{9b}31m </details>"));
     assert!(human.contains("// a␍~~~~␍@everyone"));
-    assert!(human.contains("[CX0100] Warning: <img src=x onerror=alert(1)> ␛]8;;http"));
+    // A `warning` rule at stage `enforce` fails the run: an error (issue 10).
+    assert!(human.contains("[CX0100] Error: <img src=x onerror=alert(1)> ␛]8;;http"));
     let concise = run(&project, "concise").stdout;
     let heads = concise.lines().filter(|l| l.starts_with("src/")).count();
     assert_eq!(
@@ -149,91 +150,174 @@ fn github_annotations_are_one_command_per_finding() {
     );
 }
 
-/// The Markdown comment, parsed as GitHub parses it (GFM: tables, autolinks, the tag filter).
+/// A CI run on GitHub: the comment links files and the project's rules at this commit.
+const GITHUB: [(&str, &str); 3] = [
+    ("GITHUB_SERVER_URL", "https://github.example"),
+    ("GITHUB_REPOSITORY", "acme/proxy"),
+    ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+];
+
+/// The Markdown comment, parsed as GitHub parses it (GFM: tables, autolinks, the tag filter):
+/// in a CI job, with files and rules linked, and outside, with the rules' docs inlined.
 #[test]
 fn markdown_renders_every_untrusted_string_inertly() {
-    let out = run(&project(), "markdown");
-    let markdown = &out.stdout;
-    assert_no_raw_controls("markdown", markdown);
-    for line in markdown.lines() {
-        // GitLab runs a note's `/command` lines as quick actions.
-        assert!(!line.starts_with('/'), "{line:?}");
-    }
-
-    let arena = Arena::new();
-    let mut options = Options::default();
-    options.extension.table = true;
-    options.extension.autolink = true;
-    options.extension.strikethrough = true;
-    options.extension.footnotes = true;
-    let root = parse_document(&arena, markdown, &options);
-    let mut headings = Vec::new();
-    let mut blocks = Vec::new();
-    let mut tables = 0;
-    let mut text = String::new();
-    for node in root.descendants() {
-        match &node.data.borrow().value {
-            NodeValue::HtmlBlock(html) => panic!("HTML block {:?}", html.literal),
-            NodeValue::HtmlInline(html) => panic!("inline HTML {html:?}"),
-            NodeValue::Image(image) => panic!("image {:?}", image.url),
-            NodeValue::FootnoteReference(note) => panic!("footnote {:?}", note.name),
-            NodeValue::Link(link) => assert!(
-                link.url.starts_with("rules/") && !link.url.contains([':', '(', ')']),
-                "link to {:?}",
-                link.url
-            ),
-            NodeValue::Heading(heading) => headings.push(usize::from(heading.level)),
-            NodeValue::CodeBlock(block) => blocks.push((block.info.clone(), block.literal.clone())),
-            NodeValue::Table(_) => tables += 1,
-            NodeValue::TableRow(_) => {
-                assert_eq!(node.children().count(), 4, "a row keeps its cells");
-            }
-            NodeValue::Text(t) => {
-                text.push_str(t);
-                text.push('\n');
-            }
-            _ => {}
-        }
-    }
-    // Mentions and references are found in the rendered text, escapes already undone.
-    for (i, c) in text.char_indices() {
-        let next = text[i + c.len_utf8()..].chars().next();
-        if matches!(c, '@' | '#' | '!') {
-            assert!(
-                !next.is_some_and(|n| n.is_ascii_alphanumeric()),
-                "a mention or reference: {:?}",
-                text[i..].chars().take(12).collect::<String>()
-            );
-        }
-    }
-    // The hostile text is there, as text.
-    assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
-    assert!(text.contains("[click](javascript:alert(1))"), "{text}");
-
-    let findings = NAMES.len() * PER_FILE;
-    assert_eq!(tables, 1);
-    assert_eq!(headings.iter().filter(|&&level| level == 2).count(), 1);
-    assert_eq!(
-        headings.iter().filter(|&&level| level == 3).count(),
-        findings,
-        "{markdown}"
-    );
-    // One code block per finding, none broken open by the source it shows.
-    assert_eq!(blocks.len(), findings, "{blocks:#?}");
-    for (info, literal) in &blocks {
-        assert_eq!(info, "rust");
-        assert_eq!(literal.lines().count(), 1, "{literal:?}");
-    }
+    let project = project();
+    let args = ["check", "--color", "never", "--format", "markdown"];
+    let blob = "https://github.example/acme/proxy/blob/0123456789abcdef0123456789abcdef01234567/";
+    let linked = Comment::parse(&project.run_env(&args, &GITHUB).stdout, Some(blob));
+    // Every hostile file is linked, its name percent-encoded, at its line; the project's rule
+    // at its file, not at its own script link.
     assert!(
-        blocks
-            .iter()
-            .any(|(_, l)| l.contains("</details> <img src=x onerror=alert(1)>"))
+        linked
+            .links
+            .contains(&format!("{blob}src/esc%1B%5B31m%07bel.rs#L1")),
+        "{:#?}",
+        linked.links
     );
     assert!(
-        blocks
-            .iter()
-            .any(|(_, l)| l.contains("// a␍~~~~␍@everyone <img src=x>"))
+        linked.links.contains(&format!("{blob}rules/evil.toml")),
+        "{:#?}",
+        linked.links
     );
+    let local = Comment::parse(&project.run_env(&args, &[]).stdout, None);
+    assert!(local.links.is_empty(), "{:#?}", local.links);
+    // Without a page to link to, the project rule's doc is inlined, inert.
+    assert!(
+        local.text.contains("<script>alert(1)</script>"),
+        "{}",
+        local.text
+    );
+}
+
+/// What a comment holds, once parsed; parsing asserts that it is inert.
+struct Comment {
+    text: String,
+    links: Vec<String>,
+}
+
+impl Comment {
+    /// Parses `markdown`, whose links must all start with `blob` (none without one).
+    fn parse(markdown: &str, blob: Option<&str>) -> Comment {
+        assert_no_raw_controls("markdown", markdown);
+        for line in markdown.lines() {
+            // GitLab runs a note's `/command` lines as quick actions.
+            assert!(!line.starts_with('/'), "{line:?}");
+        }
+        let arena = Arena::new();
+        let mut options = Options::default();
+        options.extension.table = true;
+        options.extension.autolink = true;
+        options.extension.strikethrough = true;
+        options.extension.footnotes = true;
+        let root = parse_document(&arena, markdown, &options);
+        let mut headings = Vec::new();
+        let mut blocks = Vec::new();
+        let mut tables = 0;
+        let mut links = Vec::new();
+        let mut text = String::new();
+        for node in root.descendants() {
+            match &node.data.borrow().value {
+                // Only the comment's own HTML: its marker, and the collapsed doc of a rule
+                // (whose code and name are character references when not plain).
+                NodeValue::HtmlBlock(html) => {
+                    assert!(is_own_html(&html.literal), "HTML block {:?}", html.literal);
+                }
+                NodeValue::HtmlInline(html) => panic!("inline HTML {html:?}"),
+                NodeValue::Image(image) => panic!("image {:?}", image.url),
+                NodeValue::FootnoteReference(note) => panic!("footnote {:?}", note.name),
+                NodeValue::Link(link) => {
+                    let rest = blob.and_then(|blob| link.url.strip_prefix(blob));
+                    assert!(
+                        rest.is_some_and(|rest| rest
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-._~/%#".contains(&b))),
+                        "link to {:?}",
+                        link.url
+                    );
+                    links.push(link.url.clone());
+                }
+                NodeValue::Heading(heading) => headings.push(usize::from(heading.level)),
+                NodeValue::CodeBlock(block) => {
+                    blocks.push((block.info.clone(), block.literal.clone()));
+                }
+                NodeValue::Table(_) => tables += 1,
+                NodeValue::TableRow(_) => {
+                    assert_eq!(node.children().count(), 4, "a row keeps its cells");
+                }
+                NodeValue::Text(t) => {
+                    text.push_str(t);
+                    text.push('\n');
+                }
+                _ => {}
+            }
+        }
+        // Mentions and references are found in the rendered text, escapes already undone.
+        for (i, c) in text.char_indices() {
+            let next = text[i + c.len_utf8()..].chars().next();
+            if matches!(c, '@' | '#' | '!') {
+                assert!(
+                    !next.is_some_and(|n| n.is_ascii_alphanumeric()),
+                    "a mention or reference: {:?}",
+                    text[i..].chars().take(12).collect::<String>()
+                );
+            }
+        }
+        // The hostile text is there, as text.
+        assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
+        assert!(text.contains("[click](javascript:alert(1))"), "{text}");
+
+        let findings = NAMES.len() * PER_FILE;
+        assert_eq!(tables, 1);
+        assert_eq!(headings.iter().filter(|&&level| level == 2).count(), 1);
+        assert_eq!(
+            headings.iter().filter(|&&level| level == 3).count(),
+            NAMES.len(),
+            "one heading per file: {markdown}"
+        );
+        assert_eq!(
+            headings.iter().filter(|&&level| level == 4).count(),
+            findings,
+            "{markdown}"
+        );
+        // One code block per finding, none broken open by the source it shows.
+        let sources: Vec<&String> = blocks
+            .iter()
+            .filter(|(_, literal)| literal.contains("x.unwrap()"))
+            .map(|(_, literal)| literal)
+            .collect();
+        assert_eq!(sources.len(), findings, "{blocks:#?}");
+        for literal in &sources {
+            assert_eq!(literal.lines().count(), 1, "{literal:?}");
+        }
+        assert!(blocks.iter().all(|(info, _)| info == "rust"));
+        assert!(
+            sources
+                .iter()
+                .any(|l| l.contains("</details> <img src=x onerror=alert(1)>"))
+        );
+        assert!(
+            sources
+                .iter()
+                .any(|l| l.contains("// a␍~~~~␍@everyone <img src=x>"))
+        );
+        Comment { text, links }
+    }
+}
+
+/// The comment's own HTML: the marker, and `<details>` around a rule's doc.
+fn is_own_html(literal: &str) -> bool {
+    let literal = literal.trim_end();
+    if literal == "<!-- cargo-codex -->" || literal == "</details>" {
+        return true;
+    }
+    literal
+        .strip_prefix("<details><summary>")
+        .and_then(|rest| rest.strip_suffix("</summary>"))
+        .is_some_and(|summary| {
+            summary
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" -_.&#;".contains(&b))
+        })
 }
 
 /// JSON formats are built by serde: the hostile names come back exactly, structure intact.

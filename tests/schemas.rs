@@ -1,5 +1,6 @@
 //! Machine formats validate against the official schemas kept in `tests/schemas/` (sources and
-//! licences in its README).
+//! licences in its README), and the JSON output against its own contract,
+//! `schemas/diagnostics-v1.schema.json`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -239,5 +240,87 @@ fn sarif_records_suppressed_findings_with_their_justification() {
     assert!(
         json.stdout.contains("\"diagnostics\": []"),
         "other formats leave them out"
+    );
+}
+
+/// Sets `additionalProperties: false` on every object schema that lists its properties: the
+/// published schema lets consumers meet fields added within v1, the test wants every field the
+/// output has declared.
+fn strict(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("properties") {
+                map.insert("additionalProperties".to_owned(), false.into());
+            }
+            map.values_mut().for_each(strict);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strict),
+        _ => {}
+    }
+}
+
+fn assert_json_contract(document: &serde_json::Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/diagnostics-v1.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let published = jsonschema::validator_for(&schema).unwrap();
+    strict(&mut schema);
+    let declared = jsonschema::validator_for(&schema).unwrap();
+    for validator in [published, declared] {
+        let errors: Vec<String> = validator
+            .iter_errors(document)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
+
+#[test]
+fn json_validates_against_the_contract_schema() {
+    let project = project();
+    assert!(common::git(&project, &["init", "-q"]).status.success());
+    assert!(common::git(&project, &["add", "-A"]).status.success());
+    assert!(
+        common::git(&project, &["commit", "-qm", "one"])
+            .status
+            .success()
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_json_contract(&document);
+    let diagnostics = document["diagnostics"].as_array().unwrap();
+    // The optional parts are all there, so the schema checked them.
+    assert!(document["commit"].is_string());
+    assert!(diagnostics.iter().any(|d| d["fix"].is_object()));
+    assert!(diagnostics.iter().any(|d| d["related"].is_array()));
+    assert!(diagnostics.iter().any(|d| d["stage"] == "shadow"));
+
+    // With a baseline: the summary's optional counts.
+    let written = project.run(&["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    project.file(
+        "src/empty.rs",
+        "pub fn e(x: Option<u8>) -> u8 { x.unwrap() }\n",
+    );
+    let out = project.run(&["check", "--format", "json", "--baseline", "baseline.json"]);
+    let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_json_contract(&document);
+    assert!(document["summary"]["baselined"].as_u64() > Some(0));
+    assert_eq!(document["summary"]["baseline_stale"], 1, "{document:#}");
+
+    // The schema is not a rubber stamp.
+    let mut broken = document.clone();
+    broken["diagnostics"][0]["stage"] = "sometimes".into();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/diagnostics-v1.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        !jsonschema::validator_for(&schema)
+            .unwrap()
+            .is_valid(&broken)
     );
 }

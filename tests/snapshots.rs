@@ -1,4 +1,6 @@
-//! Snapshots of every output format on one fixed project: no colours, relative paths.
+//! Snapshots of every output format on one fixed project: no colours, relative paths, no time
+//! (the summary says how long a run took only on a terminal). The project has findings of each
+//! stage (`enforce`, `warn`, `shadow`), a rule with two findings and a fixable one.
 //! Update with `INSTA_UPDATE=always cargo test --test integration snapshots::` and review the diff.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,7 +21,16 @@ fn project() -> Project {
         )
         .file("src/tests.rs", "fn t() { Some(1).unwrap(); }\n")
         .file("src/empty.rs", "")
-        .bytes("src/latin1.rs", b"// caf\xe9\n");
+        .bytes("src/latin1.rs", b"// caf\xe9\n")
+        // A fix (`?`), a second finding of a rule, a `warn` rule and a `shadow` one.
+        .file(
+            "src/fixable.rs",
+            "use std::collections::HashMap;\n\npub fn first(v: &[u8]) -> Option<u8> {\n    let x = v.first().copied().unwrap();\n    Some(x)\n}\n\npub fn get(m: &HashMap<u8, u8>) -> u8 {\n    m[&1]\n}\n",
+        )
+        .file(
+            "codex.toml",
+            "[rules.CX0003]\nstage = \"warn\"\n\n[rules.CX0005]\nstage = \"shadow\"\n",
+        );
     project
 }
 
@@ -75,4 +86,24 @@ fn markdown() {
 fn rdjsonl() {
     let out = project().run(&["check", "--format", "rdjsonl"]);
     insta::assert_snapshot!("rdjsonl", out.stdout);
+}
+
+#[test]
+fn statistics() {
+    let out = project().run(&["check", "--statistics"]);
+    insta::assert_snapshot!("statistics", out.stdout);
+}
+
+/// The comment as a GitHub Actions job posts it: files, lines and rules linked at the commit.
+#[test]
+fn markdown_on_github() {
+    let out = project().run_env(
+        &["check", "--format", "markdown"],
+        &[
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/proxy"),
+            ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+        ],
+    );
+    insta::assert_snapshot!("markdown_on_github", out.stdout);
 }

@@ -36,6 +36,8 @@ mod hostile;
 mod injection;
 // The `call` and `index` matchers and `enforce_paths`.
 mod matchers;
+// How findings are shown: stages, the terminal summary, the comment, SARIF suppressions.
+mod report;
 // Machine formats against the official schemas.
 mod schemas;
 // The language server, driven over stdio as an editor does.

@@ -118,6 +118,9 @@ pub(super) struct CheckArgs {
     /// Say on stderr how many files came from the cache, or why it is off.
     #[arg(long, short)]
     pub(super) verbose: bool,
+    /// In the terminal formats (human, concise), show counts by rule instead of each finding.
+    #[arg(long)]
+    pub(super) statistics: bool,
 }
 
 /// `K/N` with 1 <= K <= N.

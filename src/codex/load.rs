@@ -120,7 +120,23 @@ pub fn load_from(
     );
     let mut rules = Vec::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();
-    for (file, disk) in &rule_files {
+    // The `rule_url` template links the project's own rule files: an embedded rule's path is
+    // the tool's, not a file of the project.
+    let embedded_count = if sources.embedded {
+        embedded::RULES.len()
+    } else {
+        0
+    };
+    let untemplated = Sources {
+        url_template: None,
+        ..sources.clone()
+    };
+    for (i, (file, disk)) in rule_files.iter().enumerate() {
+        let sources = if i < embedded_count {
+            &untemplated
+        } else {
+            sources
+        };
         match rule::parse(file, sources, &incidents) {
             Ok((mut rule, id_span)) => {
                 rule.file.clone_from(disk);

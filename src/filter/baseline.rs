@@ -87,10 +87,12 @@ pub struct Baseline {
 }
 
 /// What applying a baseline did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
     /// Findings hidden because the baseline accepts them.
     pub hidden: usize,
+    /// Those findings, in report order (SARIF records them as suppressed).
+    pub accepted: Vec<Diagnostic>,
     /// Baseline entries that matched no finding: fixed code, so the baseline can shrink.
     pub stale: usize,
 }
@@ -127,7 +129,7 @@ impl Baseline {
         })
     }
 
-    /// Removes accepted findings from `diagnostics`.
+    /// Removes accepted findings from `diagnostics`, and returns them.
     pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) -> Applied {
         let keys: BTreeSet<(&str, &str, &str)> = self
             .entries
@@ -135,18 +137,19 @@ impl Baseline {
             .map(|e| (e.path.as_str(), e.rule.as_str(), e.fingerprint.as_str()))
             .collect();
         let mut matched: BTreeSet<(String, String, String)> = BTreeSet::new();
-        let before = diagnostics.len();
-        diagnostics.retain(|d| {
-            let key = (d.path.as_str(), d.rule.as_str(), d.fingerprint.as_str());
-            let accepted = keys.contains(&key);
-            if accepted {
-                matched.insert((d.path.clone(), d.rule.clone(), d.fingerprint.clone()));
-            }
-            !accepted
-        });
+        let (accepted, kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            std::mem::take(diagnostics).into_iter().partition(|d| {
+                let key = (d.path.as_str(), d.rule.as_str(), d.fingerprint.as_str());
+                keys.contains(&key)
+            });
+        *diagnostics = kept;
+        for d in &accepted {
+            matched.insert((d.path.clone(), d.rule.clone(), d.fingerprint.clone()));
+        }
         Applied {
-            hidden: before - diagnostics.len(),
+            hidden: accepted.len(),
             stale: keys.len() - matched.len(),
+            accepted,
         }
     }
 }

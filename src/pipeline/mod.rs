@@ -35,6 +35,7 @@ pub use error::{AfterFixes, PipelineError};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::cache::Cache;
 use crate::codex::Codex;
@@ -122,6 +123,13 @@ pub struct Outcome {
     pub baseline_written: Option<usize>,
     /// The `HEAD` commit of the project, when the request asked and there is one.
     pub commit: Option<String>,
+    /// The project root's folder inside its git checkout (empty at the top, else `dir/`),
+    /// with [`Outcome::commit`]: where its files are in the repository, for links.
+    pub prefix: Option<String>,
+    /// Findings the baseline hid, sorted (SARIF records them as suppressed).
+    pub baselined: Vec<Diagnostic>,
+    /// How long the run took, from the request to the outcome.
+    pub elapsed: Duration,
 }
 
 /// Runs the whole check pipeline for `request` against `codex`.
@@ -132,6 +140,7 @@ pub struct Outcome {
 /// be read or written. When fixes were written before the failure, the error says which
 /// ([`PipelineError::AfterFixes`]).
 pub fn run(codex: &Codex, request: &Request<'_>) -> Result<Outcome, PipelineError> {
+    let started = Instant::now();
     let settings = request.settings;
     let root = &settings.root;
     let filter = change_filter(codex, request)?;
@@ -171,6 +180,7 @@ pub fn run(codex: &Codex, request: &Request<'_>) -> Result<Outcome, PipelineErro
         None => error,
     })?;
     outcome.fixes = fixes;
+    outcome.elapsed = started.elapsed();
     Ok(outcome)
 }
 
@@ -226,6 +236,9 @@ fn finish(
     }
     let mut outcome = Outcome {
         commit: None,
+        prefix: None,
+        baselined: Vec::new(),
+        elapsed: Duration::ZERO,
         baseline_written: None,
         fixes: None,
         suppressed: std::mem::take(&mut run.suppressed),
@@ -250,16 +263,23 @@ fn finish(
         outcome.summary = Summary::of(&outcome.diagnostics, files, unparsed);
         outcome.summary.baselined = applied.hidden;
         outcome.summary.baseline_stale = applied.stale;
+        outcome.baselined = applied.accepted;
     }
     if request.commit {
-        outcome.commit = head_commit(&settings.root);
+        if let Some((commit, prefix)) = head_commit(&settings.root) {
+            outcome.commit = Some(commit);
+            outcome.prefix = Some(prefix);
+        }
     }
     Ok(outcome)
 }
 
-/// `HEAD` of the git checkout at `root`, if it is one.
-fn head_commit(root: &Path) -> Option<String> {
-    let output = crate::git::run(root, &["rev-parse", "--verify", "--quiet", "HEAD"], None).ok()?;
-    let commit = String::from_utf8(output).ok()?.trim().to_owned();
-    (!commit.is_empty()).then_some(commit)
+/// `HEAD` of the git checkout at `root`, if it is one, and the folder of `root` in it.
+fn head_commit(root: &Path) -> Option<(String, String)> {
+    let output = crate::git::run(root, &["rev-parse", "--show-prefix", "HEAD"], None).ok()?;
+    let output = String::from_utf8(output).ok()?;
+    let mut lines = output.lines();
+    let prefix = lines.next()?.to_owned();
+    let commit = lines.next()?.trim().to_owned();
+    (!commit.is_empty()).then_some((commit, prefix))
 }

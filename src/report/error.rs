@@ -74,6 +74,7 @@ pub fn render_load_errors(
                     body: Body::Source(span, lines),
                     help: None,
                     note: None,
+                    fixable: false,
                 };
                 writer.write_all(frame::draw(&report, color).as_bytes())?;
             }

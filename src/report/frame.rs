@@ -11,8 +11,9 @@
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
-use anstyle::{Ansi256Color, AnsiColor, Style};
+use anstyle::{Ansi256Color, Style};
 
+use super::summary::{FIXABLE, FIXABLE_STYLE};
 use super::terminal::{self, visible};
 use crate::text::{Excerpt, Position};
 
@@ -25,6 +26,17 @@ pub(super) enum Kind {
     Warning,
     /// `Advice`.
     Advice,
+}
+
+impl Kind {
+    /// Its colour: that of the level it stands for.
+    fn style(self) -> Style {
+        match self {
+            Kind::Error => super::Level::Error.style(),
+            Kind::Warning => super::Level::Warning.style(),
+            Kind::Advice => super::Level::Note.style(),
+        }
+    }
 }
 
 /// A label under one source line: characters `start..end` of the line, and what it says.
@@ -70,6 +82,8 @@ pub(super) struct Report<'a> {
     pub(super) body: Body<'a>,
     pub(super) help: Option<&'a str>,
     pub(super) note: Option<&'a str>,
+    /// Whether `--fix` fixes it: marked `[*]` before the title, as ruff marks them.
+    pub(super) fixable: bool,
 }
 
 const MARGIN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Color(246))));
@@ -81,6 +95,8 @@ const NOTE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi256(Ansi256Co
 struct Canvas {
     out: String,
     color: bool,
+    /// The colour of the report's kind, for its header and its labels.
+    accent: Style,
 }
 
 impl Canvas {
@@ -102,6 +118,7 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
     let mut canvas = Canvas {
         out: String::new(),
         color,
+        accent: report.kind.style(),
     };
     let width = digits(match &report.body {
         Body::Message(_) => 1,
@@ -117,10 +134,13 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
     };
     draw_header(&mut canvas, &margin, report);
     let extra = draw_body(&mut canvas, &margin, &report.body);
-    for (word, text) in [("Help", report.help), ("Note", report.note)] {
-        let Some(text) = text else { continue };
+    let notes = [("Help", report.help), ("Note", report.note)];
+    if notes.iter().any(|(_, text)| text.is_some()) {
         margin.open(&mut canvas, extra);
         canvas.push("\n");
+    }
+    for (word, text) in notes {
+        let Some(text) = text else { continue };
         for (i, line) in text.lines().enumerate() {
             margin.open(&mut canvas, extra);
             if i == 0 {
@@ -138,22 +158,20 @@ pub(super) fn draw(report: &Report<'_>, color: bool) -> String {
 
 /// `[CODE] Kind: title`, then the location.
 fn draw_header(canvas: &mut Canvas, margin: &Margin, report: &Report<'_>) {
-    let (kind, style) = match report.kind {
-        Kind::Error => ("Error", Style::new().fg_color(Some(AnsiColor::Red.into()))),
-        Kind::Warning => (
-            "Warning",
-            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-        ),
-        Kind::Advice => (
-            "Advice",
-            Style::new().fg_color(Some(Ansi256Color(147).into())),
-        ),
+    let kind = match report.kind {
+        Kind::Error => "Error",
+        Kind::Warning => "Warning",
+        Kind::Advice => "Advice",
     };
     let id = match report.code {
         Some(code) => format!("[{}] {kind}:", visible(code)),
         None => format!("{kind}:"),
     };
-    canvas.paint(style, &id);
+    canvas.paint(canvas.accent, &id);
+    if report.fixable {
+        canvas.push(" ");
+        canvas.paint(FIXABLE_STYLE, FIXABLE);
+    }
     let _ = writeln!(canvas.out, " {}", visible(report.title));
     canvas.push(&margin.blank);
     canvas.paint(MARGIN, "╭─[");
@@ -231,7 +249,7 @@ fn draw_line(canvas: &mut Canvas, margin: &Margin, extra: &str, line: &Line<'_>)
     let cell = |column: usize| cells.get(column).copied().unwrap_or(1);
     let reach = label.end + 2;
     let attach = usize::midpoint(label.start, label.end);
-    margin.open(canvas, extra);
+    let mut row = String::new();
     for column in 0..reach {
         let under = (label.start..label.end).contains(&column);
         let (head, tail) = match (column == attach, under) {
@@ -240,18 +258,30 @@ fn draw_line(canvas: &mut Canvas, margin: &Margin, extra: &str, line: &Line<'_>)
             (false, true) => ('─', '─'),
             (false, false) => (' ', ' '),
         };
-        fill(&mut canvas.out, head, tail, cell(column));
+        fill(&mut row, head, tail, cell(column));
     }
-    canvas.push("\n");
+    // Blanks around the mark stay unpainted: one colour span per row.
+    let painted = |canvas: &mut Canvas, row: &str| {
+        let after = row.trim_end_matches(' ');
+        let mark = after.trim_start_matches(' ');
+        canvas.push(&after[..after.len() - mark.len()]);
+        canvas.paint(canvas.accent, mark);
+        canvas.push(&row[after.len()..]);
+    };
     margin.open(canvas, extra);
+    painted(canvas, &row);
+    canvas.push("\n");
+    row.clear();
     for column in 0..reach {
         let (head, tail) = match column.cmp(&attach) {
             Ordering::Less => (' ', ' '),
             Ordering::Equal => ('╰', '─'),
             Ordering::Greater => ('─', '─'),
         };
-        fill(&mut canvas.out, head, tail, cell(column));
+        fill(&mut row, head, tail, cell(column));
     }
+    margin.open(canvas, extra);
+    painted(canvas, &row);
     let _ = writeln!(canvas.out, " {}", visible(label.message));
 }
 
@@ -398,6 +428,7 @@ mod tests {
             body,
             help: Some("one\ntwo"),
             note: None,
+            fixable: false,
         }
     }
 

@@ -1,7 +1,8 @@
 //! GitHub Actions workflow commands: one `::error file=…,line=…::message` annotation per
 //! finding, escaped as the runner expects (`%`, CR and LF everywhere; also `:` and `,` in
-//! properties, as `@actions/core` does). Shadow-stage findings are left out: annotations are
-//! read by people.
+//! properties, as `@actions/core` does). The stage decides the command ([`super::Level`]):
+//! `error` for enforced findings, `warning` (or `notice`) for `warn`; shadow-stage findings are
+//! left out, annotations are read by people.
 //!
 //! Every command is one line whatever the strings hold: a file name or message with a line
 //! break cannot start a second command. Control characters and bidi controls in the file name,
@@ -11,16 +12,16 @@
 
 use std::io::{self, Write};
 
+use super::Level;
 use super::terminal::visible;
-use crate::codex::Severity;
 use crate::diagnostic::Diagnostic;
 
 pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
+        let command = match Level::of_diagnostic(d) {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note | Level::Silent => "notice",
         };
         let title = format!(
             "{} {}: {}",

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::Level;
 use super::terminal::visible;
-use crate::codex::{Severity, Stage};
 use crate::diagnostic::Diagnostic;
 
 #[derive(Serialize)]
@@ -59,12 +59,12 @@ pub(super) fn render(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io:
     writeln!(writer)
 }
 
-/// GitLab's scale: an enforced error blocks the merge request's intent, so it is `critical`.
+/// GitLab's scale, from the finding's level: an enforced finding fails the pipeline, so it is
+/// `critical`; a warning is `minor`.
 fn severity(d: &Diagnostic) -> &'static str {
-    match (d.severity, d.stage) {
-        (Severity::Error, Stage::Enforce) => "critical",
-        (Severity::Error, _) => "major",
-        (Severity::Warning, _) => "minor",
-        (Severity::Info, _) => "info",
+    match Level::of_diagnostic(d) {
+        Level::Error => "critical",
+        Level::Warning => "minor",
+        Level::Note | Level::Silent => "info",
     }
 }

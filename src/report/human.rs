@@ -1,15 +1,20 @@
 //! rustc-like reports: the rule code and title, the offending token underlined in its source
-//! line, the help, and the incident the rule comes from; drawn by [`super::frame`].
+//! line, the help, and the incident the rule comes from; drawn by [`super::frame`]. A rule's
+//! help and note are shown on its first finding only; `[*]` marks what `--fix` fixes; the
+//! summary ([`super::summary`]) counts by rule, or `--statistics` shows only the counts.
 //!
 //! Diagnostics carry their own source lines (`snippet`), so nothing is read again here, and a
 //! report costs the size of its excerpt whatever its line number.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::Context;
 use super::frame::{self, Body, Kind, Label, Line};
-use crate::codex::Severity;
+use super::summary::{self, Extra};
+use super::tally::Tally;
+use super::{Context, Level};
+use crate::codex::Applicability;
 use crate::diagnostic::{Diagnostic, Summary};
 
 pub(super) fn render(
@@ -17,41 +22,59 @@ pub(super) fn render(
     diagnostics: &[&Diagnostic],
     summary: &Summary,
     context: &Context,
+    extra: &Extra,
 ) -> io::Result<()> {
-    for diagnostic in diagnostics {
-        writer.write_all(report(diagnostic, context.color).as_bytes())?;
-        writeln!(writer)?;
+    let tally = Tally::of(diagnostics);
+    if context.statistics {
+        summary::statistics(writer, &tally, context.color)?;
+    } else {
+        // The help and note of a rule are the same on each of its findings: in full on its
+        // first, left out of the others (issue 10: 11 lines per finding, the same each time).
+        let mut explained: HashSet<&str> = HashSet::new();
+        for diagnostic in diagnostics {
+            let first = explained.insert(&diagnostic.rule);
+            writer.write_all(report(diagnostic, first, context.color).as_bytes())?;
+            writeln!(writer)?;
+        }
     }
-    write_summary(writer, diagnostics, summary)
+    summary::write(writer, &tally, summary, extra)
 }
 
-fn kind(severity: Severity) -> Kind {
-    match severity {
-        Severity::Error => Kind::Error,
-        Severity::Warning => Kind::Warning,
-        Severity::Info => Kind::Advice,
+fn kind(level: Level) -> Kind {
+    match level {
+        Level::Error => Kind::Error,
+        Level::Warning => Kind::Warning,
+        Level::Note | Level::Silent => Kind::Advice,
     }
 }
 
-/// The drawn report of `d`.
-fn report(d: &Diagnostic, color: bool) -> String {
+/// The drawn report of `d`; with its rule's help and note when `explained` is its rule's first.
+fn report(d: &Diagnostic, explained: bool, color: bool) -> String {
     let mut note = format!("rule {} `{}`, stage {}", d.rule, d.name, d.stage.as_str());
     if !d.incidents.is_empty() {
         let _ = write!(note, "; from incident {}", d.incidents.join(", "));
     }
     let _ = write!(note, "; see `cargo codex explain {}`", d.rule);
     let report = frame::Report {
-        kind: kind(d.severity),
+        kind: kind(Level::of_diagnostic(d)),
         code: Some(&d.rule),
         title: &d.title,
         path: &d.path,
         line: d.start.line,
         column: d.start.column,
         body: body(d),
-        help: d.help.as_deref(),
-        note: Some(&note),
+        help: d.help.as_deref().filter(|_| explained),
+        note: explained.then_some(note.as_str()),
+        fixable: is_fixable(d),
     };
     frame::draw(&report, color)
+}
+
+/// Whether `--fix` fixes `d` (unsafe fixes are counted in the summary, as ruff counts them).
+pub(super) fn is_fixable(d: &Diagnostic) -> bool {
+    d.fix
+        .as_ref()
+        .is_some_and(|fix| fix.applicability == Applicability::Safe)
 }
 
 /// The finding's lines and labels; a message alone when there is no source to show (an
@@ -85,47 +108,4 @@ fn body(d: &Diagnostic) -> Body<'_> {
         });
     }
     Body::Source(span, lines)
-}
-
-/// The closing line of people-facing formats.
-pub(super) fn write_summary(
-    writer: &mut dyn Write,
-    diagnostics: &[&Diagnostic],
-    summary: &Summary,
-) -> io::Result<()> {
-    let files = plural(summary.files, "file");
-    if diagnostics.is_empty() {
-        writeln!(writer, "No findings in {files}.")?;
-    } else {
-        let enforced = diagnostics.iter().filter(|d| d.is_enforced()).count();
-        writeln!(
-            writer,
-            "Found {} ({enforced} enforced) in {files}.",
-            plural(diagnostics.len(), "finding")
-        )?;
-    }
-    if summary.baselined > 0 || summary.baseline_stale > 0 {
-        writeln!(
-            writer,
-            "The baseline hid {} and has {} (write it again to shrink it).",
-            plural(summary.baselined, "finding"),
-            plural(summary.baseline_stale, "stale entry")
-        )?;
-    }
-    if summary.unparsed > 0 {
-        writeln!(
-            writer,
-            "{} could not be read or parsed in full; see the findings above.",
-            plural(summary.unparsed, "file")
-        )?;
-    }
-    Ok(())
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    match (count, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{count} {stem}ies"),
-        _ => format!("{count} {noun}s"),
-    }
 }

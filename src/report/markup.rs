@@ -126,12 +126,75 @@ pub(super) fn code_block(out: &mut String, info: &str, text: &str) {
     let _ = write!(out, " {fence}{info}\n{shown} {fence}\n\n");
 }
 
-/// Whether `text` can be put in a code block exactly as it is: no character that would be
-/// shown differently, and no line a quick action could take for its own.
-pub(super) fn is_verbatim(text: &str) -> bool {
-    text.chars()
-        .all(|c| c == '\t' || matches!(terminal::shown(c), Shown::Char(shown) if shown == c))
-        && !text.starts_with('/')
+/// A rule's Markdown documentation, rebuilt from its parts so that nothing in it is taken as
+/// HTML, a link or a mention: `#` headings become bold lines, fenced or indented code becomes
+/// [`code_block`]s, `-` and `*` items stay items, and every other line is [`prose`], joined into
+/// paragraphs. Ends with a blank line.
+pub(super) fn doc(out: &mut String, doc: &str) {
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut lines = doc.lines().peekable();
+    let flush = |out: &mut String, paragraph: &mut Vec<&str>| {
+        if !paragraph.is_empty() {
+            let _ = write!(out, "{}\n\n", prose(&paragraph.join(" ")));
+            paragraph.clear();
+        }
+    };
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if let Some(fence) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
+            flush(out, &mut paragraph);
+            let mut code = Vec::new();
+            for inner in lines.by_ref() {
+                if inner.trim_start().starts_with(fence) {
+                    break;
+                }
+                code.push(inner);
+            }
+            code_block(out, "rust", &code.join("\n"));
+        } else if line.starts_with("    ") && paragraph.is_empty() {
+            let mut code = vec![&line[4..]];
+            while let Some(inner) = lines.next_if(|l| l.starts_with("    ") || l.trim().is_empty())
+            {
+                code.push(inner.get(4..).unwrap_or(""));
+            }
+            while code.last().is_some_and(|l| l.trim().is_empty()) {
+                code.pop();
+            }
+            code_block(out, "rust", &code.join("\n"));
+        } else if trimmed.starts_with('#') {
+            flush(out, &mut paragraph);
+            let _ = write!(out, "**{}**\n\n", prose(trimmed.trim_start_matches('#')));
+        } else if let Some(item) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix("* ")) {
+            flush(out, &mut paragraph);
+            let _ = writeln!(out, "- {}", prose(item));
+            if lines.peek().is_none_or(|next| {
+                let next = next.trim_start();
+                !next.starts_with("- ") && !next.starts_with("* ")
+            }) {
+                out.push('\n');
+            }
+        } else if trimmed.is_empty() {
+            flush(out, &mut paragraph);
+        } else {
+            paragraph.push(trimmed);
+        }
+    }
+    flush(out, &mut paragraph);
+}
+
+/// `text` inside an HTML element of the comment (a `<summary>`), where Markdown escapes do not
+/// apply: everything but ASCII letters, digits, spaces, `-`, `_` and `.` becomes a numeric
+/// character reference.
+pub(super) fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
+            out.push(c);
+        } else {
+            let _ = write!(out, "&#x{:X};", u32::from(c));
+        }
+    }
+    out
 }
 
 /// A link destination for `url` when it is `http`, `https` or a relative path, percent-encoded
@@ -199,7 +262,7 @@ fn find_run(text: &str, run: usize) -> Option<usize> {
 }
 
 /// Length of the longest run of backticks in `text`.
-pub(super) fn longest_run(text: &str) -> usize {
+fn longest_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
@@ -243,6 +306,20 @@ mod tests {
             out,
             " `````rust\n let a = 1;␍~~~~\n ```` x\n /merge\n `````\n\n"
         );
+    }
+
+    #[test]
+    fn docs_keep_their_shape_and_lose_their_markup() {
+        let mut out = String::new();
+        doc(
+            &mut out,
+            "## What it does\nFlags <b>x</b>\nand @y.\n\n- one\n- `two`\n\n```rust\nlet a = 1;\n```\nUse:\n\n    b()\n",
+        );
+        assert_eq!(
+            out,
+            "**What it does**\n\nFlags \\<b\\>x\\<\\/b\\> and \\@\u{2060}y\\.\n\n- one\n- `two`\n\n ```rust\n let a = 1;\n ```\n\nUse\\:\n\n ```rust\n b()\n ```\n\n"
+        );
+        assert_eq!(html_text("CX1 a-b <x>&"), "CX1 a-b &#x3C;x&#x3E;&#x26;");
     }
 
     #[test]

@@ -8,14 +8,23 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod level;
+mod link;
 mod markdown;
 mod markup;
 mod rdjson;
 mod sarif;
+mod summary;
+mod tally;
 mod terminal;
 
-use std::io::{self, Write};
+pub use level::Level;
+pub use link::Forge;
 
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::codex::Stage;
 use crate::diagnostic::{Diagnostic, Summary};
 
 /// Output formats.
@@ -47,12 +56,10 @@ impl Format {
         <Format as clap::ValueEnum>::value_variants()
     }
 
-    /// Whether the format is read by people (shadow-stage findings are left out of these).
+    /// Whether the format is read by people: shadow-stage findings are left out of these, and
+    /// kept only in `json` and `sarif` (level `none`).
     pub fn is_for_people(self) -> bool {
-        matches!(
-            self,
-            Format::Human | Format::Concise | Format::Gitlab | Format::Github
-        )
+        !matches!(self, Format::Json | Format::Sarif)
     }
 }
 
@@ -67,6 +74,14 @@ pub struct Context {
     pub commit: Option<String>,
     /// Findings excused in the source, for formats that record suppressions (SARIF).
     pub suppressed: Vec<crate::diagnostic::Suppressed>,
+    /// Findings the baseline hid, for formats that record suppressions (SARIF).
+    pub baselined: Vec<Diagnostic>,
+    /// How long the run took, for the terminal summary; `None` leaves it out.
+    pub elapsed: Option<Duration>,
+    /// Terminal formats show counts by rule instead of each finding (`--statistics`).
+    pub statistics: bool,
+    /// Where the files can be browsed at the analysed commit, for links in the comment.
+    pub forge: Option<Forge>,
 }
 
 /// What a format may say about a rule.
@@ -86,6 +101,12 @@ pub struct RuleInfo {
     pub url: Option<String>,
     /// Default severity.
     pub severity: crate::codex::Severity,
+    /// Rollout stage (findings outside `enforce_paths` warn instead).
+    pub stage: Stage,
+    /// The rule file's path relative to the project root, when it was read from the project's
+    /// working tree (so it can be linked at the analysed commit); `None` for rules embedded in
+    /// the binary or read from elsewhere.
+    pub path: Option<String>,
 }
 
 impl RuleInfo {
@@ -99,6 +120,8 @@ impl RuleInfo {
             doc: rule.doc.clone(),
             url: rule.url.clone(),
             severity: rule.severity,
+            stage: rule.stage,
+            path: rule.file.is_some().then(|| rule.origin.clone()),
         }
     }
 }
@@ -124,22 +147,28 @@ pub fn render(
 ) -> io::Result<()> {
     let shown: Vec<&Diagnostic> = diagnostics
         .iter()
-        .filter(|d| !format.is_for_people() || d.stage != crate::codex::Stage::Shadow)
+        .filter(|d| !format.is_for_people() || d.stage != Stage::Shadow)
         .collect();
+    let extra = summary::Extra {
+        shadow: diagnostics.len() - shown.len(),
+        elapsed: context.elapsed,
+        color: context.color,
+        statistics: context.statistics,
+    };
     // Standard output is line-buffered: without a buffer of our own, pretty JSON would cost a
     // system call per line.
     let mut buffered = io::BufWriter::with_capacity(1 << 16, writer);
     let writer: &mut dyn Write = &mut buffered;
     match format {
-        Format::Human => human::render(writer, &shown, summary, context),
-        Format::Concise => concise::render(writer, &shown, summary),
+        Format::Human => human::render(writer, &shown, summary, context, &extra),
+        Format::Concise => concise::render(writer, &shown, summary, context, &extra),
         Format::Json => json::render(writer, &shown, summary, context.commit.as_deref()),
         Format::Sarif => sarif::render(writer, &shown, context),
         Format::Gitlab => gitlab::render(writer, &shown),
         Format::Github => github::render(writer, &shown),
         Format::Rdjson => rdjson::render(writer, &shown),
         Format::Rdjsonl => rdjson::render_lines(writer, &shown),
-        Format::Markdown => markdown::render(writer, &shown, summary),
+        Format::Markdown => markdown::render(writer, &shown, summary, context),
     }?;
     buffered.flush()
 }

@@ -1,13 +1,13 @@
 //! reviewdog's Diagnostic Format: `rdjson` (one `DiagnosticResult` document) and `rdjsonl`
 //! (one `Diagnostic` per line). Its columns count UTF-8 bytes, 1-based; they are computed from
-//! each diagnostic's own source lines, so nothing is read again.
+//! each diagnostic's own source lines, so nothing is read again. Severity follows the stage
+//! ([`super::Level`]); shadow-stage findings are left out, reviewdog posts what it reads.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::markup;
-use crate::codex::Severity;
+use super::{Level, markup};
 use crate::diagnostic::Diagnostic;
 use crate::text::{Excerpt, Position};
 
@@ -104,10 +104,10 @@ pub(super) fn render_lines(writer: &mut dyn Write, diagnostics: &[&Diagnostic]) 
 }
 
 fn diagnostic(d: &Diagnostic) -> RdDiagnostic<'_> {
-    let severity = match d.severity {
-        Severity::Error => "ERROR",
-        Severity::Warning => "WARNING",
-        Severity::Info => "INFO",
+    let severity = match Level::of_diagnostic(d) {
+        Level::Error => "ERROR",
+        Level::Warning => "WARNING",
+        Level::Note | Level::Silent => "INFO",
     };
     RdDiagnostic {
         code: Code {

@@ -3,7 +3,9 @@
 //! level, region (`columnKind` `unicodeCodePoints`, end column exclusive, as our columns are),
 //! snippet, related location and a `partialFingerprints` entry that survives rebases.
 //! Shadow-stage findings are kept with level `none`, so they are recorded but never alert;
-//! findings excused by `codex:allow` or a clippy `allow` carry `suppressions`.
+//! findings excused by `codex:allow` or a clippy `allow` carry `suppressions` of kind
+//! `inSource`, and those the baseline hides of kind `external`. Levels follow the stage
+//! ([`super::Level`]).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -11,8 +13,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Context, RuleInfo, markup};
-use crate::codex::{Severity, Stage};
+use super::{Context, Level, RuleInfo, markup};
 use crate::diagnostic::Diagnostic;
 
 // The document's types, borrowing from the diagnostics so nothing is copied. Fields are in
@@ -210,6 +211,7 @@ pub(super) fn render(
         .iter()
         .map(|d| uri(&d.path))
         .chain(context.suppressed.iter().map(|s| uri(&s.diagnostic.path)))
+        .chain(context.baselined.iter().map(|d| uri(&d.path)))
         .collect();
     let mut uris = uris.iter();
     let mut results: Vec<SarifResult<'_>> = Vec::with_capacity(diagnostics.len());
@@ -217,11 +219,20 @@ pub(super) fn render(
         results.push(result(d, uri, &index));
     }
     // Excused findings stay visible to code scanning as suppressed results, with the reason.
-    for (excused, uri) in context.suppressed.iter().zip(uris) {
+    for (excused, uri) in context.suppressed.iter().zip(&mut uris) {
         let mut entry = result(&excused.diagnostic, uri, &index);
         entry.suppressions = Some([Suppression {
             justification: &excused.justification,
             kind: "inSource",
+        }]);
+        results.push(entry);
+    }
+    // Accepted legacy findings: suppressed outside the source, by the baseline file.
+    for (accepted, uri) in context.baselined.iter().zip(uris) {
+        let mut entry = result(accepted, uri, &index);
+        entry.suppressions = Some([Suppression {
+            justification: "accepted in the baseline",
+            kind: "external",
         }]);
         results.push(entry);
     }
@@ -247,7 +258,7 @@ pub(super) fn render(
 fn descriptor(rule: &RuleInfo) -> Descriptor<'_> {
     Descriptor {
         default_configuration: Configuration {
-            level: level(rule.severity),
+            level: Level::of(rule.stage, rule.severity).as_str(),
         },
         full_description: Text {
             text: &rule.message,
@@ -261,14 +272,6 @@ fn descriptor(rule: &RuleInfo) -> Descriptor<'_> {
         id: &rule.id,
         name: &rule.name,
         short_description: Text { text: &rule.title },
-    }
-}
-
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
     }
 }
 
@@ -313,11 +316,7 @@ fn result<'a>(d: &'a Diagnostic, uri: &'a str, index: &HashMap<&str, usize>) -> 
                 },
             }]
         }),
-        level: if d.stage == Stage::Shadow {
-            "none"
-        } else {
-            level(d.severity)
-        },
+        level: Level::of_diagnostic(d).as_str(),
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: artifact(),

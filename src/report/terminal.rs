@@ -105,6 +105,16 @@ pub(super) fn visible(text: &str) -> Visible<'_> {
     Visible(text)
 }
 
+/// Writes `text` to `out` in `style` when `color`: one escape before the span and one reset
+/// after it, never one per character.
+pub(super) fn paint(out: &mut String, color: bool, style: anstyle::Style, text: impl fmt::Display) {
+    if color {
+        let _ = write!(out, "{}{text}{}", style.render(), style.render_reset());
+    } else {
+        let _ = write!(out, "{text}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,19 +45,40 @@ impl Project {
     pub(crate) fn run(&self, args: &[&str]) -> Output {
         run_in(self.dir.path(), args)
     }
+
+    /// Runs `cargo-codex ARGS` in the project folder with the environment variables `vars`
+    /// set (a CI's, for instance).
+    pub(crate) fn run_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        run_env_in(self.dir.path(), args, vars)
+    }
 }
+
+/// The CI variables the tool reads (for links in the merge-request comment): removed from
+/// every run, so that the suite gives the same results in a CI job as on a laptop.
+pub(crate) const CI_VARS: [&str; 5] = [
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "CI_PROJECT_URL",
+    "CI_COMMIT_SHA",
+];
 
 pub(crate) fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cargo-codex"))
 }
 
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    run_env_in(dir, args, &[])
+}
+
+/// Runs `cargo-codex ARGS` in `dir` with the environment variables `vars` set.
+pub(crate) fn run_env_in(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(binary());
+    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for var in CI_VARS {
+        command.env_remove(var);
+    }
+    let output = command.envs(vars.iter().copied()).output().unwrap();
     Output {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
