@@ -112,6 +112,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(codex) => codex,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
+    report_load_warnings(&codex)?;
     // Locked stdout flushes at every newline; a report has many lines.
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
@@ -145,6 +146,15 @@ fn report_load_errors(
         )?;
     }
     Ok(Status::Failure)
+}
+
+/// Says on stderr what in the Codex's files loads but has no effect.
+fn report_load_warnings(codex: &Codex) -> Result<()> {
+    let mut err = io::stderr().lock();
+    for warning in codex.warnings() {
+        writeln!(err, "warning: {}", report::visible(&warning.to_string()))?;
+    }
+    Ok(())
 }
 
 /// The library's request for `check ARGS` run from `cwd`.

@@ -14,6 +14,7 @@
 //! stage = "warn"                  # shadow | warn | enforce
 //! severity = "warning"            # error | warning | info
 //! scopes = ["prod", "example"]    # replaces the rule's: prod | test | bench | example | build
+//! enforce_paths = ["src/core/**"] # replaces the rule's: enforced there, warn elsewhere
 //! enabled = false
 //! ```
 //!
