@@ -15,6 +15,7 @@ use cargo_codex::author::{explain, scaffold, verify};
 use cargo_codex::cache::{self, Cache};
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
+use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
 use cargo_codex::fix;
 use cargo_codex::pipeline::{self, BaselinePolicy, FixPolicy, PipelineError, Request};
 use cargo_codex::report::{self, Format};
@@ -73,12 +74,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Test { dirs, .. } => dirs.first().cloned(),
         _ => None,
     };
+    let today = match today_override() {
+        Ok(today) => today,
+        Err(message) => {
+            writeln!(io::stderr().lock(), "error: {message}")?;
+            return Ok(Status::Failure);
+        }
+    };
     let flags = Flags {
         config: cli.config.clone(),
         rule_dirs: cli.rule_dirs.clone(),
         no_default_rules: cli.no_default_rules,
         start,
         codex_from: cli.codex_from.clone(),
+        today,
     };
     if cli.codex_from.is_some()
         && matches!(
@@ -129,6 +138,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Clean),
         Err(error) => Err(error).context("writing the output"),
     }
+}
+
+/// The day `CARGO_CODEX_TODAY` names, to take as today for suppressions' `until` dates.
+fn today_override() -> Result<Option<Date>, String> {
+    let Some(value) = std::env::var_os(TODAY_VARIABLE).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    Date::parse(&text).map(Some).ok_or_else(|| {
+        format!(
+            "{TODAY_VARIABLE}=`{}` is not a date: write YYYY-MM-DD, or unset it for today's date",
+            report::visible(&text)
+        )
+    })
 }
 
 fn report_load_errors(

@@ -145,7 +145,11 @@ fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
         .collect();
     assert_eq!(listed.len(), KINDS.len(), "{listed:#?}");
     for (line, kind) in listed.iter().zip(KINDS) {
-        assert!(line.starts_with(kind.example), "README: `{line}` should be `{}`", kind.example);
+        assert!(
+            line.starts_with(kind.example),
+            "README: `{line}` should be `{}`",
+            kind.example
+        );
     }
 
     let guide = std::fs::read_to_string(root.join("codex/README.md")).unwrap();
@@ -154,7 +158,11 @@ fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
         .lines()
         .skip_while(|line| !line.starts_with('|'))
         .take_while(|line| line.starts_with('|'))
-        .filter_map(|line| line.strip_prefix("| `")?.split_once('`').map(|(key, _)| key))
+        .filter_map(|line| {
+            line.strip_prefix("| `")?
+                .split_once('`')
+                .map(|(key, _)| key)
+        })
         .collect();
     table.sort_unstable();
     let mut keys: Vec<&str> = KINDS.iter().map(|kind| kind.key).collect();
@@ -163,11 +171,21 @@ fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
 
     let project = crate::common::Project::new();
     project.file("src/lib.rs", "");
-    let out = project.run(&["new", "lock-in-handler", "--incident", "2026-02-03-lock-convoy"]);
+    let out = project.run(&[
+        "new",
+        "lock-in-handler",
+        "--incident",
+        "2026-02-03-lock-convoy",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let scaffold = std::fs::read_to_string(project.path().join("rules/lock-in-handler.toml")).unwrap();
+    let scaffold =
+        std::fs::read_to_string(project.path().join("rules/lock-in-handler.toml")).unwrap();
     for kind in KINDS {
-        assert!(scaffold.contains(kind.example), "the scaffold should show `{}`:\n{scaffold}", kind.example);
+        assert!(
+            scaffold.contains(kind.example),
+            "the scaffold should show `{}`:\n{scaffold}",
+            kind.example
+        );
     }
     assert!(
         scaffold.contains("# One matcher kind: method, macro, call, index, pattern, before or validate (method, macro and call may be combined):"),

@@ -119,23 +119,41 @@ fn enforce_paths_in_codex_toml_and_a_warning_when_it_cannot_act() {
 enforce_paths = [\"src/core/**\"]
 ",
         )
-        .file("src/core/a.rs", "pub fn a(x: Option<u8>) -> u8 { x.unwrap() }
-")
-        .file("src/edge/b.rs", "pub fn b(x: Option<u8>) -> u8 { x.unwrap() }
-");
+        .file(
+            "src/core/a.rs",
+            "pub fn a(x: Option<u8>) -> u8 { x.unwrap() }
+",
+        )
+        .file(
+            "src/edge/b.rs",
+            "pub fn b(x: Option<u8>) -> u8 { x.unwrap() }
+",
+        );
     let stages = |out: &common::Output| -> Vec<String> {
         let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         json["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|d| format!("{} {}", d["path"].as_str().unwrap(), d["stage"].as_str().unwrap()))
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap(),
+                    d["stage"].as_str().unwrap()
+                )
+            })
             .collect()
     };
     let out = project.run(&["check", "--format", "json"]);
-    assert_eq!(stages(&out), ["src/core/a.rs enforce", "src/edge/b.rs warn"]);
+    assert_eq!(
+        stages(&out),
+        ["src/core/a.rs enforce", "src/edge/b.rs warn"]
+    );
     assert_eq!(out.code, 1);
-    assert_eq!(out.stderr, "", "an enforced rule's enforce_paths acts: no warning");
+    assert_eq!(
+        out.stderr, "",
+        "an enforced rule's enforce_paths acts: no warning"
+    );
 
     // On a warn-stage rule it would change nothing: said, located, and the run goes on.
     project.file(

@@ -24,9 +24,18 @@ fn the_check_covers_the_fuzz_targets() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = common::run_in(
         root,
-        &["check", "--format", "json", "--no-cache", "fuzz/fuzz_targets"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-cache",
+            "fuzz/fuzz_targets",
+        ],
     );
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert!(report["summary"]["files"].as_u64().unwrap() >= 6, "{report}");
+    assert!(
+        report["summary"]["files"].as_u64().unwrap() >= 6,
+        "{report}"
+    );
     assert_eq!(report["summary"]["diagnostics"], 0, "{report}");
 }

@@ -377,8 +377,17 @@ mod tests {
             let text = format!("{}\n", kind.example);
             let raw: MatchFile = toml::from_str(&text).unwrap();
             let mut errors = Vec::new();
-            let compiled = compile(&TextFile::new("r.toml", text.as_str()), raw, 0..0, &mut errors);
-            assert!(compiled.is_some() && errors.is_empty(), "{}: {errors:?}", kind.key);
+            let compiled = compile(
+                &TextFile::new("r.toml", text.as_str()),
+                raw,
+                0..0,
+                &mut errors,
+            );
+            assert!(
+                compiled.is_some() && errors.is_empty(),
+                "{}: {errors:?}",
+                kind.key
+            );
         }
         let error = toml::from_str::<MatchFile>("no_such_kind = 1\n")
             .unwrap_err()

@@ -158,6 +158,7 @@ pub fn inputs(
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
         overlay: unsaved,
+        today: settings.today,
     }
 }
 
@@ -172,6 +173,7 @@ pub fn project(settings: &Settings, root: &Path) -> Inputs {
         context: Vec::new(),
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        today: settings.today,
         ..Inputs::default()
     }
 }
