@@ -4,6 +4,7 @@
 //! for `check`, [`cargo_codex::author`] for the rest.
 
 mod args;
+mod output;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -16,9 +17,10 @@ use cargo_codex::cache::{self, Cache};
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
+use cargo_codex::filter::rules::RuleFilter;
 use cargo_codex::fix;
 use cargo_codex::pipeline::{self, BaselinePolicy, FixPolicy, PipelineError, Request};
-use cargo_codex::report::{self, Format};
+use cargo_codex::report;
 use cargo_codex::select::{Changes, Selection};
 use clap::Parser as _;
 
@@ -121,7 +123,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(codex) => codex,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
-    report_load_warnings(&codex)?;
+    let quiet = matches!(&cli.command, Command::Check(args) if args.quiet || args.silent);
+    if !quiet {
+        report_load_warnings(&codex)?;
+    }
     // Locked stdout flushes at every newline; a report has many lines.
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
@@ -211,8 +216,9 @@ fn request<'a>(settings: &'a Settings, args: &CheckArgs, cwd: &Path) -> Request<
         },
         baseline,
         fix,
-        commit: args.format == Format::Json,
+        commit: false,
         cache: None,
+        rules: None,
     }
 }
 
@@ -224,55 +230,78 @@ fn check(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
+    let rules = match RuleFilter::new(codex, &args.select, &args.ignore) {
+        Ok(rules) => rules,
+        Err(error) => return report_error(&error),
+    };
+    let destinations = output::destinations(args);
     let cache = open_cache(codex, settings, args, cwd);
     let request = Request {
         cache: cache.as_ref(),
+        rules,
+        commit: output::needs_commit(&destinations),
         ..request(settings, args, cwd)
     };
+    // `--quiet`: the findings only; `--silent`: errors only.
+    let talk = !args.quiet && !args.silent;
     let outcome = match pipeline::run(codex, &request) {
         Ok(outcome) => outcome,
         Err(error) => {
             if let PipelineError::AfterFixes(failed) = &error {
-                report_fixes(&failed.fixes)?;
+                report_fixes(&failed.fixes, talk, !args.silent)?;
             }
             save_cache(cache, args.verbose)?;
             return report_error(&error);
         }
     };
     if let Some(fixes) = &outcome.fixes {
-        report_fixes(fixes)?;
+        report_fixes(fixes, talk, !args.silent)?;
     }
     save_cache(cache, args.verbose)?;
     if let (Some(count), Some(path)) = (outcome.baseline_written, &args.write_baseline) {
-        writeln!(
-            io::stderr().lock(),
-            "wrote {count} findings to the baseline {}",
-            path.display()
-        )?;
+        if talk {
+            writeln!(
+                io::stderr().lock(),
+                "wrote {count} findings to the baseline {}",
+                path.display()
+            )?;
+        }
         return Ok(Status::Clean);
     }
     let context = report::Context {
         color,
         rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
-        commit: outcome.commit,
-        suppressed: outcome.suppressed,
+        commit: outcome.commit.clone(),
+        suppressed: outcome.suppressed.clone(),
+        display_base: display_base(&settings.root, cwd),
+        quiet: args.quiet,
     };
-    report::render(
-        args.format,
-        out,
-        &outcome.diagnostics,
-        &outcome.summary,
-        &context,
-    )?;
-    out.flush()?;
-    Ok(if outcome.summary.enforced > 0 {
+    if args.show_fixes && !args.silent {
+        output::show_fixes(&outcome, &context)?;
+    }
+    let writing = output::Writing {
+        context: &context,
+        silent: args.silent,
+        root: &settings.root,
+        cwd,
+    };
+    if !output::write(&destinations, &outcome, &writing, out)? {
+        return Ok(Status::Failure);
+    }
+    Ok(if outcome.summary.enforced > 0 && !args.exit_zero {
         Status::Findings
     } else {
         Status::Clean
     })
 }
 
-/// Says what `--fix` did.
+/// Where terminal formats show paths from: the working directory, both it and the root with
+/// links resolved alike.
+fn display_base(root: &Path, cwd: &Path) -> report::DisplayBase {
+    let resolve = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    report::DisplayBase::new(&resolve(root), &resolve(cwd))
+}
+
 /// The result cache, unless `--no-cache`; with `--verbose`, why it is off.
 fn open_cache(codex: &Codex, settings: &Settings, args: &CheckArgs, cwd: &Path) -> Option<Cache> {
     if args.no_cache {
@@ -322,14 +351,18 @@ fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
     Ok(())
 }
 
-fn report_fixes(fixes: &fix::Report) -> io::Result<()> {
+/// Says what `--fix` did: how much (unless `--quiet`), and which files it left alone and why
+/// (unless `--silent`).
+fn report_fixes(fixes: &fix::Report, counts: bool, skipped: bool) -> io::Result<()> {
     let mut err = io::stderr().lock();
-    writeln!(
-        err,
-        "applied {} fixes in {} files",
-        fixes.applied, fixes.files
-    )?;
-    for (path, reason) in &fixes.skipped {
+    if counts {
+        writeln!(
+            err,
+            "applied {} fixes in {} files",
+            fixes.applied, fixes.files
+        )?;
+    }
+    for (path, reason) in fixes.skipped.iter().filter(|_| skipped) {
         writeln!(err, "left {path} unchanged: {reason}")?;
     }
     Ok(())

@@ -148,32 +148,34 @@ pub(super) fn compile(
         return Some((Matcher::Either(parts), narrowing));
     }
     if let Some((_, extra)) = chosen.get(1) {
-        errors.push(LoadError::invalid(
-            file,
-            extra.clone(),
-            format!(
-                "a rule has one matcher kind ({}), or any of {}; split it into two rules",
-                kind_names(KINDS.iter().filter(|kind| !kind.combines)),
-                kind_names(KINDS.iter().filter(|kind| kind.combines)).replace(" or ", " and "),
-            ),
-        ));
+        errors.push(LoadError::invalid(file, extra.clone(), two_kinds()));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {
-        let examples: Vec<String> = KINDS
-            .iter()
-            .map(|kind| format!("`{}`", kind.example))
-            .collect();
-        errors.push(LoadError::invalid(
-            file,
-            span,
-            format!(
-                "`[match]` needs a matcher kind, one of: {}",
-                examples.join(", ")
-            ),
-        ));
+        errors.push(LoadError::invalid(file, span, no_kind()));
         return None;
     };
     Some((matcher, narrowing))
+}
+
+/// The error for a `[match]` with two kinds that cannot be combined.
+fn two_kinds() -> String {
+    format!(
+        "a rule has one matcher kind ({}), or any of {}; split it into two rules",
+        kind_names(KINDS.iter().filter(|kind| !kind.combines)),
+        kind_names(KINDS.iter().filter(|kind| kind.combines)).replace(" or ", " and "),
+    )
+}
+
+/// The error for a `[match]` with no kind.
+fn no_kind() -> String {
+    let examples: Vec<String> = KINDS
+        .iter()
+        .map(|kind| format!("`{}`", kind.example))
+        .collect();
+    format!(
+        "`[match]` needs a matcher kind, one of: {}",
+        examples.join(", ")
+    )
 }
 
 fn identifiers(

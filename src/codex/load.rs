@@ -125,7 +125,11 @@ pub fn load_from(
     let mut enforce_paths = EnforcePaths::new();
     for (file, disk) in &rule_files {
         match rule::parse(file, sources, &incidents) {
-            Ok((mut rule, id_span, enforce_span)) => {
+            Ok(rule::Parsed {
+                mut rule,
+                id_span,
+                enforce_span,
+            }) => {
                 if let Some(span) = enforce_span {
                     enforce_paths.insert(rule.id.clone(), (file.clone(), span));
                 }

@@ -110,6 +110,24 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
         .collect()
 }
 
+/// Why `directive` no longer suppresses anything on `today`: its `until` date has passed, or
+/// is not a date; `None` when it has no `until` or holds today.
+fn expiry(directive: &Directive, today: Date) -> Option<String> {
+    let written = directive.until.as_deref()?;
+    match Date::parse(written) {
+        None => Some(format!(
+            "`until = {written}` is not a date, so this suppression suppresses nothing: write \
+             `until = YYYY-MM-DD`"
+        )),
+        Some(until) if until < today => Some(format!(
+            "suppression of {} held until {until} and has expired (today is {today}, UTC): what \
+             it covered is reported again",
+            directive.codes.join(", ")
+        )),
+        Some(_) => None,
+    }
+}
+
 /// The date of a `until = DATE` part of a directive's parentheses (trimmed; the whole part
 /// after `until` when the `=` is missing, so that it is reported as not a date).
 fn until_value(part: &str) -> Option<&str> {
@@ -211,33 +229,11 @@ pub(crate) fn apply<F: Suppressible>(
             ));
             continue;
         }
-        let expired = match directive.until.as_deref() {
-            None => false,
-            Some(written) => match Date::parse(written) {
-                None => {
-                    misuses.push(misuse(
-                        Builtin::ExpiredSuppression,
-                        format!(
-                            "`until = {written}` is not a date, so this suppression suppresses \
-                             nothing: write `until = YYYY-MM-DD`"
-                        ),
-                    ));
-                    true
-                }
-                Some(until) if until < today => {
-                    misuses.push(misuse(
-                        Builtin::ExpiredSuppression,
-                        format!(
-                            "suppression of {} held until {until} and has expired (today is \
-                             {today}, UTC): what it covered is reported again",
-                            directive.codes.join(", ")
-                        ),
-                    ));
-                    true
-                }
-                Some(_) => false,
-            },
-        };
+        let expired = expiry(directive, today);
+        if let Some(message) = &expired {
+            misuses.push(misuse(Builtin::ExpiredSuppression, message.clone()));
+        }
+        let expired = expired.is_some();
         if !directive.has_reason {
             misuses.push(misuse(
                 Builtin::SuppressionWithoutReason,

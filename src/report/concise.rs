@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::Context;
 use super::terminal::visible;
 use crate::diagnostic::{Diagnostic, Summary};
 
@@ -11,12 +12,13 @@ pub(super) fn render(
     writer: &mut dyn Write,
     diagnostics: &[&Diagnostic],
     summary: &Summary,
+    context: &Context,
 ) -> io::Result<()> {
     for d in diagnostics {
         writeln!(
             writer,
             "{}:{}:{}: {}[{}] {} [{}]",
-            visible(&d.path),
+            visible(&context.display_path(&d.path)),
             d.start.line,
             d.start.column,
             d.severity.as_str(),
@@ -24,6 +26,9 @@ pub(super) fn render(
             visible(&d.message),
             visible(&d.name)
         )?;
+    }
+    if context.quiet {
+        return Ok(());
     }
     super::human::write_summary(writer, diagnostics, summary)
 }

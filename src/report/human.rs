@@ -19,8 +19,12 @@ pub(super) fn render(
     context: &Context,
 ) -> io::Result<()> {
     for diagnostic in diagnostics {
-        writer.write_all(report(diagnostic, context.color).as_bytes())?;
+        let path = context.display_path(&diagnostic.path);
+        writer.write_all(report(diagnostic, &path, context.color).as_bytes())?;
         writeln!(writer)?;
+    }
+    if context.quiet {
+        return Ok(());
     }
     write_summary(writer, diagnostics, summary)
 }
@@ -33,8 +37,8 @@ fn kind(severity: Severity) -> Kind {
     }
 }
 
-/// The drawn report of `d`.
-fn report(d: &Diagnostic, color: bool) -> String {
+/// The drawn report of `d`, its file shown as `path`.
+fn report(d: &Diagnostic, path: &str, color: bool) -> String {
     let mut note = format!("rule {} `{}`, stage {}", d.rule, d.name, d.stage.as_str());
     if !d.incidents.is_empty() {
         let _ = write!(note, "; from incident {}", d.incidents.join(", "));
@@ -44,7 +48,7 @@ fn report(d: &Diagnostic, color: bool) -> String {
         kind: kind(d.severity),
         code: Some(&d.rule),
         title: &d.title,
-        path: &d.path,
+        path,
         line: d.start.line,
         column: d.start.column,
         body: body(d),

@@ -10,6 +10,7 @@ mod human;
 mod json;
 mod markdown;
 mod markup;
+mod path;
 mod rdjson;
 mod sarif;
 mod terminal;
@@ -17,6 +18,8 @@ mod terminal;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Summary};
+
+pub use path::DisplayBase;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,6 +70,19 @@ pub struct Context {
     pub commit: Option<String>,
     /// Findings excused in the source, for formats that record suppressions (SARIF).
     pub suppressed: Vec<crate::diagnostic::Suppressed>,
+    /// Where terminal formats show paths from (the working directory); machine formats keep
+    /// them root-relative.
+    pub display_base: DisplayBase,
+    /// Findings only (`--quiet`): terminal formats leave out their summary and hints.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// How a terminal format (human, concise, statistics) shows `path`, a root-relative path:
+    /// from the working directory, so that a terminal can open it.
+    pub fn display_path<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        self.display_base.show(path)
+    }
 }
 
 /// What a format may say about a rule.
@@ -132,7 +148,7 @@ pub fn render(
     let writer: &mut dyn Write = &mut buffered;
     match format {
         Format::Human => human::render(writer, &shown, summary, context),
-        Format::Concise => concise::render(writer, &shown, summary),
+        Format::Concise => concise::render(writer, &shown, summary, context),
         Format::Json => json::render(writer, &shown, summary, context.commit.as_deref()),
         Format::Sarif => sarif::render(writer, &shown, context),
         Format::Gitlab => gitlab::render(writer, &shown),
