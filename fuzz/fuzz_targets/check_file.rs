@@ -82,6 +82,7 @@ fuzz_target!(|data: &[u8]| {
         rules: setup.codex.rules().iter().map(RuleInfo::of).collect(),
         commit: None,
         suppressed: run.suppressed.clone(),
+        ..Context::default()
     };
     for &format in Format::all() {
         let mut out = Vec::new();
