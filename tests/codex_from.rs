@@ -217,12 +217,7 @@ fn the_codex_of_a_project_in_a_subfolder_is_found_at_the_revision() {
         &["check", "--format", "concise", "--codex-from", "main"],
     );
     // The terminal shows the path from where the run stands (`crates/app/src`).
-    assert_eq!(
-        heads(&out.stdout),
-        ["lib.rs:1:20 CX0100"],
-        "{}",
-        out.stderr
-    );
+    assert_eq!(heads(&out.stdout), ["lib.rs:1:20 CX0100"], "{}", out.stderr);
 }
 
 #[test]
