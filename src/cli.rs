@@ -4,6 +4,7 @@
 //! for `check`, [`cargo_codex::author`] for the rest.
 
 mod args;
+mod output;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -15,9 +16,11 @@ use cargo_codex::author::{explain, scaffold, verify};
 use cargo_codex::cache::{self, Cache};
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
+use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
+use cargo_codex::filter::rules::RuleFilter;
 use cargo_codex::fix;
 use cargo_codex::pipeline::{self, BaselinePolicy, FixPolicy, PipelineError, Request};
-use cargo_codex::report::{self, Format};
+use cargo_codex::report;
 use cargo_codex::select::{Changes, Selection};
 use clap::Parser as _;
 
@@ -73,12 +76,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Test { dirs, .. } => dirs.first().cloned(),
         _ => None,
     };
+    let today = match today_override() {
+        Ok(today) => today,
+        Err(message) => {
+            writeln!(io::stderr().lock(), "error: {message}")?;
+            return Ok(Status::Failure);
+        }
+    };
     let flags = Flags {
         config: cli.config.clone(),
         rule_dirs: cli.rule_dirs.clone(),
         no_default_rules: cli.no_default_rules,
         start,
         codex_from: cli.codex_from.clone(),
+        today,
     };
     if cli.codex_from.is_some()
         && matches!(
@@ -112,6 +123,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(codex) => codex,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
+    let quiet = matches!(&cli.command, Command::Check(args) if args.quiet || args.silent);
+    if !quiet {
+        report_load_warnings(&codex)?;
+    }
     // Locked stdout flushes at every newline; a report has many lines.
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
@@ -130,6 +145,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     }
 }
 
+/// The day `CARGO_CODEX_TODAY` names, to take as today for suppressions' `until` dates.
+fn today_override() -> Result<Option<Date>, String> {
+    let Some(value) = std::env::var_os(TODAY_VARIABLE).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    Date::parse(&text).map(Some).ok_or_else(|| {
+        format!(
+            "{TODAY_VARIABLE}=`{}` is not a date: write YYYY-MM-DD, or unset it for today's date",
+            report::visible(&text)
+        )
+    })
+}
+
 fn report_load_errors(
     errors: &[load::LoadError],
     color: bool,
@@ -145,6 +174,15 @@ fn report_load_errors(
         )?;
     }
     Ok(Status::Failure)
+}
+
+/// Says on stderr what in the Codex's files loads but has no effect.
+fn report_load_warnings(codex: &Codex) -> Result<()> {
+    let mut err = io::stderr().lock();
+    for warning in codex.warnings() {
+        writeln!(err, "warning: {}", report::visible(&warning.to_string()))?;
+    }
+    Ok(())
 }
 
 /// The library's request for `check ARGS` run from `cwd`.
@@ -178,9 +216,9 @@ fn request<'a>(settings: &'a Settings, args: &CheckArgs, cwd: &Path) -> Request<
         },
         baseline,
         fix,
-        // The JSON records the commit; the comment links files at it.
-        commit: matches!(args.format, Format::Json | Format::Markdown),
+        commit: false,
         cache: None,
+        rules: None,
     }
 }
 
@@ -192,31 +230,42 @@ fn check(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
+    let rules = match RuleFilter::new(codex, &args.select, &args.ignore) {
+        Ok(rules) => rules,
+        Err(error) => return report_error(&error),
+    };
+    let destinations = output::destinations(args);
     let cache = open_cache(codex, settings, args, cwd);
     let request = Request {
         cache: cache.as_ref(),
+        rules,
+        commit: output::needs_commit(&destinations),
         ..request(settings, args, cwd)
     };
+    // `--quiet`: the findings only; `--silent`: errors only.
+    let talk = !args.quiet && !args.silent;
     let outcome = match pipeline::run(codex, &request) {
         Ok(outcome) => outcome,
         Err(error) => {
             if let PipelineError::AfterFixes(failed) = &error {
-                report_fixes(&failed.fixes)?;
+                report_fixes(&failed.fixes, talk, !args.silent)?;
             }
             save_cache(cache, args.verbose)?;
             return report_error(&error);
         }
     };
     if let Some(fixes) = &outcome.fixes {
-        report_fixes(fixes)?;
+        report_fixes(fixes, talk, !args.silent)?;
     }
     save_cache(cache, args.verbose)?;
     if let (Some(count), Some(path)) = (outcome.baseline_written, &args.write_baseline) {
-        writeln!(
-            io::stderr().lock(),
-            "wrote {count} findings to the baseline {}",
-            path.display()
-        )?;
+        if talk {
+            writeln!(
+                io::stderr().lock(),
+                "wrote {count} findings to the baseline {}",
+                path.display()
+            )?;
+        }
         return Ok(Status::Clean);
     }
     let forge = report::Forge::from_env(
@@ -227,31 +276,43 @@ fn check(
     let context = report::Context {
         color,
         rules: codex.rules().iter().map(report::RuleInfo::of).collect(),
-        commit: outcome.commit,
-        suppressed: outcome.suppressed,
-        baselined: outcome.baselined,
+        commit: outcome.commit.clone(),
+        suppressed: outcome.suppressed.clone(),
+        baselined: outcome.baselined.clone(),
         // Said to someone watching a terminal; a report piped or saved stays the same from
         // run to run.
         elapsed: io::stdout().is_terminal().then_some(outcome.elapsed),
         statistics: args.statistics,
         forge,
+        display_base: display_base(&settings.root, cwd),
+        quiet: args.quiet,
     };
-    report::render(
-        args.format,
-        out,
-        &outcome.diagnostics,
-        &outcome.summary,
-        &context,
-    )?;
-    out.flush()?;
-    Ok(if outcome.summary.enforced > 0 {
+    if args.show_fixes && !args.silent {
+        output::show_fixes(&outcome, &context)?;
+    }
+    let writing = output::Writing {
+        context: &context,
+        silent: args.silent,
+        root: &settings.root,
+        cwd,
+    };
+    if !output::write(&destinations, &outcome, &writing, out)? {
+        return Ok(Status::Failure);
+    }
+    Ok(if outcome.summary.enforced > 0 && !args.exit_zero {
         Status::Findings
     } else {
         Status::Clean
     })
 }
 
-/// Says what `--fix` did.
+/// Where terminal formats show paths from: the working directory, both it and the root with
+/// links resolved alike.
+fn display_base(root: &Path, cwd: &Path) -> report::DisplayBase {
+    let resolve = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    report::DisplayBase::new(&resolve(root), &resolve(cwd))
+}
+
 /// The result cache, unless `--no-cache`; with `--verbose`, why it is off.
 fn open_cache(codex: &Codex, settings: &Settings, args: &CheckArgs, cwd: &Path) -> Option<Cache> {
     if args.no_cache {
@@ -301,14 +362,18 @@ fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
     Ok(())
 }
 
-fn report_fixes(fixes: &fix::Report) -> io::Result<()> {
+/// Says what `--fix` did: how much (unless `--quiet`), and which files it left alone and why
+/// (unless `--silent`).
+fn report_fixes(fixes: &fix::Report, counts: bool, skipped: bool) -> io::Result<()> {
     let mut err = io::stderr().lock();
-    writeln!(
-        err,
-        "applied {} fixes in {} files",
-        fixes.applied, fixes.files
-    )?;
-    for (path, reason) in &fixes.skipped {
+    if counts {
+        writeln!(
+            err,
+            "applied {} fixes in {} files",
+            fixes.applied, fixes.files
+        )?;
+    }
+    for (path, reason) in fixes.skipped.iter().filter(|_| skipped) {
         writeln!(err, "left {path} unchanged: {reason}")?;
     }
     Ok(())

@@ -14,6 +14,7 @@
 //! stage = "warn"                  # shadow | warn | enforce
 //! severity = "warning"            # error | warning | info
 //! scopes = ["prod", "example"]    # replaces the rule's: prod | test | bench | example | build
+//! enforce_paths = ["src/core/**"] # replaces the rule's: enforced there, warn elsewhere
 //! enabled = false
 //! ```
 //!
@@ -36,6 +37,7 @@ use toml::Spanned;
 
 use crate::codex::load::LoadError;
 use crate::codex::{Overrides, Sources};
+use crate::filter::date::Date;
 use crate::source::boundary::Boundary;
 use crate::source::revision::{Origin, Revision};
 use options::{Options, compile_excludes, read_options, rule_overrides};
@@ -64,6 +66,9 @@ pub struct Flags {
     pub start: Option<PathBuf>,
     /// Read the Codex's files inside the repository as of this git revision.
     pub codex_from: Option<String>,
+    /// The day to take as today for suppressions' `until` dates, instead of the clock's
+    /// (the command line reads it from `CARGO_CODEX_TODAY`).
+    pub today: Option<Date>,
 }
 
 /// Resolved settings for a run.
@@ -85,6 +90,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     /// Where the Codex's own files (configuration, rules, incidents, baseline) are read from.
     pub origin: Origin,
+    /// The day suppressions' `until` dates are compared with; `None` for today's date in UTC.
+    pub today: Option<Date>,
 }
 
 /// Finds and reads the configuration, and merges it with `flags`.
@@ -158,5 +165,6 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         baseline,
         origin,
+        today: flags.today,
     })
 }

@@ -70,6 +70,25 @@ pub struct Report {
     pub files: usize,
     /// Files left untouched, with the reason (the result would not parse, or the file changed).
     pub skipped: Vec<(String, String)>,
+    /// Each fix written, in file order (`--show-fixes` lists them).
+    pub fixed: Vec<Fixed>,
+}
+
+/// A fix written to a file, with the finding it resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed {
+    /// Path relative to the project root.
+    pub path: String,
+    /// Where the finding was, before the fix.
+    pub start: Position,
+    /// The rule's code.
+    pub rule: String,
+    /// The rule's name.
+    pub name: String,
+    /// What the fix did.
+    pub description: String,
+    /// How safe it was.
+    pub applicability: Applicability,
 }
 
 /// Applies the fixes of `diagnostics` that `unsafe_fixes` allows to the files under `root`,
@@ -80,7 +99,7 @@ pub fn apply(
     unsafe_fixes: bool,
     checked: &Snapshot,
 ) -> Report {
-    let mut by_file: BTreeMap<&str, Vec<&Fix>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
         let Some(fix) = &d.fix else { continue };
         let allowed = match fix.applicability {
@@ -89,16 +108,34 @@ pub fn apply(
             Applicability::DisplayOnly => false,
         };
         if allowed {
-            by_file.entry(&d.path).or_default().push(fix);
+            by_file.entry(&d.path).or_default().push(d);
         }
     }
     let boundary = Boundary::new(root);
     let mut report = Report::default();
-    for (path, fixes) in by_file {
-        match fix_file(&boundary, &root.join(path), path, &fixes, checked) {
-            Ok(count) => {
-                report.applied += count;
+    for (path, found) in by_file {
+        let edits: Vec<&Fix> = found.iter().filter_map(|d| d.fix.as_ref()).collect();
+        match fix_file(&boundary, &root.join(path), path, &edits, checked) {
+            Ok(applied) => {
+                report.applied += applied.len();
                 report.files += 1;
+                let mut written: Vec<Fixed> = applied
+                    .into_iter()
+                    .filter_map(|i| {
+                        let d = found.get(i)?;
+                        let fix = d.fix.as_ref()?;
+                        Some(Fixed {
+                            path: d.path.clone(),
+                            start: d.start,
+                            rule: d.rule.clone(),
+                            name: d.name.clone(),
+                            description: fix.description.clone(),
+                            applicability: fix.applicability,
+                        })
+                    })
+                    .collect();
+                written.sort_by_key(|f| f.start);
+                report.fixed.append(&mut written);
             }
             Err(reason) => report.skipped.push((path.to_owned(), reason)),
         }
@@ -106,14 +143,15 @@ pub fn apply(
     report
 }
 
-/// Fixes one file; the reason it was left unchanged otherwise.
+/// Fixes one file, and says which of `fixes` (by index) it applied; the reason it was left
+/// unchanged otherwise.
 fn fix_file(
     boundary: &Boundary,
     full: &Path,
     path: &str,
     fixes: &[&Fix],
     checked: &Snapshot,
-) -> Result<usize, String> {
+) -> Result<Vec<usize>, String> {
     if std::fs::symlink_metadata(full).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err("it is a symbolic link; --fix does not write through links".to_owned());
     }
@@ -124,14 +162,14 @@ fn fix_file(
         return Err("it changed since it was checked; run the check again".to_owned());
     }
     let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())?;
-    let (edited, count) = fixed_text(&text, fixes)?;
+    let (edited, applied) = edit(&text, fixes)?;
     write_atomic(full, edited.as_bytes(), boundary).map_err(|error| match error {
         WriteError::Link { .. } => {
             "it is a symbolic link; --fix does not write through links".to_owned()
         }
         other => format!("cannot be written: {other}"),
     })?;
-    Ok(count)
+    Ok(applied)
 }
 
 /// `text` with `fixes` applied from the end backwards, skipping overlaps.
@@ -140,28 +178,35 @@ fn fix_file(
 ///
 /// When an item an edit falls in no longer parses as Rust: nothing is written then.
 pub fn fixed_text(text: &str, fixes: &[&Fix]) -> Result<(String, usize), String> {
+    edit(text, fixes).map(|(edited, applied)| (edited, applied.len()))
+}
+
+/// [`fixed_text`], saying which of `fixes` (by index) it applied.
+fn edit(text: &str, fixes: &[&Fix]) -> Result<(String, Vec<usize>), String> {
     let lines = LineIndex::new(text);
-    let mut edits: Vec<(usize, usize, &str)> = fixes
+    let mut edits: Vec<(usize, usize, &str, usize)> = fixes
         .iter()
-        .filter_map(|fix| {
+        .enumerate()
+        .filter_map(|(index, fix)| {
             let start = offset(&lines, text, fix.start)?;
             let end = offset(&lines, text, fix.end)?;
-            (start <= end).then_some((start, end, fix.replacement.as_str()))
+            (start <= end).then_some((start, end, fix.replacement.as_str(), index))
         })
         .collect();
     edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
     let mut edited = text.to_owned();
     let mut limit = usize::MAX;
     let mut applied = Vec::new();
-    for (start, end, replacement) in edits {
+    let mut indices = Vec::new();
+    for (start, end, replacement, index) in edits {
         if end > limit {
             continue;
         }
         edited.replace_range(start..end, replacement);
         limit = start;
         applied.push((start, end, replacement.len()));
+        indices.push(index);
     }
-    let count = applied.len();
     // Where each edit landed in the edited text: shifted by the edits before it.
     let (mut removed, mut added) = (0, 0);
     let touched: Vec<Range<usize>> = applied
@@ -176,7 +221,7 @@ pub fn fixed_text(text: &str, fixes: &[&Fix]) -> Result<(String, usize), String>
         })
         .collect();
     let edited = reparse(edited, touched)?;
-    Ok((edited, count))
+    Ok((edited, indices))
 }
 
 /// `text` back if the items holding the `touched` byte ranges still parse. Only those items

@@ -195,7 +195,7 @@ fn explain_and_rules_describe_the_codex() {
         ids,
         [
             "CX0001", "CX0002", "CX0003", "CX0004", "CX0005", "CX0006", "CX9000", "CX9001",
-            "CX9002", "CX9003", "CX9004", "CX9005"
+            "CX9002", "CX9003", "CX9004", "CX9005", "CX9006"
         ]
     );
     assert_eq!(
@@ -220,19 +220,24 @@ fn output_is_deterministic_across_parallel_runs() {
 }
 
 #[test]
-fn run_from_a_subfolder_checks_that_folder_with_root_relative_paths() {
+fn run_from_a_subfolder_checks_that_folder() {
     let project = Project::new();
     project
         .file(".git/HEAD", "ref: refs/heads/main\n")
         .file("a/src/lib.rs", "pub fn f() -> u8 { Some(1).unwrap() }\n")
         .file("b/src/lib.rs", "pub fn g() -> u8 { Some(1).unwrap() }\n");
+    // The terminal shows paths from the subfolder (issue 10), machine formats from the root.
     let out = common::run_in(&project.path().join("a"), &["check", "--format", "concise"]);
     assert_eq!(
         heads(&out.stdout),
-        ["a/src/lib.rs:1:28 CX0001"],
+        ["src/lib.rs:1:28 CX0001"],
         "{}",
         out.stdout
     );
+    let out = common::run_in(&project.path().join("a"), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["path"], "a/src/lib.rs");
+    assert_eq!(json["summary"]["diagnostics"], 1);
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(heads(&out.stdout).len(), 2);
 }

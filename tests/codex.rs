@@ -126,3 +126,69 @@ fn matcher_kinds_without_a_default_rule_pass_their_fixtures() {
         .collect();
     assert_eq!(kinds, [true, true]);
 }
+
+/// Issue 10: the matcher kinds the README's rule example lists, those of codex/README.md's
+/// table and those `cargo codex new` writes in its scaffold are the loader's (`KINDS`).
+#[test]
+fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
+    use cargo_codex::codex::matcher::KINDS;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = readme.split("id = \"ACME0001\"").nth(1).unwrap();
+    let listed: Vec<&str> = example
+        .split("[match]\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|line| !line.starts_with("exclude_paths"))
+        .map(|line| line.trim_start_matches("# "))
+        .collect();
+    assert_eq!(listed.len(), KINDS.len(), "{listed:#?}");
+    for (line, kind) in listed.iter().zip(KINDS) {
+        assert!(
+            line.starts_with(kind.example),
+            "README: `{line}` should be `{}`",
+            kind.example
+        );
+    }
+
+    let guide = std::fs::read_to_string(root.join("codex/README.md")).unwrap();
+    let section = guide.split("One matcher kind per rule").nth(1).unwrap();
+    let mut table: Vec<&str> = section
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            line.strip_prefix("| `")?
+                .split_once('`')
+                .map(|(key, _)| key)
+        })
+        .collect();
+    table.sort_unstable();
+    let mut keys: Vec<&str> = KINDS.iter().map(|kind| kind.key).collect();
+    keys.sort_unstable();
+    assert_eq!(table, keys, "codex/README.md's table of matcher kinds");
+
+    let project = crate::common::Project::new();
+    project.file("src/lib.rs", "");
+    let out = project.run(&[
+        "new",
+        "lock-in-handler",
+        "--incident",
+        "2026-02-03-lock-convoy",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let scaffold =
+        std::fs::read_to_string(project.path().join("rules/lock-in-handler.toml")).unwrap();
+    for kind in KINDS {
+        assert!(
+            scaffold.contains(kind.example),
+            "the scaffold should show `{}`:\n{scaffold}",
+            kind.example
+        );
+    }
+    assert!(
+        scaffold.contains("# One matcher kind: method, macro, call, index, pattern, before or validate (method, macro and call may be combined):"),
+        "{scaffold}"
+    );
+}

@@ -100,7 +100,8 @@ fn the_pre_commit_manifest_uses_flags_the_binary_accepts() {
 
 /// Every `cargo-codex` command of the CI templates, with the CI variables set to `main`, runs
 /// in a real repository with a merge base and produces output its consumer can read, and a
-/// merge request that edits codex.toml cannot switch its finding off.
+/// merge request that edits codex.toml cannot switch its finding off. Each template runs the
+/// tool once, writing its reports with `--output FORMAT=PATH`.
 #[test]
 fn the_ci_templates_run_as_written() {
     let project = Project::new();
@@ -151,11 +152,40 @@ fn the_ci_templates_run_as_written() {
                 "{template}: `{command}` should find the new unwrap: {}",
                 out.stderr
             );
-            if command.contains("sarif") || command.contains("gitlab") {
-                serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap();
+            let outputs: Vec<&str> = args
+                .windows(2)
+                .filter(|pair| pair[0] == "--output")
+                .map(|pair| pair[1])
+                .collect();
+            assert!(
+                !outputs.is_empty(),
+                "{template}: `{command}` writes no report"
+            );
+            for output in outputs {
+                let (format, path) = output.split_once('=').unwrap();
+                let text = std::fs::read_to_string(project.path().join(path)).unwrap();
+                assert!(text.contains("src/lib.rs"), "{template}: {path}: {text}");
+                if format != "markdown" {
+                    serde_json::from_str::<serde_json::Value>(&text).unwrap();
+                }
+                std::fs::remove_file(project.path().join(path)).unwrap();
+            }
+            if command.contains("--format github") {
+                assert!(
+                    out.stdout.starts_with("::error file=src/lib.rs"),
+                    "{}",
+                    out.stdout
+                );
             }
             ran += 1;
         }
     }
-    assert_eq!(ran, 4);
+    assert_eq!(ran, 2, "one run per template");
+    let gitlab = std::fs::read_to_string(root.join("ci/gitlab-ci.yml")).unwrap();
+    for artifact in [
+        "codequality: gl-code-quality-report.json",
+        "- codex-comment.md",
+    ] {
+        assert!(gitlab.contains(artifact), "{artifact}");
+    }
 }

@@ -106,6 +106,106 @@ fn index_rules_and_enforce_paths() {
     );
 }
 
+/// Issue 10: `enforce_paths` in `codex.toml` narrows a default rule without editing it, and
+/// one that cannot act (the rule is not enforced) is a located warning, in codex.toml or in
+/// a rule file, that does not stop the run.
+#[test]
+fn enforce_paths_in_codex_toml_and_a_warning_when_it_cannot_act() {
+    let project = Project::new();
+    project
+        .file(
+            "codex.toml",
+            "[rules.CX0001]
+enforce_paths = [\"src/core/**\"]
+",
+        )
+        .file(
+            "src/core/a.rs",
+            "pub fn a(x: Option<u8>) -> u8 { x.unwrap() }
+",
+        )
+        .file(
+            "src/edge/b.rs",
+            "pub fn b(x: Option<u8>) -> u8 { x.unwrap() }
+",
+        );
+    let stages = |out: &common::Output| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap(),
+                    d["stage"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let out = project.run(&["check", "--format", "json"]);
+    assert_eq!(
+        stages(&out),
+        ["src/core/a.rs enforce", "src/edge/b.rs warn"]
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr, "",
+        "an enforced rule's enforce_paths acts: no warning"
+    );
+
+    // On a warn-stage rule it would change nothing: said, located, and the run goes on.
+    project.file(
+        "codex.toml",
+        "[rules.CX0001]\nstage = \"warn\"\nenforce_paths = [\"src/core/**\"]\n",
+    );
+    let out = project.run(&["check", "--format", "json"]);
+    assert_eq!(stages(&out), ["src/core/a.rs warn", "src/edge/b.rs warn"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.starts_with(
+            "warning: codex.toml:3:17: `enforce_paths` of CX0001 has no effect: the rule's stage is `warn`"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    // The same in a rule file.
+    project
+        .file("codex.toml", "rule_dirs = [\"codex-rules\"]\n")
+        .file(
+            "codex-rules/map-lookup.toml",
+            &rule(
+                "ACME0002",
+                "stage = \"shadow\"\nenforce_paths = [\"src/core/**\"]\n",
+                "index = { key = \"reference\" }",
+            ),
+        );
+    let out = project.run(&["check", "--format", "json"]);
+    assert!(
+        out.stderr.contains(
+            "warning: codex-rules/map-lookup.toml:6:18: `enforce_paths` of ACME0002 has no effect: the rule's stage is `shadow`"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    // A bad glob is a located error, as elsewhere in codex.toml.
+    project.file(
+        "codex.toml",
+        "[rules.CX0001]\nenforce_paths = [\"src/[**\"]\n",
+    );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("codex.toml:2:18: invalid glob `src/[**`"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn bad_call_paths_and_index_keys_are_located() {
     let project = Project::new();

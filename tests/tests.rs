@@ -28,6 +28,9 @@ mod codex;
 mod codex_from;
 // `codex.toml` layering, a project's own rules, located errors.
 mod config;
+// Issue 10's flags (--quiet, --exit-zero, --select, --output…), paths from a subfolder, and
+// suppressions that expire.
+mod flags;
 // The ready-to-copy hooks (pre-commit) on real repositories.
 mod hooks;
 // Hostile input: no crash, no hang, no super-linear growth.

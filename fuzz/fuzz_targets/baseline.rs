@@ -1,5 +1,7 @@
 //! One baseline file through the loader, then applied to real findings.
 #![no_main]
+// A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::PathBuf;

@@ -2,6 +2,8 @@
 //! format and the fix re-parse. Suppression comments (`// codex:allow(...)`) reach the
 //! crate-private suppression parser through here; `fuzz/codex.dict` seeds them.
 #![no_main]
+// A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::PathBuf;

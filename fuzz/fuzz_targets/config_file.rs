@@ -1,6 +1,8 @@
 //! One `codex.toml` through discovery, validation and merging with flags; settings that
 //! resolve are then used to load the Codex, and errors are rendered with carets.
 #![no_main]
+// A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

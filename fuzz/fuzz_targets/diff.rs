@@ -1,5 +1,7 @@
 //! One unified diff through the changed-lines reader.
 #![no_main]
+// A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cargo_codex::select::changes::ChangedLines;
 use libfuzzer_sys::fuzz_target;

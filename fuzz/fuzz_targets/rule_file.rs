@@ -1,6 +1,8 @@
 //! One rule file through the loader (parse, validate, compile its matcher, render its errors
 //! with carets); a rule that loads is then run on a small source file.
 #![no_main]
+// A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::PathBuf;

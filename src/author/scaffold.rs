@@ -8,6 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::codex::Codex;
+use crate::codex::matcher::{KINDS, kind_names};
 use crate::config::Settings;
 
 /// What to scaffold.
@@ -237,12 +238,20 @@ input.replace_me_safely();
 ```
 """
 
-# One matcher kind: method, macro, call or index. See `cargo codex explain CX0001` for a
-# complete rule, and codex/README.md for the whole workflow.
+# One matcher kind: {kinds} ({combined} may be combined):
+{examples}
+# See `cargo codex explain CX0001` for a complete rule, and codex/README.md for the workflow.
 [match]
 method = ["replace_me"]
 "#,
-        incident = request.incident
+        incident = request.incident,
+        kinds = kind_names(KINDS),
+        combined = kind_names(KINDS.iter().filter(|kind| kind.combines)).replace(" or ", " and "),
+        examples = KINDS
+            .iter()
+            .map(|kind| format!("#   {}", kind.example))
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     text
 }

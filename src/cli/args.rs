@@ -44,7 +44,7 @@ pub(super) enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Check Rust files against the Codex (the whole project by default).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Show a rule's documentation, incident and matcher.
     Explain {
         /// Rule code or name, e.g. CX0001 or unwrap-outside-tests.
@@ -116,11 +116,75 @@ pub(super) struct CheckArgs {
     #[arg(long)]
     pub(super) no_cache: bool,
     /// Say on stderr how many files came from the cache, or why it is off.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with_all = ["quiet", "silent"])]
     pub(super) verbose: bool,
     /// In the terminal formats (human, concise), show counts by rule instead of each finding.
     #[arg(long)]
     pub(super) statistics: bool,
+    /// Print the findings and nothing else: no summary, no notes, no warnings about the
+    /// configuration (errors still go to stderr).
+    #[arg(long, short, conflicts_with = "silent")]
+    pub(super) quiet: bool,
+    /// Print nothing but errors; the exit code still says whether enforced findings were
+    /// found. Files named by --output and --output-file are still written.
+    #[arg(long, short)]
+    pub(super) silent: bool,
+    /// Exit with 0 even when enforced findings are found (2 still means the run failed).
+    #[arg(long)]
+    pub(super) exit_zero: bool,
+    /// Report and fix only these rules: codes (CX0001), names (unwrap-outside-tests) or code
+    /// prefixes (CX00); comma-separated or repeated. Files that could not be checked (CX9000,
+    /// CX9001) are still reported unless ignored.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub(super) select: Vec<String>,
+    /// Leave out these rules (codes, names or code prefixes). Where --select and --ignore both
+    /// name a rule, the more specific wins (a code or name over a prefix), --ignore on a tie.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub(super) ignore: Vec<String>,
+    /// Write the --format output to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub(super) output_file: Option<PathBuf>,
+    /// Also write the findings in FORMAT to PATH (repeatable), from the same run:
+    /// `--output sarif=codex.sarif --output markdown=comment.md`.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub(super) outputs: Vec<Output>,
+    /// List the fixes applied (with --fix), or those --fix would apply, on stderr.
+    #[arg(long)]
+    pub(super) show_fixes: bool,
+}
+
+/// One `--output FORMAT=PATH`.
+#[derive(Debug, Clone)]
+pub(super) struct Output {
+    pub(super) format: Format,
+    pub(super) path: PathBuf,
+}
+
+/// `FORMAT=PATH`, split at the first `=` (format names have none; a path may).
+fn parse_output(text: &str) -> Result<Output, String> {
+    let names = || {
+        Format::all()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .map(|value| value.get_name().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((name, path)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` is not FORMAT=PATH: write e.g. sarif=codex.sarif (formats: {})",
+            names()
+        ));
+    };
+    let format = Format::from_str(name, true)
+        .map_err(|_| format!("unknown format `{name}` (formats: {})", names()))?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file: write {name}=PATH"));
+    }
+    Ok(Output {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// `K/N` with 1 <= K <= N.

@@ -20,6 +20,8 @@ pub enum Builtin {
     UnknownRuleInSuppression,
     /// A `codex:allow` comment that suppresses nothing.
     UnusedSuppression,
+    /// A `codex:allow(..., until = DATE)` comment past its date, or whose date is not one.
+    ExpiredSuppression,
 }
 
 struct Spec {
@@ -123,17 +125,38 @@ changes again, they would hide a new, unreviewed finding.\n\n## Example\n\
     // codex:allow(CX0001) parsed above\n    let v = x.unwrap_or_default();\n\n\
 Use instead: remove the comment.",
     },
+    Spec {
+        kind: Builtin::ExpiredSuppression,
+        id: "CX9006",
+        name: "expired-suppression",
+        title: "`codex:allow` past its `until` date",
+        severity: Severity::Warning,
+        stage: Stage::Warn,
+        message: "this suppression has expired, so the finding it covered is reported again",
+        help: "fix the code, or write a new `until` date with the reason it still holds",
+        doc: "## What it does\nReports a `codex:allow(CODES, until = YYYY-MM-DD) reason` comment \
+whose date has passed (it is compared with today's date in UTC), or whose `until` is not a day \
+written `YYYY-MM-DD`. Such a comment suppresses nothing: the findings it covered are reported \
+again, with their own rule's stage. It is a warning; set `[rules.CX9006] stage = \"enforce\"` in \
+`codex.toml` to fail the run on any expired suppression.\n\n## Why is this bad?\nA \
+suppression that is meant to be temporary (until a dependency is upgraded, a migration ends) \
+is forgotten once it is written. A date turns it into a decision someone has to renew, as \
+vulnerability scanners do with ignores that expire.\n\n## Example\n\n    // codex:allow(CX0001, until = 2026-01-31) the loader validates it until v2\n    \
+let port = env_port().unwrap();\n\nUse instead: the fix the comment was waiting for, or a new \
+date and reason.",
+    },
 ];
 
 impl Builtin {
     /// Every built-in kind.
-    pub const ALL: [Builtin; 6] = [
+    pub const ALL: [Builtin; 7] = [
         Builtin::UnreadableSource,
         Builtin::UnparsableSource,
         Builtin::EmptySource,
         Builtin::SuppressionWithoutReason,
         Builtin::UnknownRuleInSuppression,
         Builtin::UnusedSuppression,
+        Builtin::ExpiredSuppression,
     ];
 
     /// The rule for this kind, before `codex.toml` overrides.

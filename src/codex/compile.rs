@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
+use super::matcher::{KINDS, kind_names};
 use super::pattern::Pattern;
 use super::{IndexKey, Matcher, Narrowing, PathPattern, ValidateSpec};
 
@@ -147,22 +148,34 @@ pub(super) fn compile(
         return Some((Matcher::Either(parts), narrowing));
     }
     if let Some((_, extra)) = chosen.get(1) {
-        errors.push(LoadError::invalid(
-            file,
-            extra.clone(),
-            "a rule has one matcher kind (index, pattern, validate or before), or any of method, macro and call; split it into two rules",
-        ));
+        errors.push(LoadError::invalid(file, extra.clone(), two_kinds()));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {
-        errors.push(LoadError::invalid(
-            file,
-            span,
-            "`[match]` needs a matcher kind: `method = [\"name\"]`, `macro = [\"name\"]`, \
-             `call = [\"path::to::fn\"]`, `index = { key = \"reference\" }` or `pattern = \"$X.lock().unwrap()\"`",
-        ));
+        errors.push(LoadError::invalid(file, span, no_kind()));
         return None;
     };
     Some((matcher, narrowing))
+}
+
+/// The error for a `[match]` with two kinds that cannot be combined.
+fn two_kinds() -> String {
+    format!(
+        "a rule has one matcher kind ({}), or any of {}; split it into two rules",
+        kind_names(KINDS.iter().filter(|kind| !kind.combines)),
+        kind_names(KINDS.iter().filter(|kind| kind.combines)).replace(" or ", " and "),
+    )
+}
+
+/// The error for a `[match]` with no kind.
+fn no_kind() -> String {
+    let examples: Vec<String> = KINDS
+        .iter()
+        .map(|kind| format!("`{}`", kind.example))
+        .collect();
+    format!(
+        "`[match]` needs a matcher kind, one of: {}",
+        examples.join(", ")
+    )
 }
 
 fn identifiers(
@@ -356,7 +369,42 @@ fn raw_offset(literal: &str, decoded: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::raw_offset;
+    use super::*;
+
+    /// `KINDS` is the list the docs and errors give: each of its examples compiles, and every
+    /// key `[match]` accepts beside the narrowing ones is in it.
+    #[test]
+    fn the_listed_matcher_kinds_are_the_accepted_ones() {
+        for kind in KINDS {
+            let text = format!("{}\n", kind.example);
+            let raw: MatchFile = toml::from_str(&text).unwrap();
+            let mut errors = Vec::new();
+            let compiled = compile(
+                &TextFile::new("r.toml", text.as_str()),
+                raw,
+                0..0,
+                &mut errors,
+            );
+            assert!(
+                compiled.is_some() && errors.is_empty(),
+                "{}: {errors:?}",
+                kind.key
+            );
+        }
+        let error = toml::from_str::<MatchFile>("no_such_kind = 1\n")
+            .unwrap_err()
+            .to_string();
+        let (_, expected) = error.split_once("expected one of").unwrap();
+        let narrowing = ["inside_fn", "not_inside_fn", "paths", "exclude_paths"];
+        let accepted: Vec<&str> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|key| !narrowing.contains(key))
+            .collect();
+        let listed: Vec<&str> = KINDS.iter().map(|kind| kind.key).collect();
+        assert_eq!(accepted, listed);
+    }
 
     #[test]
     fn decoded_offsets_map_through_escapes_and_delimiters() {

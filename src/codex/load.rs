@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-pub use file::{LoadError, TextFile};
+pub use file::{LoadError, LoadWarning, TextFile};
 pub(crate) use file::{display_path, text_file};
 
 use super::{Builtin, Codex, Incident, Rule, Scope, Severity, Stage};
@@ -66,6 +66,8 @@ pub struct RuleOverride {
     pub severity: Option<Severity>,
     /// New scopes, replacing the rule's.
     pub scopes: Option<Vec<Scope>>,
+    /// New `enforce_paths`, replacing the rule's, with where it is written.
+    pub enforce_paths: Option<toml::Spanned<globset::GlobSet>>,
 }
 
 /// Loads, validates and compiles the Codex from the working tree.
@@ -120,6 +122,7 @@ pub fn load_from(
     );
     let mut rules = Vec::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut enforce_paths = EnforcePaths::new();
     // The `rule_url` template links the project's own rule files: an embedded rule's path is
     // the tool's, not a file of the project.
     let embedded_count = if sources.embedded {
@@ -138,7 +141,14 @@ pub fn load_from(
             sources
         };
         match rule::parse(file, sources, &incidents) {
-            Ok((mut rule, id_span)) => {
+            Ok(rule::Parsed {
+                mut rule,
+                id_span,
+                enforce_span,
+            }) => {
+                if let Some(span) = enforce_span {
+                    enforce_paths.insert(rule.id.clone(), (file.clone(), span));
+                }
                 rule.file.clone_from(disk);
                 for key in [&rule.id, &rule.name] {
                     if let Some(other) = first_seen.get(key.as_str()) {
@@ -161,13 +171,42 @@ pub fn load_from(
             rules.push(rule);
         }
     }
-    apply_overrides(&mut rules, overrides, &mut errors);
+    apply_overrides(&mut rules, overrides, &mut enforce_paths, &mut errors);
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     if errors.is_empty() {
-        Ok(Codex::new(rules, incidents))
+        let warnings = idle_enforce_paths(&rules, &enforce_paths);
+        Ok(Codex::new(rules, incidents).with_warnings(warnings))
     } else {
         Err(errors)
     }
+}
+
+/// Where each rule's `enforce_paths` was last written (its rule file, or `codex.toml`).
+type EnforcePaths = HashMap<String, (TextFile, Range<usize>)>;
+
+/// A warning for each `enforce_paths` that cannot act: it only narrows where an `enforce` rule
+/// fails, so on a `warn` or `shadow` rule it changes nothing, which the file does not show.
+fn idle_enforce_paths(rules: &[Rule], written: &EnforcePaths) -> Vec<LoadWarning> {
+    let mut warnings: Vec<LoadWarning> = rules
+        .iter()
+        .filter(|rule| rule.enforce_paths.is_some() && rule.stage != Stage::Enforce)
+        .filter_map(|rule| {
+            let (file, span) = written.get(&rule.id)?;
+            Some(LoadWarning {
+                file: file.clone(),
+                span: span.clone(),
+                message: format!(
+                    "`enforce_paths` of {} has no effect: the rule's stage is `{}`, and \
+                     `enforce_paths` only narrows where an `enforce` rule fails; set \
+                     `stage = \"enforce\"` to enforce it on these paths and warn elsewhere",
+                    rule.id,
+                    rule.stage.as_str()
+                ),
+            })
+        })
+        .collect();
+    warnings.sort_by(|a, b| (&a.file.path, a.span.start).cmp(&(&b.file.path, b.span.start)));
+    warnings
 }
 
 /// The embedded files (if any) followed by every `*.toml` under `dirs`, sorted per folder.
@@ -219,7 +258,12 @@ fn stem(path: &str) -> &str {
     name.strip_suffix(".toml").unwrap_or(name)
 }
 
-fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Vec<LoadError>) {
+fn apply_overrides(
+    rules: &mut Vec<Rule>,
+    overrides: &Overrides,
+    enforce_paths: &mut EnforcePaths,
+    errors: &mut Vec<LoadError>,
+) {
     let mut disabled = Vec::new();
     for change in &overrides.rules {
         let Some(rule) = rules
@@ -244,6 +288,10 @@ fn apply_overrides(rules: &mut Vec<Rule>, overrides: &Overrides, errors: &mut Ve
         }
         if let Some(scopes) = &change.scopes {
             rule.scopes.clone_from(scopes);
+        }
+        if let Some(paths) = &change.enforce_paths {
+            rule.enforce_paths = Some(paths.get_ref().clone());
+            enforce_paths.insert(rule.id.clone(), (change.file.clone(), paths.span()));
         }
         if change.enabled == Some(false) {
             disabled.push(rule.id.clone());

@@ -10,6 +10,67 @@ use globset::GlobSet;
 use super::pattern::{Anchor, Pattern};
 use super::{Builtin, Rule, RuleIndex};
 
+/// A key a rule's `[match]` table may use to say what it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatcherKind {
+    /// The key, e.g. `method`.
+    pub key: &'static str,
+    /// A line of TOML using it.
+    pub example: &'static str,
+    /// Whether it may be combined with the other combinable kinds in one `[match]`.
+    pub combines: bool,
+}
+
+/// Every matcher kind, in the order the docs list them: the one list that the loader's errors,
+/// the rule `cargo codex new` scaffolds and the README follow (a test holds the README to it).
+pub const KINDS: &[MatcherKind] = &[
+    MatcherKind {
+        key: "method",
+        example: r#"method = ["lock"]"#,
+        combines: true,
+    },
+    MatcherKind {
+        key: "macro",
+        example: r#"macro = ["dbg"]"#,
+        combines: true,
+    },
+    MatcherKind {
+        key: "call",
+        example: r#"call = ["std::process::exit", "serde_json::from_*", "*::serve"]"#,
+        combines: true,
+    },
+    MatcherKind {
+        key: "index",
+        example: r#"index = { key = "reference" }"#,
+        combines: false,
+    },
+    MatcherKind {
+        key: "pattern",
+        example: r#"pattern = "$X.lock().unwrap()""#,
+        combines: false,
+    },
+    MatcherKind {
+        key: "before",
+        example: r#"before = { trigger = ["axum::serve"], required = ["check_*"] }"#,
+        combines: false,
+    },
+    MatcherKind {
+        key: "validate",
+        example: r#"validate = { sources = ["serde_json::from_*"], source_methods = ["json"], validators = ["validate*", "try_from"] }"#,
+        combines: false,
+    },
+];
+
+/// The keys of `kinds` as prose: `method, macro or call`.
+pub fn kind_names<'a>(kinds: impl IntoIterator<Item = &'a MatcherKind>) -> String {
+    let keys: Vec<&str> = kinds.into_iter().map(|kind| kind.key).collect();
+    match keys.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// What a rule matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::Builtin;
 pub use clippy::ClippyLints;
-pub use load::{LoadError, Overrides, RuleOverride, Sources};
+pub use load::{LoadError, LoadWarning, Overrides, RuleOverride, Sources};
 pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers, ValidateSpec};
 
 /// How bad a finding is.
@@ -247,6 +247,7 @@ pub struct Codex {
     incidents: Vec<Incident>,
     by_code: HashMap<String, RuleIndex>,
     triggers: Triggers,
+    warnings: Vec<LoadWarning>,
 }
 
 impl Codex {
@@ -263,7 +264,20 @@ impl Codex {
             incidents,
             by_code,
             triggers,
+            warnings: Vec::new(),
         }
+    }
+
+    /// The same Codex, with what loading it found that loads but has no effect.
+    pub(crate) fn with_warnings(mut self, warnings: Vec<LoadWarning>) -> Self {
+        self.warnings = warnings;
+        self
+    }
+
+    /// What loading found that loads but has no effect (an `enforce_paths` on a rule that is
+    /// not enforced), for the front end to show.
+    pub fn warnings(&self) -> &[LoadWarning] {
+        &self.warnings
     }
 
     /// Every rule, in load order.

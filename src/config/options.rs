@@ -37,6 +37,7 @@ pub(super) struct RuleOptions {
     pub(super) stage: Option<Stage>,
     pub(super) severity: Option<Severity>,
     pub(super) scopes: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) enforce_paths: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// Reads and checks the configuration file at `path`, shown relative to `root`.
@@ -93,6 +94,17 @@ pub(super) fn rule_overrides(
                 .filter_map(|name| Scope::try_from(name.into_inner()).ok())
                 .collect()
         });
+        // Checked by `validate_options`: every glob compiles.
+        let enforce_paths = change.enforce_paths.map(|written| {
+            let span = written.span();
+            let mut builder = GlobSetBuilder::new();
+            for glob in written.into_inner() {
+                if let Ok(glob) = Glob::new(glob.get_ref()) {
+                    builder.add(glob);
+                }
+            }
+            Spanned::new(span, builder.build().unwrap_or_else(|_| GlobSet::empty()))
+        });
         overrides.rules.push(RuleOverride {
             span: code.span(),
             code: code.into_inner(),
@@ -101,6 +113,7 @@ pub(super) fn rule_overrides(
             stage: change.stage,
             severity: change.severity,
             scopes,
+            enforce_paths,
         });
     }
     overrides
@@ -119,6 +132,15 @@ fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadErr
     for (code, change) in options.rules.iter().flatten() {
         if let Some(written) = &change.scopes {
             check_scopes(file, code.get_ref(), written, errors);
+        }
+        for glob in change.enforce_paths.iter().flat_map(Spanned::get_ref) {
+            if let Err(error) = Glob::new(glob.get_ref()) {
+                errors.push(LoadError::invalid(
+                    file,
+                    glob.span(),
+                    format!("invalid glob `{}`: {}", glob.get_ref(), error.kind()),
+                ));
+            }
         }
     }
 }

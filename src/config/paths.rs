@@ -143,11 +143,9 @@ pub(super) fn locate(
     (config_file, root)
 }
 
-/// `path`, made absolute against `cwd` when relative.
+/// `path`, made absolute against `cwd` when relative, with `.` and `..` folded by name (as a
+/// shell does `cd ..`): `check ..` from `src/net` names `src`, whose files are `src/lib.rs`,
+/// not `src/net/../lib.rs`.
 pub(super) fn absolute(path: &Path, cwd: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    }
+    normalize(&cwd.join(path))
 }

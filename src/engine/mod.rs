@@ -23,6 +23,7 @@ use crate::cache::Cache;
 use crate::codex::load::display_path;
 use crate::codex::{Builtin, Codex, Scope};
 use crate::diagnostic::{self, Diagnostic, Location, Summary};
+use crate::filter::date::Date;
 use crate::filter::suppress::{self, Suppressible};
 use crate::source::{self, tree};
 use crate::text::{Excerpt, Position};
@@ -65,6 +66,8 @@ pub struct Inputs {
     pub max_file_size: u64,
     /// Text read instead of the file on disk, by path: an editor's unsaved buffers.
     pub overlay: HashMap<PathBuf, Arc<str>>,
+    /// The day suppressions' `until` dates are compared with; `None` for today's date in UTC.
+    pub today: Option<Date>,
 }
 
 /// The result of a run.
@@ -178,13 +181,14 @@ fn finish(codex: &Codex, inputs: &Inputs, checked: Vec<Checked>, context: &[Chec
         reported: &mut diagnostics,
         suppressed: &mut suppressed,
     };
+    let today = inputs.today.unwrap_or_else(Date::today_utc);
     for ((file, path), placement) in checked.into_iter().zip(&relative).zip(&placements) {
         // A file has the scope of the crate it is compiled in: where its root stands.
         let root = relative
             .get(placement.crate_root)
             .map_or(path.as_str(), String::as_str);
         let base = source::path_scope(root);
-        finish_file(codex, file, path, base, placement, &mut sink);
+        finish_file(codex, file, path, base, placement, today, &mut sink);
     }
     if let Some(rule) = codex
         .builtin(Builtin::UnreadableSource)
@@ -248,6 +252,7 @@ fn finish_file(
     path: &str,
     base: Scope,
     placement: &tree::Placement,
+    today: Date,
     sink: &mut Sink<'_>,
 ) {
     let file_scope = if placement.test_only && base != Scope::Test {
@@ -300,7 +305,7 @@ fn finish_file(
             candidates.push(placed);
         }
     }
-    let outcome = suppress::apply(codex, &file.directives, candidates);
+    let outcome = suppress::apply(codex, &file.directives, candidates, today);
     sink.reported.extend(
         outcome
             .kept

@@ -4,9 +4,15 @@
 //! The reason is mandatory. A suppression without one suppresses nothing, and one that names an
 //! unknown rule or suppresses nothing is itself reported, so suppressions cannot rot silently.
 //! The comment must start with `codex:allow`, so prose that mentions it is not a directive.
+//!
+//! A suppression may expire: `codex:allow(CX0001, until = 2027-03-31) <reason>` holds through
+//! that day (UTC). After it, or when the date is not a `YYYY-MM-DD` day, it suppresses nothing
+//! and is reported (CX9006), as clippy reports an `#[expect]` that no longer holds; the key =
+//! value form inside the parentheses follows clippy's `#[expect(lint, reason = "…")]`.
 
 use std::collections::HashMap;
 
+use super::date::Date;
 use crate::codex::{Builtin, Codex, RuleIndex};
 use crate::source::comment::comments_containing;
 use crate::text::{Excerpt, LineIndex, Position};
@@ -18,6 +24,8 @@ const MARKER: &str = "codex:allow";
 pub(crate) struct Directive {
     /// Codes or names as written.
     pub codes: Vec<String>,
+    /// The `until = …` date as written, if any (checked when applied: it depends on today).
+    pub until: Option<String>,
     /// Whether a reason follows the codes.
     pub has_reason: bool,
     /// The reason, as written.
@@ -61,6 +69,7 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             };
             let mut directive = Directive {
                 codes: Vec::new(),
+                until: None,
                 has_reason: false,
                 reason: String::new(),
                 file_wide,
@@ -76,12 +85,21 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             let Some((codes, reason)) = inside.split_once(')') else {
                 return Some(directive);
             };
-            directive.codes = codes
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|code| !code.is_empty())
-                .map(str::to_owned)
-                .collect();
+            for part in codes.split(',') {
+                match until_value(part) {
+                    // Two dates cannot both hold: keep both, which is no date.
+                    Some(date) => match &mut directive.until {
+                        Some(first) => {
+                            first.push_str(", ");
+                            first.push_str(date);
+                        }
+                        None => directive.until = Some(date.to_owned()),
+                    },
+                    None => directive
+                        .codes
+                        .extend(part.split_whitespace().map(str::to_owned)),
+                }
+            }
             let reason = reason.trim_end().trim_end_matches("*/").trim();
             let reason = reason.trim_start_matches([':', '-', '—']).trim();
             directive.has_reason = !reason.is_empty();
@@ -90,6 +108,35 @@ pub(crate) fn parse(text: &str, lines: &LineIndex) -> Vec<Directive> {
             Some(directive)
         })
         .collect()
+}
+
+/// Why `directive` no longer suppresses anything on `today`: its `until` date has passed, or
+/// is not a date; `None` when it has no `until` or holds today.
+fn expiry(directive: &Directive, today: Date) -> Option<String> {
+    let written = directive.until.as_deref()?;
+    match Date::parse(written) {
+        None => Some(format!(
+            "`until = {written}` is not a date, so this suppression suppresses nothing: write \
+             `until = YYYY-MM-DD`"
+        )),
+        Some(until) if until < today => Some(format!(
+            "suppression of {} held until {until} and has expired (today is {today}, UTC): what \
+             it covered is reported again",
+            directive.codes.join(", ")
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The date of a `until = DATE` part of a directive's parentheses (trimmed; the whole part
+/// after `until` when the `=` is missing, so that it is reported as not a date).
+fn until_value(part: &str) -> Option<&str> {
+    let rest = part.trim().strip_prefix("until")?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t', '='])) {
+        return None; // a rule named `until-…`
+    }
+    let rest = rest.trim_start();
+    Some(rest.strip_prefix('=').unwrap_or(rest).trim())
 }
 
 /// Finds the first line after a given one that holds code (not blank, not only a comment).
@@ -157,12 +204,13 @@ pub(crate) struct Outcome<F> {
     pub misuses: Vec<Misuse>,
 }
 
-/// Separates the findings that directives suppress, and reports directives that are wrong or
-/// unused.
+/// Separates the findings that directives suppress, and reports directives that are wrong,
+/// expired by `today` or unused.
 pub(crate) fn apply<F: Suppressible>(
     codex: &Codex,
     directives: &[Directive],
     findings: Vec<F>,
+    today: Date,
 ) -> Outcome<F> {
     let mut misuses = Vec::new();
     let mut active: Vec<(usize, RuleIndex, bool)> = Vec::new();
@@ -181,6 +229,11 @@ pub(crate) fn apply<F: Suppressible>(
             ));
             continue;
         }
+        let expired = expiry(directive, today);
+        if let Some(message) = &expired {
+            misuses.push(misuse(Builtin::ExpiredSuppression, message.clone()));
+        }
+        let expired = expired.is_some();
         if !directive.has_reason {
             misuses.push(misuse(
                 Builtin::SuppressionWithoutReason,
@@ -192,7 +245,7 @@ pub(crate) fn apply<F: Suppressible>(
         }
         for code in &directive.codes {
             match codex.find(code) {
-                Some(rule) if directive.has_reason => active.push((d, rule, false)),
+                Some(rule) if directive.has_reason && !expired => active.push((d, rule, false)),
                 Some(_) => {}
                 None => misuses.push(misuse(
                     Builtin::UnknownRuleInSuppression,
@@ -288,6 +341,24 @@ mod tests {
         let found = directives(&line);
         assert!(found.iter().skip(1).all(|d| d.target == 1));
         assert_eq!(found[0].target, 2, "the first one stands alone on its line");
+    }
+
+    #[test]
+    fn reads_until_dates_beside_the_codes() {
+        let found = directives(
+            "// codex:allow(CX0001, until = 2027-03-31) r\n// codex:allow(CX0001 CX0002,until=2027-1-1) r\n// codex:allow(until-x, CX0003) r\n// codex:allow(CX0001, until 2027-03-31, until = 2028-01-01) r\n",
+        );
+        assert_eq!(found[0].codes, ["CX0001"]);
+        assert_eq!(found[0].until.as_deref(), Some("2027-03-31"));
+        assert_eq!(found[1].codes, ["CX0001", "CX0002"]);
+        assert_eq!(found[1].until.as_deref(), Some("2027-1-1"));
+        assert_eq!(found[2].codes, ["until-x", "CX0003"]);
+        assert_eq!(found[2].until, None);
+        assert_eq!(
+            found[3].until.as_deref(),
+            Some("2027-03-31, 2028-01-01"),
+            "two dates are none"
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //!
 //! The stages, in order: select the inputs ([`crate::select`]); check them
 //! ([`crate::engine::check`], which applies suppressions); apply fixes and check again
-//! ([`crate::fix`]); keep the findings of the change ([`crate::filter::changed`]); write or apply
-//! the baseline ([`crate::filter::baseline`]).
+//! ([`crate::fix`]); keep the findings of the change ([`crate::filter::changed`]) and of the
+//! selected rules ([`crate::filter::rules`]); write or apply the baseline
+//! ([`crate::filter::baseline`]).
 //!
 //! ```
 //! use cargo_codex::codex::load::load;
@@ -44,6 +45,7 @@ use crate::diagnostic::{Diagnostic, Summary, Suppressed};
 use crate::engine::{self, Run};
 use crate::filter::baseline::{self, Baseline};
 use crate::filter::changed::ChangeFilter;
+use crate::filter::rules::RuleFilter;
 use crate::fix;
 use crate::select::changes::ChangedLines;
 use crate::select::checkout::{BaseTree, StagedTree, merge_base};
@@ -66,6 +68,9 @@ pub struct Request<'a> {
     /// The result cache to read and fill, if any. It is keyed by content, so it serves the
     /// merge base's and the staged copies of files too.
     pub cache: Option<&'a Cache>,
+    /// The rules whose findings are reported and fixed (`--select`, `--ignore`); `None` for
+    /// all. Every rule still runs, so suppressions of the others are still used.
+    pub rules: Option<RuleFilter>,
 }
 
 impl<'a> Request<'a> {
@@ -78,6 +83,7 @@ impl<'a> Request<'a> {
             fix: FixPolicy::Off,
             commit: false,
             cache: None,
+            rules: None,
         }
     }
 }
@@ -166,6 +172,12 @@ pub fn run(codex: &Codex, request: &Request<'_>) -> Result<Outcome, PipelineErro
             .diagnostics
             .iter()
             .filter(|d| filter.as_ref().is_none_or(|filter| filter.keeps(d)))
+            .filter(|d| {
+                request
+                    .rules
+                    .as_ref()
+                    .is_none_or(|rules| rules.keeps_diagnostic(d))
+            })
             .cloned()
             .collect();
         let unsafe_fixes = request.fix == FixPolicy::Unsafe;
@@ -233,6 +245,9 @@ fn finish(
     let settings = request.settings;
     if let Some(filter) = filter {
         filter.apply(&mut run);
+    }
+    if let Some(rules) = &request.rules {
+        rules.apply(&mut run);
     }
     let mut outcome = Outcome {
         commit: None,

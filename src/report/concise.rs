@@ -33,7 +33,12 @@ pub(super) fn render(
         let mut line = String::new();
         for d in diagnostics {
             line.clear();
-            paint(&mut line, color, PATH, visible(&d.path));
+            paint(
+                &mut line,
+                color,
+                PATH,
+                visible(&context.display_path(&d.path)),
+            );
             let _ = write!(line, ":{}:{}: ", d.start.line, d.start.column);
             let level = Level::of_diagnostic(d);
             paint(
@@ -56,6 +61,9 @@ pub(super) fn render(
             line.push('\n');
             writer.write_all(line.as_bytes())?;
         }
+    }
+    if context.quiet {
+        return Ok(());
     }
     summary::write(writer, &tally, summary, extra)
 }

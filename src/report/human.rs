@@ -33,9 +33,13 @@ pub(super) fn render(
         let mut explained: HashSet<&str> = HashSet::new();
         for diagnostic in diagnostics {
             let first = explained.insert(&diagnostic.rule);
-            writer.write_all(report(diagnostic, first, context.color).as_bytes())?;
+            let path = context.display_path(&diagnostic.path);
+            writer.write_all(report(diagnostic, &path, first, context.color).as_bytes())?;
             writeln!(writer)?;
         }
+    }
+    if context.quiet {
+        return Ok(());
     }
     summary::write(writer, &tally, summary, extra)
 }
@@ -48,8 +52,9 @@ fn kind(level: Level) -> Kind {
     }
 }
 
-/// The drawn report of `d`; with its rule's help and note when `explained` is its rule's first.
-fn report(d: &Diagnostic, explained: bool, color: bool) -> String {
+/// The drawn report of `d`, its file shown as `path`; with its rule's help and note when
+/// `explained` is its rule's first.
+fn report(d: &Diagnostic, path: &str, explained: bool, color: bool) -> String {
     let mut note = format!("rule {} `{}`, stage {}", d.rule, d.name, d.stage.as_str());
     if !d.incidents.is_empty() {
         let _ = write!(note, "; from incident {}", d.incidents.join(", "));
@@ -59,7 +64,7 @@ fn report(d: &Diagnostic, explained: bool, color: bool) -> String {
         kind: kind(Level::of_diagnostic(d)),
         code: Some(&d.rule),
         title: &d.title,
-        path: &d.path,
+        path,
         line: d.start.line,
         column: d.start.column,
         body: body(d),

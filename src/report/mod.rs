@@ -12,6 +12,7 @@ mod level;
 mod link;
 mod markdown;
 mod markup;
+mod path;
 mod rdjson;
 mod sarif;
 mod summary;
@@ -26,6 +27,8 @@ use std::time::Duration;
 
 use crate::codex::Stage;
 use crate::diagnostic::{Diagnostic, Summary};
+
+pub use path::DisplayBase;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,6 +85,19 @@ pub struct Context {
     pub statistics: bool,
     /// Where the files can be browsed at the analysed commit, for links in the comment.
     pub forge: Option<Forge>,
+    /// Where terminal formats show paths from (the working directory); machine formats keep
+    /// them root-relative.
+    pub display_base: DisplayBase,
+    /// Findings only (`--quiet`): terminal formats leave out their summary and hints.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// How a terminal format (human, concise, statistics) shows `path`, a root-relative path:
+    /// from the working directory, so that a terminal can open it.
+    pub fn display_path<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        self.display_base.show(path)
+    }
 }
 
 /// What a format may say about a rule.

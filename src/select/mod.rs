@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::engine::Inputs;
+use crate::source::boundary::normalize;
 use crate::source::discover;
 use changes::ChangedLines;
 use checkout::StagedTree;
@@ -92,7 +93,12 @@ pub fn inputs(
 ) -> Inputs {
     let root = staged.map_or(&settings.root, |tree| &tree.root);
     let cwd = &selection.cwd;
-    let mut paths: Vec<PathBuf> = selection.paths.iter().map(|p| cwd.join(p)).collect();
+    // `..` folded by name, so that `check ..` from `src/net` reports `src/lib.rs`.
+    let mut paths: Vec<PathBuf> = selection
+        .paths
+        .iter()
+        .map(|p| normalize(&cwd.join(p)))
+        .collect();
     // Run from a subfolder with no paths, check that folder (as ruff does); paths stay
     // relative to the project root.
     if paths.is_empty() && *cwd != settings.root && cwd.starts_with(&settings.root) {
@@ -158,6 +164,7 @@ pub fn inputs(
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
         overlay: unsaved,
+        today: settings.today,
     }
 }
 
@@ -172,6 +179,7 @@ pub fn project(settings: &Settings, root: &Path) -> Inputs {
         context: Vec::new(),
         walk_errors: found.errors,
         max_file_size: settings.max_file_size,
+        today: settings.today,
         ..Inputs::default()
     }
 }

@@ -63,6 +63,23 @@ pub enum LoadError {
     },
 }
 
+/// Something in a rule file or `codex.toml` that loads but does not do what it says.
+#[derive(Debug, Clone)]
+pub struct LoadWarning {
+    /// The file.
+    pub file: TextFile,
+    /// Byte range of the text it is about.
+    pub span: Range<usize>,
+    /// What has no effect, and what to write instead.
+    pub message: String,
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Located(&self.file, &self.span, &self.message).fmt(f)
+    }
+}
+
 struct Located<'a>(&'a TextFile, &'a Range<usize>, &'a String);
 
 impl fmt::Display for Located<'_> {

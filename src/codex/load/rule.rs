@@ -99,12 +99,22 @@ fn default_scopes() -> Spanned<Vec<Scope>> {
     Spanned::new(0..0, vec![Scope::Prod])
 }
 
-/// The rule file `file`, and the span of its code.
+/// A rule file, read and checked.
+pub(super) struct Parsed {
+    /// The rule.
+    pub(super) rule: Rule,
+    /// Where its code is written.
+    pub(super) id_span: Range<usize>,
+    /// Where its `enforce_paths` globs are written, if it has them.
+    pub(super) enforce_span: Option<Range<usize>>,
+}
+
+/// The rule file `file`.
 pub(super) fn parse(
     file: &TextFile,
     sources: &Sources,
     incidents: &[Incident],
-) -> Result<(Rule, Range<usize>), Vec<LoadError>> {
+) -> Result<Parsed, Vec<LoadError>> {
     let raw: RuleFile =
         toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
     let mut errors = Vec::new();
@@ -119,6 +129,10 @@ pub(super) fn parse(
     }
     let id_span = raw.id.span();
     let id = raw.id.get_ref().clone();
+    let enforce_span = raw.enforce_paths.as_ref().map(|globs| {
+        let start = globs.first().map_or(0, |glob| glob.span().start);
+        start..globs.last().map_or(start, |glob| glob.span().end)
+    });
     let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
     let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);
@@ -194,7 +208,11 @@ pub(super) fn parse(
         file: None,
         url,
     };
-    Ok((rule, id_span))
+    Ok(Parsed {
+        rule,
+        id_span,
+        enforce_span,
+    })
 }
 
 /// Checks the fields of a rule file that serde cannot: code shape, incidents, message, scopes.
