@@ -39,11 +39,7 @@ impl Home {
             .env_remove("NO_COLOR")
             .output()
             .unwrap();
-        Output {
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            code: output.status.code().unwrap_or(-1),
-        }
+        Output::from(output)
     }
 
     /// Runs `check ARGS --verbose` with the cache and `check ARGS --no-cache`, asserts they
@@ -211,19 +207,6 @@ fn scope_from_a_parent_applies_to_results_from_the_cache() {
     );
 }
 
-const RULE: &str = r###"id = "ACME0001"
-title = "mutex lock"
-severity = "warning"
-stage = "enforce"
-message = "locking a mutex on the request path"
-help = "use the actor instead"
-doc = "## What it does\nx\n## Why is this bad?\ny\n## Example\nz"
-
-[match]
-method = ["lock"]
-exclude_paths = ["src/legacy/**"]
-"###;
-
 const LOCKING: &str = "pub fn f(m: &std::sync::Mutex<u8>) -> u8 {\n    *m.lock().unwrap() + *m.try_lock().unwrap()\n}\n";
 
 #[test]
@@ -232,7 +215,7 @@ fn changing_a_rule_or_codex_toml_checks_every_file_anew() {
     let project = Project::new();
     project
         .file("codex.toml", "rule_dirs = [\"codex-rules\"]\n")
-        .file("codex-rules/mutex-lock.toml", RULE)
+        .file("codex-rules/mutex-lock.toml", common::LOCK_RULE)
         .file("src/lib.rs", LOCKING)
         .file("src/legacy/old.rs", LOCKING);
     project.file("src/lib.rs", &format!("mod legacy;\n{LOCKING}"));
@@ -246,7 +229,7 @@ fn changing_a_rule_or_codex_toml_checks_every_file_anew() {
     // What a rule matches.
     project.file(
         "codex-rules/mutex-lock.toml",
-        &RULE.replace("[\"lock\"]", "[\"try_lock\"]"),
+        &common::LOCK_RULE.replace("[\"lock\"]", "[\"try_lock\"]"),
     );
     assert_eq!(
         home.same_as_without(&project, &["--format", "json"]),
@@ -280,7 +263,7 @@ fn changing_a_rule_or_codex_toml_checks_every_file_anew() {
     // Where a rule applies is decided after the cache: results are reused, and still right.
     project.file(
         "codex-rules/mutex-lock.toml",
-        &RULE
+        &common::LOCK_RULE
             .replace("[\"lock\"]", "[\"try_lock\"]")
             .replace("src/legacy/**", "src/lib.rs"),
     );

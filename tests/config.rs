@@ -10,19 +10,6 @@ use common::{Project, heads};
 
 const CODE: &str = "pub fn f(m: &std::sync::Mutex<u8>) -> u8 {\n    let v = Some(1).unwrap();\n    *m.lock().expect(\"poisoned\") + v\n}\n";
 
-const LOCK_RULE: &str = r###"id = "ACME0001"
-title = "mutex lock"
-severity = "warning"
-stage = "enforce"
-message = "locking a mutex on the request path"
-help = "use the actor instead"
-doc = "## What it does\nx\n## Why is this bad?\ny\n## Example\nz"
-
-[match]
-method = ["lock"]
-exclude_paths = ["src/legacy/**"]
-"###;
-
 #[test]
 fn overrides_change_stage_and_turn_rules_off() {
     let project = Project::new();
@@ -63,7 +50,7 @@ fn a_projects_own_rules_are_loaded_tested_and_enforced() {
     project
         .file("src/lib.rs", CODE)
         .file("src/legacy/old.rs", CODE)
-        .file("codex-rules/mutex-lock-on-request-path.toml", LOCK_RULE)
+        .file("codex-rules/mutex-lock-on-request-path.toml", common::LOCK_RULE)
         .file("codex-rules/mutex-lock-on-request-path/fail.rs", "fn f(m: &M) { m.lock(); } //~ ACME0001\n")
         .file("codex-rules/mutex-lock-on-request-path/pass.rs", "fn f(m: &M) { m.try_lock(); }\n")
         .file("codex.toml", "rule_dirs = [\"codex-rules\"]\nexclude = [\"target-like\"]\n[rules.CX0001]\nenabled = false\n");
@@ -130,40 +117,40 @@ fn every_rule_file_error_is_shown_with_its_place() {
         .file("src/lib.rs", "pub fn f() {}\n")
         .file(
             "rules/unknown-key.toml",
-            &LOCK_RULE
+            &common::LOCK_RULE
                 .replace("ACME0001", "ACME0002")
                 .replace("title =", "titel ="),
         )
         .file(
             "rules/wrong-type.toml",
-            &LOCK_RULE
+            &common::LOCK_RULE
                 .replace("ACME0001", "ACME0003")
                 .replace("severity = \"warning\"", "severity = 3"),
         )
-        .file("rules/duplicate-code.toml", LOCK_RULE)
-        .file("rules/mutex-lock.toml", LOCK_RULE)
+        .file("rules/duplicate-code.toml", common::LOCK_RULE)
+        .file("rules/mutex-lock.toml", common::LOCK_RULE)
         .file(
             "rules/bad-glob.toml",
-            &LOCK_RULE
+            &common::LOCK_RULE
                 .replace("ACME0001", "ACME0004")
                 .replace("src/legacy/**", "src/[legacy"),
         )
         .file(
             "rules/unknown-incident.toml",
-            &LOCK_RULE.replace("ACME0001", "ACME0005").replace(
+            &common::LOCK_RULE.replace("ACME0001", "ACME0005").replace(
                 "stage = \"enforce\"",
                 "stage = \"enforce\"\nincidents = [\"2031-01-01-nope\"]",
             ),
         )
         .file(
             "rules/no-matcher.toml",
-            &LOCK_RULE
+            &common::LOCK_RULE
                 .replace("ACME0001", "ACME0006")
                 .replace("method = [\"lock\"]\n", ""),
         )
         .file(
             "rules/unknown-kind.toml",
-            &LOCK_RULE
+            &common::LOCK_RULE
                 .replace("ACME0001", "ACME0007")
                 .replace("method =", "methods ="),
         )
@@ -242,7 +229,10 @@ fn new_scaffolds_a_rule_that_loads_passes_and_ships_in_shadow() {
             "codex.toml",
             "rule_dirs = [\"codex-rules\"]\nincident_dirs = [\"incidents\"]\n",
         )
-        .file("codex-rules/mutex-lock-on-request-path.toml", LOCK_RULE)
+        .file(
+            "codex-rules/mutex-lock-on-request-path.toml",
+            common::LOCK_RULE,
+        )
         .file(
             "codex-rules/mutex-lock-on-request-path/fail.rs",
             "fn f(m: &M) { m.lock(); } //~ ACME0001\n",
@@ -323,7 +313,7 @@ fn i7_load_errors_are_all_shown_each_in_its_place() {
     }
 
     let rule = |scopes: &str, pattern: &str| {
-        LOCK_RULE
+        common::LOCK_RULE
             .replace("id = \"ACME0001\"", &format!("id = \"ACME0001\"\n{scopes}"))
             .replace("method = [\"lock\"]", pattern)
     };
@@ -369,7 +359,7 @@ fn i7_load_errors_are_all_shown_each_in_its_place() {
     }
     project
         .file("codex.toml", &unknown)
-        .file("rules/empty-scopes.toml", LOCK_RULE);
+        .file("rules/empty-scopes.toml", common::LOCK_RULE);
     std::fs::remove_dir_all(project.path().join("rules")).unwrap();
     let out = project.run(&["check", "--format", "concise"]);
     assert_eq!(out.code, 2);

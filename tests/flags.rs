@@ -19,11 +19,7 @@ fn run_env(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
         .envs(envs.iter().copied())
         .output()
         .unwrap();
-    Output {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Output::from(output)
 }
 
 /// A suppression with `until` holds through its day (UTC), then suppresses nothing: the finding

@@ -18,6 +18,30 @@ pub(crate) struct Output {
     pub code: i32,
 }
 
+impl From<std::process::Output> for Output {
+    fn from(output: std::process::Output) -> Self {
+        Output {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// A project rule (`ACME0001`) that flags `.lock()` outside `src/legacy/`.
+pub(crate) const LOCK_RULE: &str = r###"id = "ACME0001"
+title = "mutex lock"
+severity = "warning"
+stage = "enforce"
+message = "locking a mutex on the request path"
+help = "use the actor instead"
+doc = "## What it does\nx\n## Why is this bad?\ny\n## Example\nz"
+
+[match]
+method = ["lock"]
+exclude_paths = ["src/legacy/**"]
+"###;
+
 impl Project {
     pub(crate) fn new() -> Self {
         Project {
@@ -79,11 +103,7 @@ pub(crate) fn run_env_in(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Ou
         command.env_remove(var);
     }
     let output = command.envs(vars.iter().copied()).output().unwrap();
-    Output {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Output::from(output)
 }
 
 /// The `path:line:col: …[CODE]` heads of concise output, without messages.
