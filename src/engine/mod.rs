@@ -9,6 +9,7 @@ mod guard;
 mod imports;
 mod lints;
 mod macros;
+mod prune;
 mod visit;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -1,216 +1,18 @@
-//! Lexing a file into top-level items without building syntax trees.
-//!
-//! Every file is lexed (so a file that is not Rust is reported), but a syntax tree is built only
-//! for items that contain a word some rule looks at. This module splits the token stream into
-//! item-sized chunks and reads, from tokens alone, what the module tree needs: inner attributes
-//! and `mod` declarations, including those inside item macro invocations (`cfg_rt! { mod x; }`).
+//! What the module tree needs from a file, read from tokens: its inner attributes and its
+//! `mod` declarations, including those inside item macro invocations (`cfg_rt! { mod x; }`)
+//! and `cfg_if!` branches. Only items that hold `mod name;` somewhere are turned into token
+//! trees for it.
 
-use std::ops::Range;
 use std::sync::Arc;
 
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
-use super::attrs::{self, Levels};
-use super::depth;
-
-/// A lexed file: its inner attributes and its top-level items, still as tokens.
-pub struct Lexed {
-    /// `#![…]` attributes at the top of the file (none when they nest past the depth limit).
-    pub inner_attrs: Vec<Attribute>,
-    /// The bytes of the inner attributes when they nest past the depth limit and were not read.
-    pub deep_inner_attrs: Option<Range<usize>>,
-    /// Top-level items in order.
-    pub chunks: Vec<Chunk>,
-    /// Estimated recursion depth of the whole file read as one ([`depth::depth_units`]).
-    pub depth: usize,
-}
-
-/// The tokens of one top-level item and the bytes they cover.
-pub struct Chunk {
-    /// The item's tokens, attributes included.
-    pub tokens: Vec<TokenTree>,
-    /// Byte range in the file, from the first token to the end of the last.
-    pub range: Range<usize>,
-    /// Estimated recursion depth of the item ([`depth::depth_units`]), counted up to just past
-    /// the limit given to [`lex`].
-    pub depth: usize,
-}
-
-impl Chunk {
-    /// Whether the item is shallow enough to hand to syn and the walk.
-    pub fn is_within(&self, limit: usize) -> bool {
-        self.depth <= limit
-    }
-}
-
-/// Why a file or an item could not be read as Rust.
-#[derive(Debug, Clone)]
-pub struct SyntaxError {
-    /// Byte offset the error points at.
-    pub offset: usize,
-    /// What the lexer or parser said.
-    pub message: String,
-}
-
-/// Lexes `text`, which must already have had a byte-order mark and shebang blanked out, and
-/// estimates the recursion depth of each item, counting up to just past `limit`. Inner
-/// attributes deeper than `limit` are not parsed.
-///
-/// # Errors
-///
-/// When the text is not a valid token stream (unbalanced delimiters, bad literals…).
-pub fn lex(text: &str, limit: usize) -> Result<Lexed, SyntaxError> {
-    let stream: TokenStream = text
-        .parse()
-        .map_err(|error: proc_macro2::LexError| SyntaxError {
-            offset: error.span().byte_range().start,
-            message: "cannot lex this file as Rust (unbalanced delimiter or malformed literal)"
-                .to_owned(),
-        })?;
-    let tokens: Vec<TokenTree> = stream.into_iter().collect();
-    // One pass gives the depth of every top-level token; an item's is the deepest of its own.
-    let peaks = depth::peaks(&tokens, limit);
-    let deepest = |range: Range<usize>| {
-        peaks
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0)
-    };
-    let depth = deepest(0..peaks.len());
-    let (inner, mut chunks) = split(tokens);
-    let mut at = inner.len();
-    for chunk in &mut chunks {
-        chunk.depth = deepest(at..at + chunk.tokens.len());
-        at += chunk.tokens.len();
-    }
-    let deep_inner_attrs = (deepest(0..inner.len()) > limit).then(|| {
-        let start = inner.first().map_or(0, |t| t.span().byte_range().start);
-        let end = inner.last().map_or(start, |t| t.span().byte_range().end);
-        start..end.max(start)
-    });
-    let inner_attrs = if deep_inner_attrs.is_some() {
-        Vec::new()
-    } else {
-        parse_attrs(inner, true)
-    };
-    Ok(Lexed {
-        inner_attrs,
-        deep_inner_attrs,
-        chunks,
-        depth,
-    })
-}
-
-/// Replaces a leading byte-order mark and a shebang line with spaces of the same byte length,
-/// so the lexer accepts the text and byte offsets stay those of the original file.
-pub fn blank_preamble(text: &str) -> Option<String> {
-    let mut bytes = text.as_bytes().to_vec();
-    let mut changed = false;
-    let mut start = 0;
-    if bytes.starts_with("\u{feff}".as_bytes()) {
-        bytes
-            .get_mut(..3)
-            .into_iter()
-            .flatten()
-            .for_each(|b| *b = b' ');
-        start = 3;
-        changed = true;
-    }
-    let rest = bytes.get(start..).unwrap_or_default();
-    if rest.starts_with(b"#!")
-        && !rest
-            .get(2..)
-            .unwrap_or_default()
-            .trim_ascii_start()
-            .starts_with(b"[")
-    {
-        let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
-        bytes
-            .get_mut(start..end)
-            .into_iter()
-            .flatten()
-            .for_each(|b| *b = b' ');
-        changed = true;
-    }
-    // Only ASCII bytes were overwritten with ASCII, so the text stays valid UTF-8.
-    changed.then(|| String::from_utf8(bytes).ok()).flatten()
-}
-
-/// Splits a token list into leading inner-attribute tokens and item chunks.
-///
-/// An item ends at a top-level `;`, or at a brace group followed by something that can start
-/// an item (an identifier or `#`). A brace group followed by `;` (`use a::{b};`) or by `>`
-/// (`impl Foo<{ N }> for X`) does not end one. A wrong split costs only time: the caller falls
-/// back to parsing the whole file when a chunk does not parse.
-fn split(mut tokens: Vec<TokenTree>) -> (Vec<TokenTree>, Vec<Chunk>) {
-    // Inner attributes: `#`, `!`, `[…]`, read by index (a copy of what is left per attribute
-    // would cost the file's size per attribute).
-    let mut inner_end = 0;
-    loop {
-        let hash = matches!(tokens.get(inner_end), Some(TokenTree::Punct(p)) if p.as_char() == '#');
-        let bang =
-            matches!(tokens.get(inner_end + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
-        let bracket = matches!(tokens.get(inner_end + 2), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
-        if !(hash && bang && bracket) {
-            break;
-        }
-        inner_end += 3;
-    }
-    let rest = tokens.split_off(inner_end);
-    let inner = tokens;
-    let tokens = rest.into_iter();
-    let mut chunks = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut ends_item = false;
-    for token in tokens {
-        let starts_item = matches!(&token, TokenTree::Ident(_))
-            || matches!(&token, TokenTree::Punct(p) if p.as_char() == '#');
-        if ends_item && starts_item && !current.is_empty() {
-            chunks.push(chunk(std::mem::take(&mut current)));
-        }
-        ends_item = match &token {
-            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
-            _ => false,
-        };
-        let semicolon = matches!(&token, TokenTree::Punct(p) if p.as_char() == ';');
-        current.push(token);
-        if semicolon {
-            chunks.push(chunk(std::mem::take(&mut current)));
-        }
-    }
-    if !current.is_empty() {
-        chunks.push(chunk(current));
-    }
-    (inner, chunks)
-}
-
-fn chunk(tokens: Vec<TokenTree>) -> Chunk {
-    let start = tokens.first().map_or(0, |t| t.span().byte_range().start);
-    let end = tokens.last().map_or(start, |t| t.span().byte_range().end);
-    Chunk {
-        tokens,
-        range: start..end.max(start),
-        depth: 0,
-    }
-}
-
-fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
-    if tokens.is_empty() {
-        return Vec::new();
-    }
-    let stream = TokenStream::from_iter(tokens);
-    let parsed = if inner {
-        Attribute::parse_inner.parse2(stream)
-    } else {
-        Attribute::parse_outer.parse2(stream)
-    };
-    parsed.unwrap_or_default()
-}
+use super::blank_preamble;
+use super::outline::{Outline, split};
+use super::tokens::Tokens;
+use crate::source::attrs::{self, Levels};
 
 /// What the module tree needs from a file: its inner attributes and `mod` declarations.
 #[derive(Debug, Clone, Default)]
@@ -242,13 +44,13 @@ pub struct ModDecl {
     pub allows: Levels,
 }
 
-/// Reads the module facts of a lexed file from its tokens, leaving out items deeper than
-/// `limit` (they are not read at all).
-pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
-    let test_only = attrs::is_test_only(&lexed.inner_attrs);
+/// Reads the module facts of an outlined file, leaving out items deeper than its limit (they are
+/// not read at all) and items without a `mod name;` (they declare nothing).
+pub fn module_facts(outline: &Outline<'_>) -> ModuleFacts {
+    let test_only = attrs::is_test_only(&outline.inner_attrs);
     let mut facts = ModuleFacts {
         test_only,
-        allows: attrs::clippy_allows(&lexed.inner_attrs, test_only)
+        allows: attrs::clippy_allows(&outline.inner_attrs, test_only)
             .into_iter()
             .collect(),
         decls: Vec::new(),
@@ -258,8 +60,16 @@ pub fn module_facts(lexed: &Lexed, limit: usize) -> ModuleFacts {
         test_only: false,
         allows: Arc::default(),
     };
-    for chunk in lexed.chunks.iter().filter(|chunk| chunk.is_within(limit)) {
-        collect_decls(&chunk.tokens, &context, &mut facts.decls);
+    let declaring: Vec<_> = outline
+        .items
+        .iter()
+        .filter(|item| outline.declares_modules(item) && outline.is_within(item))
+        .collect();
+    if declaring.is_empty() {
+        return facts;
+    }
+    for trees in outline.trees_of(&declaring) {
+        collect_decls(&trees, &context, &mut facts.decls);
     }
     facts
 }
@@ -327,16 +137,16 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
             for (test_only, branch) in branches {
                 let mut in_branch = nested.clone();
                 in_branch.test_only |= test_only;
-                let (_, chunks) = split(branch.stream().into_iter().collect());
+                let (_, chunks) = split_trees(&branch.stream().into_iter().collect::<Vec<_>>());
                 for chunk in &chunks {
-                    collect_decls(&chunk.tokens, &in_branch, out);
+                    collect_decls(chunk, &in_branch, out);
                 }
             }
             return;
         }
-        let (_, chunks) = split(inner);
+        let (_, chunks) = split_trees(&inner);
         for chunk in &chunks {
-            collect_decls(&chunk.tokens, &nested, out);
+            collect_decls(chunk, &nested, out);
         }
         return;
     }
@@ -376,12 +186,12 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
         }
         Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
             let mut nested = context.within(&item_attrs);
-            let (inner, chunks) = split(body.stream().into_iter().collect());
+            let (inner, chunks) = split_trees(&body.stream().into_iter().collect::<Vec<_>>());
             let inner = parse_attrs(inner, true);
             nested.inline_path.push(name);
             let nested = nested.within(&inner);
             for chunk in &chunks {
-                collect_decls(&chunk.tokens, &nested, out);
+                collect_decls(chunk, &nested, out);
             }
         }
         _ => {}
@@ -481,8 +291,8 @@ pub fn declared_modules(text: &str, limit: usize) -> ModuleFacts {
         return ModuleFacts::default();
     }
     let blanked = blank_preamble(text);
-    lex(blanked.as_deref().unwrap_or(text), limit)
-        .map(|lexed| module_facts(&lexed, limit))
+    Outline::new(blanked.as_deref().unwrap_or(text), limit)
+        .map(|outline| module_facts(&outline))
         .unwrap_or_default()
 }
 
@@ -499,39 +309,41 @@ fn may_declare_modules(text: &str) -> bool {
     })
 }
 
+/// Splits token trees as a file's top level is split ([`split`]): leading inner-attribute
+/// tokens, then each item's tokens.
+fn split_trees(trees: &[TokenTree]) -> (Vec<TokenTree>, Vec<Vec<TokenTree>>) {
+    let flat = Tokens::from_trees(trees.to_vec());
+    let (inner, items) = split(&flat);
+    let take = |top: std::ops::Range<usize>| trees.get(top).unwrap_or_default().to_vec();
+    (
+        take(inner.top),
+        items.into_iter().map(|item| take(item.top)).collect(),
+    )
+}
+
+fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let stream = proc_macro2::TokenStream::from_iter(tokens);
+    let parsed = if inner {
+        Attribute::parse_inner.parse2(stream)
+    } else {
+        Attribute::parse_outer.parse2(stream)
+    };
+    parsed.unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use proc_macro2::TokenStream;
+
     use super::*;
-
-    fn chunk_texts(text: &str) -> Vec<String> {
-        lex(text, 256)
-            .unwrap()
-            .chunks
-            .iter()
-            .map(|c| text[c.range.clone()].to_owned())
-            .collect()
-    }
-
-    #[test]
-    fn splits_items_at_their_ends() {
-        let text = "#![allow(x)]\nuse a::{b, c};\nstruct S { a: u8 }\nimpl Foo<{ N }> for S {}\nconst X: u8 = { 1 };\nm! { }\nfn f() {}";
-        assert_eq!(
-            chunk_texts(text),
-            [
-                "use a::{b, c};",
-                "struct S { a: u8 }",
-                "impl Foo<{ N }> for S {}",
-                "const X: u8 = { 1 };",
-                "m! { }",
-                "fn f() {}"
-            ]
-        );
-    }
 
     #[test]
     fn reads_mod_declarations_from_tokens() {
         let text = "#![cfg(all(test, unix))]\n#[cfg(test)] mod a;\npub(crate) mod b;\n#[path = \"x.rs\"] mod c;\nmod d { #[allow(clippy::panic)] mod e; }\n#[cfg(test)] mod t { mod u; }";
-        let facts = module_facts(&lex(text, 256).unwrap(), 256);
+        let facts = module_facts(&Outline::new(text, 256).unwrap());
         assert!(facts.test_only);
         let decls: Vec<_> = facts
             .decls
@@ -568,7 +380,7 @@ mod tests {
                     ::m::n![#[allow(clippy::panic)] mod d;];\nouter! { inner! { mod e; } }\n\
                     #[allow(clippy::todo)] #[cfg(test)] k! { #[cfg_attr(not(test), deny(clippy::todo))] mod k; }\n\
                     macro_rules! m { () => { mod f; } }\nfn g() { h! { mod i; } }\nm! { mod j; } + 1;";
-        let facts = module_facts(&lex(text, 256).unwrap(), 256);
+        let facts = module_facts(&Outline::new(text, 256).unwrap());
         let decls: Vec<_> = facts
             .decls
             .iter()
@@ -650,7 +462,7 @@ mod tests {
         }
         let text = "cfg_if::cfg_if! { if #[cfg(test)] { mod mock; } else if #[cfg(not(test))] { mod real; } else { mod never; } }\n\
                     #[cfg(test)] cfg_if! { if #[cfg(unix)] { mod unix; } }";
-        let facts = module_facts(&lex(text, 256).unwrap(), 256);
+        let facts = module_facts(&Outline::new(text, 256).unwrap());
         let decls: Vec<(&str, bool)> = facts
             .decls
             .iter()
@@ -673,30 +485,5 @@ mod tests {
         assert!(may_declare_modules("x!{mod a;}"));
         assert!(!may_declare_modules("use model::module; // modify"));
         assert!(!may_declare_modules(""));
-    }
-
-    #[test]
-    fn preamble_is_blanked_keeping_offsets() {
-        let text = "\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}";
-        let blanked = blank_preamble(text).unwrap();
-        assert_eq!(blanked.len(), text.len());
-        assert!(lex(&blanked, 256).is_ok());
-        assert!(blank_preamble("#![allow(x)]").is_none());
-    }
-
-    #[test]
-    fn deep_items_and_inner_attributes_are_measured_not_read() {
-        let deep = format!(
-            "#![cfg(any({}test{}))]\nfn ok() {{}}\nmod m {{ {}{} }}",
-            "any(".repeat(300),
-            ")".repeat(300),
-            "mod m { ".repeat(300),
-            "}".repeat(300)
-        );
-        let lexed = lex(&deep, 256).unwrap();
-        assert!(lexed.deep_inner_attrs.is_some() && lexed.inner_attrs.is_empty());
-        let depths: Vec<bool> = lexed.chunks.iter().map(|c| c.is_within(256)).collect();
-        assert_eq!(depths, [true, false]);
-        assert!(module_facts(&lexed, 256).decls.is_empty());
     }
 }
