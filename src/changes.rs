@@ -19,6 +19,7 @@ use diffy::patch_set::{FileOperation, FilePatch, ParseOptions, PatchKind, PatchS
 use diffy::{Hunk, Line};
 
 use crate::diagnostic::Diagnostic;
+use crate::source::discover;
 
 /// Added or changed lines per file (paths relative to the project root, `/`-separated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -331,23 +332,26 @@ pub struct StagedTree {
 }
 
 impl StagedTree {
-    /// Exports the index of the repository at `repo`.
+    /// Exports the staged files of the repository at `repo`, with the files of the index that
+    /// can give them their module scope (the `.rs` files beside them and in the folders above):
+    /// all that a check of the staged files reads, without writing out the rest of the index.
     ///
     /// # Errors
     ///
     /// When git fails or the temporary folder cannot be made.
     pub fn export(repo: &Path) -> Result<Self, ChangesError> {
-        let git = |args: &[&str]| git(repo, args, None);
+        // Paths are the repository's, from its top folder, as `git diff` prints them.
+        let top = if repo.join(".git").exists() {
+            repo.to_path_buf()
+        } else {
+            let shown = git(repo, &["rev-parse", "--show-toplevel"], None)?;
+            std::path::PathBuf::from(shown.trim_end_matches(['\n', '\r']))
+        };
+        let git = |args: &[&str]| git(&top, args, None);
         let folder = temporary("staged")?;
         let root = folder.path().to_path_buf();
-        let prefix = format!("{}/", root.display());
-        git(&[
-            "checkout-index",
-            "--all",
-            "--force",
-            &format!("--prefix={prefix}"),
-        ])?;
-        let files = git(&[
+        let prefix = format!("--prefix={}/", root.display());
+        let files: Vec<String> = git(&[
             "diff",
             "--cached",
             "--name-only",
@@ -358,6 +362,17 @@ impl StagedTree {
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
+        let indexed = git(&["ls-files", "-z"])?;
+        let mut wanted = discover::context_paths(&files, indexed.split('\0'));
+        wanted.extend(files.iter().cloned());
+        wanted.sort();
+        wanted.dedup();
+        // In batches, so that no command line grows past the system's limit.
+        for batch in wanted.chunks(512) {
+            let mut args = vec!["checkout-index", "--force", prefix.as_str(), "--"];
+            args.extend(batch.iter().map(String::as_str));
+            git(&args)?;
+        }
         Ok(StagedTree {
             root,
             files,

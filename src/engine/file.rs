@@ -1,6 +1,7 @@
 //! Checking one file: read once, lex once, parse only the items that hold a trigger word, walk
 //! each parsed item once. Everything returned is plain, thread-independent data.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -107,11 +108,21 @@ pub(crate) fn check(codex: &Codex, path: &Path, max_size: u64, limit: usize) -> 
 }
 
 /// Reads and lexes the file at `path` for its module facts only: a parent of checked files
-/// that is not itself checked. A file that cannot be read or lexed has no facts.
-pub(crate) fn facts(path: &Path, max_size: u64, limit: usize) -> ModuleFacts {
+/// that is not itself checked. A file that cannot be read or lexed has no facts, nor one that
+/// cannot declare a module named one of `names` (the folders and stems of the checked files)
+/// or one at a `#[path]`: it cannot change where they stand.
+pub(crate) fn facts(
+    path: &Path,
+    max_size: u64,
+    limit: usize,
+    names: &HashSet<String>,
+) -> ModuleFacts {
     let Ok(text) = source::read(path, max_size) else {
         return ModuleFacts::default();
     };
+    if !lex::may_declare_any(&text, names) {
+        return ModuleFacts::default();
+    }
     let facts = lex::declared_modules(&text, limit);
     proc_macro2::extra::invalidate_current_thread_spans();
     facts

@@ -12,6 +12,7 @@ mod macros;
 mod prune;
 mod visit;
 
+use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -77,9 +78,11 @@ pub struct Run {
 pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
     let max = inputs.max_file_size;
     let work = |limit: usize| move |path: &PathBuf| check_guarded(codex, path, max, limit);
+    let names = path_names(inputs);
+    let names = &names;
     let context = |limit: usize| {
         move |path: &PathBuf| Checked {
-            facts: panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit)))
+            facts: panic::catch_unwind(AssertUnwindSafe(|| file::facts(path, max, limit, names)))
                 .unwrap_or_default(),
             ..Checked::default()
         }
@@ -106,6 +109,20 @@ pub fn check(codex: &Codex, inputs: &Inputs) -> Run {
         (checked, context)
     };
     finish(codex, inputs, checked, &context)
+}
+
+/// The folders and file stems on the paths of the checked files: a module declaration that
+/// leads to one of them names one of these (or gives a `#[path]`).
+fn path_names(inputs: &Inputs) -> HashSet<String> {
+    if inputs.context.is_empty() {
+        return HashSet::new();
+    }
+    let relative: Vec<String> = inputs
+        .files
+        .iter()
+        .map(|path| display_path(path, &inputs.root))
+        .collect();
+    source::lex::path_names(relative.iter().map(String::as_str))
 }
 
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run

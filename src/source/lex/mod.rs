@@ -17,7 +17,10 @@ use std::ops::Range;
 use proc_macro2::TokenTree;
 use syn::Attribute;
 
-pub use facts::{ModDecl, ModuleFacts, cfg_if_branches, declared_modules, module_facts};
+pub use facts::{
+    ModDecl, ModuleFacts, cfg_if_branches, declared_modules, may_declare_any, module_facts,
+    path_names,
+};
 pub use outline::{Item, Outline};
 
 /// A lexed file with every item's token trees (for callers that parse many of its items).

@@ -24,7 +24,8 @@ pub struct Outline<'a> {
     /// The top-level token trees of the whole file, when it was lexed by `proc_macro2` (the fast
     /// scan gave no answer).
     trees: Option<Vec<TokenTree>>,
-    /// `#![…]` attributes at the top of the file (none when they nest past the depth limit).
+    /// `#![…]` attributes at the top of the file but for doc comments and `#![doc …]` (none
+    /// when they nest past the depth limit).
     pub inner_attrs: Vec<Attribute>,
     /// The bytes of the inner attributes when they nest past the depth limit and were not read.
     pub deep_inner_attrs: Option<Range<usize>>,
@@ -105,9 +106,8 @@ impl<'a> Outline<'a> {
         };
         if outline.depth_of(&inner) > limit {
             outline.deep_inner_attrs = Some(inner.range.clone());
-        } else if !inner.top.is_empty() {
-            let stream: TokenStream = outline.trees_of(&[&inner]).into_iter().flatten().collect();
-            outline.inner_attrs = Attribute::parse_inner.parse2(stream).unwrap_or_default();
+        } else {
+            outline.inner_attrs = outline.attributes(inner.tokens, true);
         }
         outline
     }
@@ -216,26 +216,36 @@ impl<'a> Outline<'a> {
     /// parsed, but for doc comments and `#[doc …]` (text, which a caller asking for these
     /// attributes does not read); those that do not parse are left out.
     pub fn outer_attrs(&self, range: Range<usize>) -> Vec<Attribute> {
+        self.attributes(range, false)
+    }
+
+    /// The attributes at the start of `range` (`#[…]`, or `#![…]` when `inner`), parsed one by
+    /// one, leaving out doc comments, `#[doc …]` and those that do not parse.
+    fn attributes(&self, range: Range<usize>, inner: bool) -> Vec<Attribute> {
         let tokens = &self.tokens;
+        let bang = usize::from(inner);
         let mut at = range.start;
         let mut attrs = Vec::new();
         while at < range.end
             && tokens.is_punct(at, '#')
+            && (!inner || tokens.is_punct(at + 1, '!'))
             && matches!(
-                tokens.get(at + 1).map(|t| t.kind),
+                tokens.get(at + 1 + bang).map(|t| t.kind),
                 Some(Kind::Open(Delimiter::Bracket))
             )
         {
-            let next = tokens.next_sibling(at + 1);
-            if !tokens.is_word(at + 2, "doc") {
-                let bytes = tokens.bytes(at, next);
+            let next = tokens.next_sibling(at + 1 + bang);
+            if !tokens.is_word(at + 2 + bang, "doc") {
                 let stream = self
                     .source
-                    .get(bytes)
+                    .get(tokens.bytes(at, next))
                     .and_then(|text| text.parse::<TokenStream>().ok());
-                if let Some(parsed) =
-                    stream.and_then(|stream| Attribute::parse_outer.parse2(stream).ok())
-                {
+                let parser = if inner {
+                    Attribute::parse_inner
+                } else {
+                    Attribute::parse_outer
+                };
+                if let Some(parsed) = stream.and_then(|stream| parser.parse2(stream).ok()) {
                     attrs.extend(parsed);
                 }
             }
