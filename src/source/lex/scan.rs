@@ -19,8 +19,22 @@ use super::tokens::{Kind, NAMELESS, Token, Tokens, leaf};
 /// not as a group holding a comment.
 const ERROR: &[u8] = b"(/*ERROR*/)";
 
-/// Characters `proc_macro2` reads as punctuation.
-const PUNCTUATION: &[u8] = b"~!@#$%^&*-=+|;:,<.>/?'";
+/// Characters `proc_macro2` reads as punctuation, by byte.
+const PUNCTUATION: [bool; 256] = {
+    let mut table = [false; 256];
+    let chars = b"~!@#$%^&*-=+|;:,<.>/?'";
+    let mut i = 0;
+    while i < chars.len() {
+        table[chars[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether `byte` is one of `proc_macro2`'s punctuation characters.
+fn punctuation(byte: u8) -> bool {
+    PUNCTUATION.get(usize::from(byte)).copied().unwrap_or(false)
+}
 
 /// Lexes `text` into flat tokens, or `None` when `proc_macro2` would reject it or might lex it
 /// differently (see the module docs).
@@ -256,7 +270,7 @@ fn leaf_token(text: &str, at: usize) -> Option<(usize, Kind)> {
             return Some((end, Kind::Literal));
         }
     }
-    if PUNCTUATION.contains(&first) {
+    if punctuation(first) {
         if let Some((end, kind)) = punct(bytes, at) {
             return Some((end, kind));
         }
@@ -267,7 +281,7 @@ fn leaf_token(text: &str, at: usize) -> Option<(usize, Kind)> {
 fn is_punctuation(bytes: &[u8], at: usize) -> bool {
     !starts(bytes, at, b"//")
         && !starts(bytes, at, b"/*")
-        && bytes.get(at).is_some_and(|b| PUNCTUATION.contains(b))
+        && bytes.get(at).copied().is_some_and(punctuation)
 }
 
 fn punct(bytes: &[u8], at: usize) -> Option<(usize, Kind)> {
