@@ -48,9 +48,11 @@ pub fn scan(text: &str) -> Option<Tokens<'_>> {
     let mut at = 0;
     loop {
         at = skip_whitespace(bytes, at)?;
-        if let Some(next) = doc_comment(bytes, at, &mut list).ok()? {
-            at = next;
-            continue;
+        if bytes.get(at) == Some(&b'/') {
+            if let Some(next) = doc_comment(bytes, at, &mut list).ok()? {
+                at = next;
+                continue;
+            }
         }
         let Some(&first) = bytes.get(at) else {
             break;
@@ -309,7 +311,8 @@ fn ident(bytes: &[u8], at: usize) -> Option<usize> {
     const NOT_IDENT: [&[u8]; 10] = [
         b"r\"", b"r#\"", b"r##", b"b\"", b"b'", b"br\"", b"br#", b"c\"", b"cr\"", b"cr#",
     ];
-    if NOT_IDENT.iter().any(|prefix| starts(bytes, at, prefix)) {
+    let may_be_literal = matches!(bytes.get(at), Some(b'r' | b'b' | b'c'));
+    if may_be_literal && NOT_IDENT.iter().any(|prefix| starts(bytes, at, prefix)) {
         return None;
     }
     ident_any(bytes, at)

@@ -84,7 +84,11 @@ impl Tokens<'_> {
 
     /// Whether the token at `index` is the identifier `word`.
     pub fn is_word(&self, index: usize, word: &str) -> bool {
-        self.name(index) == word
+        // The length first: most identifiers are not the word.
+        self.list
+            .get(index)
+            .is_some_and(|token| token.kind == Kind::Ident && token.len as usize == word.len())
+            && self.name(index) == word
     }
 
     /// Whether the token at `index` is the punctuation character `c`.
