@@ -3,15 +3,15 @@
 //! and `cfg_if!` branches. Only items that hold `mod name;` somewhere are turned into token
 //! trees for it.
 
-use std::collections::HashSet;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use proc_macro2::{Delimiter, Group, TokenTree};
+use proc_macro2::{Delimiter, TokenTree};
 use syn::Attribute;
 use syn::parse::Parser;
 
 use super::blank_preamble;
+use super::item_macros::{cfg_if_branches, item_macro_body};
+use super::mentions::may_declare_modules;
 use super::outline::{Outline, split};
 use super::tokens::Tokens;
 use crate::source::attrs::{self, Levels};
@@ -200,92 +200,6 @@ fn collect_decls(tokens: &[TokenTree], context: &Context, out: &mut Vec<ModDecl>
     }
 }
 
-/// The branches of a `cfg_if!` body, `if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else { .. }`
-/// (the `cfg-if` crate's shape, whatever the macro is called): each branch's items, and whether
-/// they can only be compiled for tests (a branch is compiled when its predicate holds and no
-/// earlier one does). `None` when the tokens are not in that shape.
-pub fn cfg_if_branches(tokens: &[TokenTree]) -> Option<Vec<(bool, &Group)>> {
-    let is_word =
-        |at: usize, word: &str| matches!(tokens.get(at), Some(TokenTree::Ident(id)) if id == word);
-    let braces = |at: usize| match tokens.get(at) {
-        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => Some(group),
-        _ => None,
-    };
-    let mut chain = attrs::CfgChain::default();
-    let mut branches = Vec::new();
-    let mut i = 0;
-    loop {
-        let (true, Some(TokenTree::Punct(hash)), Some(TokenTree::Group(attr)), Some(body)) = (
-            is_word(i, "if"),
-            tokens.get(i + 1),
-            tokens.get(i + 2),
-            braces(i + 3),
-        ) else {
-            return None;
-        };
-        if hash.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
-            return None;
-        }
-        let predicate = cfg_predicate(attr)?;
-        branches.push((chain.next_requires_test(Some(&predicate)), body));
-        i += 4;
-        if i == tokens.len() {
-            return Some(branches);
-        }
-        if !is_word(i, "else") {
-            return None;
-        }
-        i += 1;
-        if let Some(body) = braces(i) {
-            branches.push((chain.next_requires_test(None), body));
-            return (i + 1 == tokens.len()).then_some(branches);
-        }
-    }
-}
-
-/// The predicate of the attribute `[cfg(predicate)]`.
-fn cfg_predicate(attr: &Group) -> Option<syn::Meta> {
-    let syn::Meta::List(list) = syn::parse2::<syn::Meta>(attr.stream()).ok()? else {
-        return None;
-    };
-    if !list.path.is_ident("cfg") {
-        return None;
-    }
-    list.parse_args::<syn::Meta>().ok()
-}
-
-/// The body of an item macro invocation: `path! { … }`, `path!( … );` or `path![ … ];`, the
-/// path made of identifiers and `::`. A `macro_rules!` definition (`macro_rules! name { … }`)
-/// is not one: its tokens are rules, not items.
-fn item_macro_body(tokens: &[TokenTree]) -> Option<&Group> {
-    let is_punct = |at: usize, c: char| matches!(tokens.get(at), Some(TokenTree::Punct(p)) if p.as_char() == c);
-    let mut i = if is_punct(0, ':') && is_punct(1, ':') {
-        2
-    } else {
-        0
-    };
-    loop {
-        if !matches!(tokens.get(i), Some(TokenTree::Ident(_))) {
-            return None;
-        }
-        i += 1;
-        if !(is_punct(i, ':') && is_punct(i + 1, ':')) {
-            break;
-        }
-        i += 2;
-    }
-    let (true, Some(TokenTree::Group(body))) = (is_punct(i, '!'), tokens.get(i + 1)) else {
-        return None;
-    };
-    let rest = tokens.get(i + 2..).unwrap_or_default();
-    let ends = match body.delimiter() {
-        Delimiter::Brace => rest.is_empty() || (rest.len() == 1 && is_punct(i + 2, ';')),
-        Delimiter::Parenthesis | Delimiter::Bracket => rest.len() == 1 && is_punct(i + 2, ';'),
-        Delimiter::None => false,
-    };
-    ends.then_some(body)
-}
-
 /// The module facts of a file read only for its `mod` declarations (not checked): a file
 /// without the word `mod` declares none and is not lexed; one that does not lex has none.
 pub fn declared_modules(text: &str, limit: usize) -> ModuleFacts {
@@ -296,70 +210,6 @@ pub fn declared_modules(text: &str, limit: usize) -> ModuleFacts {
     Outline::new(blanked.as_deref().unwrap_or(text), limit)
         .map(|outline| module_facts(&outline))
         .unwrap_or_default()
-}
-
-/// Whether `text` may declare a module: it holds the word `mod`. A file without it has no
-/// `mod` declaration for the module tree, so a file read only for its declarations need not be
-/// lexed. Occurrences in comments or strings only cost a lexing.
-fn may_declare_modules(text: &str) -> bool {
-    words(text, "mod").next().is_some()
-}
-
-/// Whether `text` may declare a module named one of `names`, or one at a `#[path]`: it holds
-/// `mod` followed by one of them (or by a comment, or a name outside ASCII), or `path = "` (or
-/// a comment in between).
-/// A file that does not can only declare other modules, so where the files whose folders and
-/// stems are `names` stand in the module tree does not depend on it.
-pub fn may_declare_any<S: BuildHasher>(text: &str, names: &HashSet<String, S>) -> bool {
-    let bytes = text.as_bytes();
-    let after = |at: usize| {
-        let rest = bytes.get(at..).unwrap_or_default();
-        let blank = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        rest.get(blank..).unwrap_or_default()
-    };
-    let declares = words(text, "mod").any(|at| {
-        let next = after(at + 3);
-        let next = next.strip_prefix(b"r#").unwrap_or(next);
-        let len = next
-            .iter()
-            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
-            .count();
-        match next.get(..len) {
-            // A comment, or a name that is not ASCII.
-            Some([]) | None => next.first().is_some_and(|&b| b == b'/' || !b.is_ascii()),
-            Some(name) => std::str::from_utf8(name).is_ok_and(|name| names.contains(name)),
-        }
-    });
-    let path_attribute = |at: usize| match after(at + 4) {
-        [b'/', ..] => true,
-        [b'=', rest @ ..] => {
-            // `path = "…"` (or a raw string, or a comment in between).
-            let blank = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            matches!(rest.get(blank), Some(b'"' | b'r' | b'/'))
-        }
-        _ => false,
-    };
-    declares || words(text, "path").any(path_attribute)
-}
-
-/// The folders and file stems on `paths` (relative, `/`-separated): the names a module
-/// declaration that leads to one of them may give ([`may_declare_any`]).
-pub fn path_names<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<String> {
-    paths
-        .flat_map(|path| path.split('/'))
-        .map(|part| part.strip_suffix(".rs").unwrap_or(part).to_owned())
-        .collect()
-}
-
-/// Offsets of `word` in `text` where it stands whole (not inside an identifier).
-fn words<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = usize> + 't {
-    let bytes = text.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&at| {
-        let before = at.checked_sub(1).and_then(|j| bytes.get(j)).copied();
-        let after = bytes.get(at + word.len()).copied();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
 }
 
 /// Splits token trees as a file's top level is split ([`split`]): leading inner-attribute
@@ -389,8 +239,6 @@ fn parse_attrs(tokens: Vec<TokenTree>, inner: bool) -> Vec<Attribute> {
 
 #[cfg(test)]
 mod tests {
-    use proc_macro2::TokenStream;
-
     use super::*;
 
     #[test]
@@ -468,99 +316,5 @@ mod tests {
                 ("k", String::new(), true, vec![]),
             ]
         );
-    }
-
-    #[test]
-    fn cfg_if_branches_are_read_in_order() {
-        let branches = |body: &str| -> Option<Vec<(bool, String)>> {
-            let tokens: Vec<TokenTree> = body.parse::<TokenStream>().unwrap().into_iter().collect();
-            cfg_if_branches(&tokens).map(|found| {
-                found
-                    .into_iter()
-                    .map(|(test, group)| (test, group.stream().to_string()))
-                    .collect()
-            })
-        };
-        assert_eq!(
-            branches("if #[cfg(test)] { a } else if #[cfg(unix)] { b } else { c }").unwrap(),
-            [
-                (true, "a".to_owned()),
-                (false, "b".to_owned()),
-                (false, "c".to_owned())
-            ]
-        );
-        // Only a test build reaches the `else` of `not(test)`, whatever comes between.
-        assert_eq!(
-            branches("if #[cfg(not(test))] { a } else if #[cfg(unix)] { b } else { c }").unwrap(),
-            [
-                (false, "a".to_owned()),
-                (true, "b".to_owned()),
-                (true, "c".to_owned())
-            ]
-        );
-        assert_eq!(
-            branches("if #[cfg(unix)] { a } else if #[cfg(all(test, x))] { b }").unwrap(),
-            [(false, "a".to_owned()), (true, "b".to_owned())]
-        );
-        for other in [
-            "",
-            "if #[cfg(test)] { a } else",
-            "if #[cfg(test)] { a } else { b } c",
-            "if #[cfg(test)] { a } else { b } else { c }",
-            "if #[derive(test)] { a }",
-            "if #[cfg(test)] ( a )",
-            "if x { a }",
-        ] {
-            assert!(branches(other).is_none(), "{other}");
-        }
-        let text = "cfg_if::cfg_if! { if #[cfg(test)] { mod mock; } else if #[cfg(not(test))] { mod real; } else { mod never; } }\n\
-                    #[cfg(test)] cfg_if! { if #[cfg(unix)] { mod unix; } }";
-        let facts = module_facts(&Outline::new(text, 256).unwrap());
-        let decls: Vec<(&str, bool)> = facts
-            .decls
-            .iter()
-            .map(|d| (d.name.as_str(), d.test_only))
-            .collect();
-        assert_eq!(
-            decls,
-            [
-                ("mock", true),
-                ("real", false),
-                ("never", false),
-                ("unix", true)
-            ]
-        );
-    }
-
-    #[test]
-    fn the_word_mod_is_looked_for_whole() {
-        assert!(may_declare_modules("#[cfg(test)]\nmod tests;"));
-        assert!(may_declare_modules("x!{mod a;}"));
-        assert!(!may_declare_modules("use model::module; // modify"));
-        assert!(!may_declare_modules(""));
-    }
-
-    #[test]
-    fn a_file_matters_to_a_module_path_when_it_may_declare_part_of_it() {
-        let names: HashSet<String> = ["sync", "mpsc", "chan"].map(str::to_owned).into();
-        for text in [
-            "pub mod sync;",
-            "cfg_rt! { pub(crate) mod   mpsc; }",
-            "mod r#chan;",
-            "mod /* why */ chan;",
-            "mod é;",
-            "#[path = \"x.rs\"] mod other;",
-            "#[cfg_attr(unix, path /* */ = \"x.rs\")] mod other;",
-        ] {
-            assert!(may_declare_any(text, &names), "{text}");
-        }
-        for text in [
-            "mod other; mod tests { use super::*; }",
-            "fn f(path: &Path) -> bool { let path = path.join(x); path == other }",
-            "mod synchronous;",
-            "",
-        ] {
-            assert!(!may_declare_any(text, &names), "{text}");
-        }
     }
 }

@@ -6,21 +6,24 @@
 //! depth, and [`facts`] reads, from tokens alone, what the module tree needs. `proc_macro2` lexes
 //! only the items that are parsed, or the whole file when the fast scan gives no answer.
 
+mod blanked;
 pub mod facts;
+mod item_macros;
 mod literal;
+mod mentions;
 pub mod outline;
 pub mod scan;
 pub mod tokens;
+mod trivia;
 
 use std::ops::Range;
 
 use proc_macro2::TokenTree;
 use syn::Attribute;
 
-pub use facts::{
-    ModDecl, ModuleFacts, cfg_if_branches, declared_modules, may_declare_any, module_facts,
-    path_names,
-};
+pub use facts::{ModDecl, ModuleFacts, declared_modules, module_facts};
+pub use item_macros::cfg_if_branches;
+pub use mentions::{may_declare_any, path_names};
 pub use outline::{Item, Outline};
 
 /// A lexed file with every item's token trees (for callers that parse many of its items).
