@@ -53,22 +53,28 @@ pub fn peaks(tokens: &Tokens<'_>, limit: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The estimate of one top-level token before what is nested in it is read.
+/// The estimate of one top-level token before what is nested in it is read (kept small: a file
+/// has one per top-level token).
 #[derive(Debug, Clone, Copy)]
 pub struct Top {
     /// The deepest estimate reached at the top level: for a group, the depth it opens at.
-    pub reached: usize,
-    /// The group's opening delimiter, for a group.
-    pub group: Option<usize>,
+    reached: u32,
+    /// The group's opening delimiter, for a group whose contents are to be read; else
+    /// [`Top::NONE`].
+    group: u32,
 }
 
 impl Top {
+    const NONE: u32 = u32::MAX;
+
     /// The deepest estimate reached while reading the token and everything nested in it, at
     /// most `limit + 1`: [`peaks`] for this one token.
     pub fn peak(self, tokens: &Tokens<'_>, limit: usize) -> usize {
-        let deepest = match self.group {
-            Some(open) => descend(tokens, open, self.reached, limit),
-            None => self.reached,
+        let reached = self.reached as usize;
+        let deepest = if self.group == Top::NONE {
+            reached
+        } else {
+            descend(tokens, self.group as usize, reached, limit)
         };
         deepest.min(limit.saturating_add(1))
     }
@@ -82,7 +88,12 @@ pub fn top_level(tokens: &Tokens<'_>, limit: usize) -> Vec<Top> {
     let mut top = Cursor::default();
     while let Some(step) = top.next(tokens) {
         let (group, reached) = top.step(tokens, step);
-        let group = group.filter(|_| reached <= limit);
+        let group = group
+            .filter(|_| reached <= limit)
+            .and_then(|open| u32::try_from(open).ok())
+            .unwrap_or(Top::NONE);
+        // Past the limit, how far past does not matter.
+        let reached = u32::try_from(reached.min(limit.saturating_add(1))).unwrap_or(u32::MAX);
         out.extend(std::iter::repeat_n(Top { reached, group }, step.count));
     }
     out

@@ -215,18 +215,20 @@ impl<'a> Outline<'a> {
 
     /// The outer attributes at the start of the item or member whose tokens are `range`,
     /// parsed, but for doc comments and `#[doc …]` (text, which a caller asking for these
-    /// attributes does not read); those that do not parse are left out.
+    /// attributes does not read).
     pub fn outer_attrs(&self, range: Range<usize>) -> Vec<Attribute> {
         self.attributes(range, false)
     }
 
-    /// The attributes at the start of `range` (`#[…]`, or `#![…]` when `inner`), parsed one by
-    /// one, leaving out doc comments, `#[doc …]` and those that do not parse.
+    /// The attributes at the start of `range` (`#[…]`, or `#![…]` when `inner`), parsed, but for
+    /// doc comments and `#[doc …]`; none when one of them does not parse (as syn would not
+    /// parse the item). Their text is lexed once, whatever their number.
     fn attributes(&self, range: Range<usize>, inner: bool) -> Vec<Attribute> {
         let tokens = &self.tokens;
         let bang = usize::from(inner);
         let mut at = range.start;
-        let mut attrs = Vec::new();
+        // For each attribute, whether it is read (not a doc comment).
+        let mut read = Vec::new();
         while at < range.end
             && tokens.is_punct(at, '#')
             && (!inner || tokens.is_punct(at + 1, '!'))
@@ -235,24 +237,34 @@ impl<'a> Outline<'a> {
                 Some(Kind::Open(Delimiter::Bracket))
             )
         {
-            let next = tokens.next_sibling(at + 1 + bang);
-            if !tokens.is_word(at + 2 + bang, "doc") {
-                let stream = self
-                    .source
-                    .get(tokens.bytes(at, next))
-                    .and_then(|text| text.parse::<TokenStream>().ok());
-                let parser = if inner {
-                    Attribute::parse_inner
-                } else {
-                    Attribute::parse_outer
-                };
-                if let Some(parsed) = stream.and_then(|stream| parser.parse2(stream).ok()) {
-                    attrs.extend(parsed);
-                }
-            }
-            at = next;
+            read.push(!tokens.is_word(at + 2 + bang, "doc"));
+            at = tokens.next_sibling(at + 1 + bang);
         }
-        attrs
+        if !read.contains(&true) {
+            return Vec::new();
+        }
+        let trees: Vec<TokenTree> = self
+            .source
+            .get(tokens.bytes(range.start, at))
+            .and_then(|text| text.parse::<TokenStream>().ok())
+            .map(|stream| stream.into_iter().collect())
+            .unwrap_or_default();
+        let width = 2 + bang;
+        if trees.len() != read.len() * width {
+            return Vec::new();
+        }
+        let stream: TokenStream = trees
+            .chunks(width)
+            .zip(&read)
+            .filter(|(_, read)| **read)
+            .flat_map(|(attribute, _)| attribute.iter().cloned())
+            .collect();
+        let parser = if inner {
+            Attribute::parse_inner
+        } else {
+            Attribute::parse_outer
+        };
+        parser.parse2(stream).unwrap_or_default()
     }
 
     /// Whether the identifier `word` is among the tokens `range`.
