@@ -1,32 +1,49 @@
 #!/usr/bin/env python3
 """Timing harness for bench/run.sh (standard library only).
 
-Reads a JSON spec of tools, runs them round robin (tool A, B, C, A, B, C,
-...) for N rounds after W warm-up rounds, and reports per tool the MEDIAN
-wall time and the peak RSS (max over the timed runs), plus the median CPU
-time (user + system), which other load on the machine disturbs less than
-wall time. Each run is measured with `/usr/bin/time -f '%e %M %U %S'` when
-that program exists, else with os.wait4()'s rusage (per-child ru_maxrss,
-ru_utime, ru_stime) and a monotonic clock; that fallback's peak RSS has a
-floor of about 15 MB, the forked Python before exec.
+Reads a JSON spec of benchmark groups, each a list of tools, and runs every
+tool of every group round robin (A, B, C, A, B, C, ...) for N rounds after
+W warm-up rounds, so that drift in the machine's speed touches all alike.
+It reports per tool the MEDIAN wall time, the peak RSS (max over the timed
+runs) and the median CPU time (user + system), which other load on the
+machine disturbs less than wall time; and per group the ratios asked for,
+each as a ratio of medians and as a PAIRED ratio: the median over rounds of
+the ratio within a round, where the two runs stood side by side in time.
+
+A tool may ask for "repeat": K runs per round (short commands); its
+per-round figure is then the median of the K.
+
+Each run is timed by a monotonic clock around the process (wall time to the
+millisecond; the wrapper's start-up, about a millisecond, is included),
+and measured by `/usr/bin/time -f '%M %U %S'` (peak RSS, CPU) when that
+program exists, else by os.wait4()'s rusage (whose peak RSS has a floor of
+about 15 MB, the forked Python before exec).
 
 Spec (JSON file):
   {
-    "tools": [
-      {"name": "cargo-codex", "cmd": ["..."], "ok_codes": [0, 1],
-       "env": {"RAYON_NUM_THREADS": "2"}, "role": "subject"},
-      {"name": "ast-grep", ..., "role": "competitor"},
-      {"name": "bare_parse", ..., "role": "baseline"}
+    "groups": [
+      {"title": "Whole tree",
+       "tools": [
+         {"name": "cargo-codex", "cmd": ["..."], "ok_codes": [0, 1],
+          "env": {"RAYON_NUM_THREADS": "2"}, "cwd": "...", "repeat": 1,
+          "display_cmd": ["..."], "skip": "reason (optional)"},
+         ...],
+       "ratios": [{"label": "...", "num": "ast-grep", "den": "cargo-codex",
+                   "key": "wall" | "cpu" | "rss"}],
+       "targets": [{"label": "...", "tool": "cargo-codex", "key": "wall",
+                    "max": 0.05},
+                   {"label": "...", "ratio": "<a ratio label>", "min": 5}]}
     ],
-    "meta": {"key": "value", ...}          # printed into results.md
+    "meta": {"key": "value", ...},          # printed into results.md
+    "notes": ["...", ...]
   }
-
-A tool with "skip": "reason" is not run and shows as SKIPPED in the
-report (used when its binary could not be built).
+(The older form, {"tools": [...]} with roles subject/competitor/baseline,
+is read as one group with the ratios it always had.)
 
 A run whose exit code is not in ok_codes marks the tool FAILED: it is
 dropped from the remaining rounds, its stderr tail is printed, and the
-harness exits 1 after writing the report for the others.
+harness exits 1 after writing the report for the others. A target that is
+missed is reported as MISSED (the exit code does not change).
 
 Usage: measure.py SPEC.json --runs N [--warmup W] [--markdown OUT.md]
 """
@@ -43,6 +60,7 @@ import tempfile
 import time
 
 TIME_BIN = "/usr/bin/time"
+KEYS = {"wall": "wall time", "cpu": "CPU time", "rss": "peak RSS"}
 
 
 def have_gnu_time() -> bool:
@@ -51,13 +69,13 @@ def have_gnu_time() -> bool:
     try:
         with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
             subprocess.run(
-                [TIME_BIN, "-f", "%e %M %U %S", "-o", tf.name, "true"],
+                [TIME_BIN, "-f", "%M %U %S", "-o", tf.name, "true"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=True,
             )
             parts = open(tf.name).read().split()
-            float(parts[-4]), int(parts[-3]), float(parts[-2]), float(parts[-1])
+            int(parts[-3]), float(parts[-2]), float(parts[-1])
         return True
     except (OSError, subprocess.CalledProcessError, ValueError, IndexError):
         return False
@@ -92,33 +110,49 @@ def run_once(tool: dict, use_gnu_time: bool) -> RunResult:
         time_path = os.path.join(tmp, "time")
         with open(err_path, "wb") as err, open(os.devnull, "wb") as out:
             if use_gnu_time:
-                cmd = [TIME_BIN, "-f", "%e %M %U %S", "-o", time_path] + tool["cmd"]
+                cmd = [TIME_BIN, "-f", "%M %U %S", "-o", time_path] + tool["cmd"]
+                start = time.perf_counter()
                 proc = subprocess.run(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
+                seconds = time.perf_counter() - start
                 code = proc.returncode
                 try:
                     # time appends "Command exited with non-zero status N"
                     # before the format line when the command fails.
                     last = open(time_path).read().strip().splitlines()[-1].split()
-                    seconds, rss_kb = float(last[0]), int(last[1])
-                    cpu = float(last[2]) + float(last[3])
+                    rss_kb, cpu = int(last[0]), float(last[1]) + float(last[2])
                 except (OSError, ValueError, IndexError):
-                    seconds, rss_kb, cpu = float("nan"), 0, float("nan")
+                    rss_kb, cpu = 0, float("nan")
             else:
                 start = time.perf_counter()
                 proc = subprocess.Popen(tool["cmd"], stdout=out, stderr=err, env=env, cwd=cwd)
                 _pid, status, usage = os.wait4(proc.pid, 0)
                 seconds = time.perf_counter() - start
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                code = proc.returncode
+                code = os.waitstatus_to_exitcode(status)
                 rss_kb = int(usage.ru_maxrss)  # KiB on Linux
                 cpu = usage.ru_utime + usage.ru_stime
         return RunResult(seconds, rss_kb, cpu, code, _tail(err_path))
 
 
-def fmt_ratio(num: float | None, den: float | None) -> str:
-    if num is None or den is None or den <= 0:
-        return "n/a"
-    return f"{num / den:.2f}x"
+def legacy_groups(spec: dict) -> list[dict]:
+    """The old one-group spec, with the ratios run.sh always printed."""
+    tools = spec["tools"]
+    by_role = {t.get("role"): t["name"] for t in tools}
+    subj, comp, base = by_role.get("subject"), by_role.get("competitor"), by_role.get("baseline")
+    ratios = []
+    for key in ("wall", "cpu"):
+        if comp and subj:
+            ratios.append({"label": f"{comp} / {subj} ({KEYS[key]})", "num": comp, "den": subj, "key": key})
+        if subj and base:
+            ratios.append({"label": f"{subj} / {base} ({KEYS[key]})", "num": subj, "den": base, "key": key})
+    return [{"title": "Results", "tools": tools, "ratios": ratios}]
+
+
+def figure(r: RunResult, key: str) -> float:
+    return {"wall": r.seconds, "cpu": r.cpu, "rss": r.rss_kb / 1024.0}[key]
+
+
+def fmt_seconds(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
 
 
 def main() -> int:
@@ -134,129 +168,142 @@ def main() -> int:
 
     with open(args.spec) as f:
         spec = json.load(f)
-    tools = spec["tools"]
+    groups = spec["groups"] if "groups" in spec else legacy_groups(spec)
+    tools = [t for g in groups for t in g["tools"]]
+    names = [t["name"] for t in tools]
+    if len(set(names)) != len(names):
+        print("measure.py: tool names must be unique across groups", file=sys.stderr)
+        return 2
     meta = spec.get("meta", {})
     use_gnu_time = have_gnu_time()
-    method = "/usr/bin/time -f '%e %M %U %S'" if use_gnu_time else "python os.wait4 rusage + perf_counter"
-    print(f"measure: {len(tools)} tools, {args.warmup} warm-up + {args.runs} timed rounds, "
-          f"round robin, timing via {method}", flush=True)
+    method = ("a monotonic clock around each run; peak RSS and CPU from /usr/bin/time -f '%M %U %S'"
+              if use_gnu_time else "a monotonic clock and python os.wait4 rusage")
+    print(f"measure: {len(tools)} tools in {len(groups)} groups, {args.warmup} warm-up + {args.runs} "
+          f"timed rounds, round robin, timing via {method}", flush=True)
 
-    samples: dict[str, list[RunResult]] = {t["name"]: [] for t in tools}
+    # samples[name][round] = list of runs in that round
+    samples: dict[str, list[list[RunResult]]] = {t["name"]: [] for t in tools}
     failed: dict[str, str] = {}
     skipped = {t["name"]: t["skip"] for t in tools if t.get("skip")}
     for name, why in skipped.items():
         print(f"measure: {name} SKIPPED: {why}", flush=True)
 
-    total_rounds = args.warmup + args.runs
-    for rnd in range(total_rounds):
+    for rnd in range(args.warmup + args.runs):
         warm = rnd < args.warmup
         label = f"warm-up {rnd + 1}/{args.warmup}" if warm else f"run {rnd - args.warmup + 1}/{args.runs}"
         for tool in tools:
             name = tool["name"]
             if name in failed or name in skipped:
                 continue
-            r = run_once(tool, use_gnu_time)
-            ok = r.code in tool.get("ok_codes", [0])
-            print(f"  [{label}] {name:<12} {r.seconds:8.2f} s {r.rss_kb / 1024:9.1f} MB "
-                  f"{r.cpu:8.2f} s CPU  exit {r.code}"
-                  + ("" if ok else "  <-- FAILED"), flush=True)
-            if not ok:
-                failed[name] = f"exit {r.code}"
-                tail = r.stderr_tail.strip()
-                print(f"measure: {name} failed with exit code {r.code}; it is dropped. stderr tail:",
-                      file=sys.stderr)
-                print("    " + "\n    ".join(tail.splitlines()[-15:]) if tail else "    (empty)",
-                      file=sys.stderr, flush=True)
+            runs = []
+            for _ in range(max(1, int(tool.get("repeat", 1)))):
+                r = run_once(tool, use_gnu_time)
+                if r.code not in tool.get("ok_codes", [0]):
+                    failed[name] = f"exit {r.code}"
+                    tail = r.stderr_tail.strip()
+                    print(f"measure: {name} failed with exit code {r.code}; it is dropped. stderr tail:",
+                          file=sys.stderr)
+                    print("    " + "\n    ".join(tail.splitlines()[-15:]) if tail else "    (empty)",
+                          file=sys.stderr, flush=True)
+                    break
+                runs.append(r)
+            if name in failed:
                 continue
+            wall = statistics.median(r.seconds for r in runs)
+            cpu = statistics.median(r.cpu for r in runs)
+            print(f"  [{label}] {name:<24} {fmt_seconds(wall):>9} {max(r.rss_kb for r in runs) / 1024:8.1f} MB "
+                  f"{fmt_seconds(cpu):>9} CPU  exit {runs[-1].code}"
+                  + (f"  (median of {len(runs)})" if len(runs) > 1 else ""), flush=True)
             if not warm:
-                samples[name].append(r)
+                samples[name].append(runs)
 
-    # --- summary -----------------------------------------------------------
+    def per_round(name: str, key: str) -> list[float]:
+        return [statistics.median(figure(r, key) for r in runs) for runs in samples[name]]
+
     summary = {}
     for tool in tools:
         name = tool["name"]
-        rs = samples[name]
-        if name in failed or name in skipped or not rs:
+        if name in failed or name in skipped or not samples[name]:
             summary[name] = None
             continue
-        secs = [r.seconds for r in rs]
+        runs = [r for rnd in samples[name] for r in rnd]
+        walls = [r.seconds for r in runs]
         summary[name] = {
-            "median_s": statistics.median(secs),
-            "min_s": min(secs),
-            "max_s": max(secs),
-            "peak_rss_mb": max(r.rss_kb for r in rs) / 1024.0,
-            "median_cpu_s": statistics.median(r.cpu for r in rs),
-            "runs": len(rs),
+            "wall": statistics.median(walls),
+            "min": min(walls),
+            "max": max(walls),
+            "rss": max(r.rss_kb for r in runs) / 1024.0,
+            "cpu": statistics.median(r.cpu for r in runs),
+            "runs": len(runs),
         }
 
-    by_role = {t.get("role"): t["name"] for t in tools}
+    def ratio(spec_ratio: dict) -> tuple[float | None, float | None]:
+        num, den, key = spec_ratio["num"], spec_ratio["den"], spec_ratio.get("key", "wall")
+        if not summary.get(num) or not summary.get(den) or summary[den][key] <= 0:
+            return None, None
+        of_medians = summary[num][key] / summary[den][key]
+        pairs = [a / b for a, b in zip(per_round(num, key), per_round(den, key)) if b > 0]
+        return of_medians, (statistics.median(pairs) if pairs else None)
 
-    def med(role: str, key: str = "median_s") -> float | None:
-        n = by_role.get(role)
-        s = summary.get(n) if n else None
-        return s[key] if s else None
+    def x(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.2f}x"
 
-    rows = []
-    for tool in tools:
-        name = tool["name"]
-        s = summary[name]
-        if name in skipped:
-            rows.append((name, "SKIPPED", "-", "-", "-"))
-        elif s is None:
-            rows.append((name, f"FAILED ({failed.get(name, 'no samples')})", "-", "-", "-"))
-        else:
-            rows.append((name, f"{s['median_s']:.2f}", f"{s['min_s']:.2f}-{s['max_s']:.2f}",
-                         f"{s['peak_rss_mb']:.1f}", f"{s['median_cpu_s']:.2f}"))
-
-    subj, comp, base = by_role.get("subject", "?"), by_role.get("competitor", "?"), by_role.get("baseline", "?")
-    ratio_rows = [
-        (f"{comp} / {subj} (speed-up of {subj}, wall)", fmt_ratio(med("competitor"), med("subject"))),
-        (f"{subj} / {base} (overhead over bare parsing, wall)", fmt_ratio(med("subject"), med("baseline"))),
-        (f"{comp} / {subj} (CPU time)",
-         fmt_ratio(med("competitor", "median_cpu_s"), med("subject", "median_cpu_s"))),
-        (f"{subj} / {base} (CPU time)",
-         fmt_ratio(med("subject", "median_cpu_s"), med("baseline", "median_cpu_s"))),
-    ]
-
-    headers = ("tool", "median s", "min-max s", "peak RSS MB", "median CPU s")
-    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(5)]
-    print()
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
-    print()
-    for label, val in ratio_rows:
-        print(f"{label}: {val}")
+    lines: list[str] = []
+    for group in groups:
+        print(f"\n{group['title']}")
+        lines += [f"## {group['title']}", ""]
+        lines.append("| tool | median wall | min-max wall | peak RSS MB | median CPU | runs | command |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for tool in group["tools"]:
+            name = tool["name"]
+            s = summary[name]
+            cmd = " ".join(tool.get("display_cmd", tool["cmd"]))
+            if name in skipped:
+                row = (name, "SKIPPED", "-", "-", "-", "-")
+            elif s is None:
+                row = (name, f"FAILED ({failed.get(name, 'no samples')})", "-", "-", "-", "-")
+            else:
+                row = (name, fmt_seconds(s["wall"]), f"{fmt_seconds(s['min'])}-{fmt_seconds(s['max'])}",
+                       f"{s['rss']:.1f}", fmt_seconds(s["cpu"]), str(s["runs"]))
+            print("  " + "  ".join(row))
+            lines.append("| " + " | ".join(row) + f" | `{cmd}` |")
+        labels = {}
+        if group.get("ratios"):
+            lines += ["", "| ratio | of medians | paired (median of per-round ratios) |", "| --- | ---: | ---: |"]
+            for spec_ratio in group["ratios"]:
+                of_medians, paired = ratio(spec_ratio)
+                labels[spec_ratio["label"]] = paired if paired is not None else of_medians
+                print(f"  {spec_ratio['label']}: {x(of_medians)} (paired {x(paired)})")
+                lines.append(f"| {spec_ratio['label']} | {x(of_medians)} | {x(paired)} |")
+        if group.get("targets"):
+            lines += ["", "| target | measured | verdict |", "| --- | ---: | --- |"]
+            for target in group["targets"]:
+                if "ratio" in target:
+                    value = labels.get(target["ratio"])
+                    shown = x(value)
+                else:
+                    s = summary.get(target["tool"])
+                    value = s[target.get("key", "wall")] if s else None
+                    shown = "n/a" if value is None else (
+                        f"{value:.1f} MB" if target.get("key") == "rss" else fmt_seconds(value))
+                ok = value is not None and value <= target.get("max", float("inf")) \
+                    and value >= target.get("min", float("-inf"))
+                verdict = "met" if ok else "MISSED"
+                print(f"  target {target['label']}: {shown} {verdict}")
+                lines.append(f"| {target['label']} | {shown} | {verdict} |")
+        lines.append("")
 
     if args.markdown:
-        lines = ["# cargo-codex benchmark results", ""]
-        lines.append("Generated by `bench/run.sh` (see bench/README.md). "
-                     f"Median of {args.runs} timed runs after {args.warmup} warm-up round(s), "
-                     f"tools interleaved round robin; timing via {method}.")
-        lines.append("")
-        for k, v in meta.items():
-            lines.append(f"- **{k}**: {v}")
-        lines.append("")
-        lines.append("| tool | median s | min-max s | peak RSS MB | median CPU s | command |")
-        lines.append("| --- | ---: | ---: | ---: | ---: | --- |")
-        for tool, r in zip(tools, rows):
-            cmd = " ".join(tool.get("display_cmd", tool["cmd"]))
-            lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} | `{cmd}` |")
-        lines.append("")
-        lines.append("| ratio | value |")
-        lines.append("| --- | ---: |")
-        for label, val in ratio_rows:
-            lines.append(f"| {label} | {val} |")
+        head = ["# cargo-codex benchmark results", "",
+                "Generated by `bench/run.sh` (see bench/README.md). "
+                f"Median of {args.runs} timed rounds after {args.warmup} warm-up round(s), "
+                f"every tool of every group interleaved round robin; timing via {method}.", ""]
+        head += [f"- **{k}**: {v}" for k, v in meta.items()]
+        head.append("")
         extra = spec.get("notes", [])
-        if extra:
-            lines.append("")
-            lines.append("Notes:")
-            lines.append("")
-            lines.extend(f"- {n}" for n in extra)
-        lines.append("")
+        tail = (["Notes:", ""] + [f"- {n}" for n in extra] + [""]) if extra else []
         with open(args.markdown, "w") as f:
-            f.write("\n".join(lines))
+            f.write("\n".join(head + lines + tail))
         print(f"\nwrote {args.markdown}")
 
     return 1 if (failed or not any(summary.values())) else 0

@@ -59,7 +59,7 @@ fi
 [[ -f "$CORPUS_SRC/Cargo.lock" ]] || die "missing $CORPUS_SRC/Cargo.lock (run with BENCH_UPDATE_LOCK=1 to create it)"
 
 stamp="$(cat "$CORPUS_SRC/Cargo.toml" "$CORPUS_SRC/Cargo.lock" | sha256sum | cut -d' ' -f1) prune=[$PRUNE]"
-log "1/5 corpus"
+log "1/6 corpus"
 if [[ -d "$CORPUS" && -f "$CORPUS_WORK/.stamp" && "$(cat "$CORPUS_WORK/.stamp")" == "$stamp" ]]; then
     info "reusing $CORPUS"
 else
@@ -90,9 +90,55 @@ awk -v b="$CORPUS_BYTES" -v m="$MIN_CORPUS_MB" 'BEGIN {exit !(b >= m * 1e6)}' ||
     die "corpus is only $CORPUS_MB MB (< $MIN_CORPUS_MB MB); add crates to bench/corpus/Cargo.toml"
 
 # ---------------------------------------------------------------------------
-# 2. ast-grep from PyPI, in a venv under bench/.work.
+# 2. A git repository made of the corpus, with 5 changed and staged files:
+#    what a pre-commit hook sees.
 # ---------------------------------------------------------------------------
-log "2/5 ast-grep $AST_GREP_VERSION"
+log "2/6 pre-commit repository"
+PRECOMMIT_WORK="$WORK/precommit"
+PRECOMMIT="$PRECOMMIT_WORK/repo"
+PRECOMMIT_SKIP=""
+PRECOMMIT_FILES=(
+    tokio/src/sync/mpsc/chan.rs
+    hyper/src/proto/h1/conn.rs
+    serde_json/src/de.rs
+    regex-automata/src/meta/strategy.rs
+    syn/src/expr.rs
+)
+PRECOMMIT_CHANGE=$'\nfn precommit_bench_change(v: Option<u8>) -> u8 {\n    v.unwrap()\n}\n'
+pstamp="$stamp files=[${PRECOMMIT_FILES[*]}] change=$(printf '%s' "$PRECOMMIT_CHANGE" | sha256sum | cut -d' ' -f1)"
+gitq() { git -c user.name=bench -c user.email=bench@localhost -c core.hooksPath=/dev/null "$@"; }
+if ! command -v git >/dev/null 2>&1; then
+    PRECOMMIT_SKIP="git not found"
+    warn "git not found: the pre-commit case is SKIPPED"
+elif [[ -d "$PRECOMMIT/.git" && -f "$PRECOMMIT_WORK/.stamp" && "$(cat "$PRECOMMIT_WORK/.stamp")" == "$pstamp" ]]; then
+    info "reusing $PRECOMMIT"
+else
+    info "copying the corpus into $PRECOMMIT, committing it, changing and staging ${#PRECOMMIT_FILES[@]} files"
+    rm -rf "$PRECOMMIT_WORK"
+    mkdir -p "$PRECOMMIT_WORK"
+    cp -R "$CORPUS" "$PRECOMMIT"
+    printf '# Empty on purpose: cargo-codex defaults for the benchmark.\n' >"$PRECOMMIT/codex.toml"
+    (
+        cd "$PRECOMMIT"
+        gitq init -q
+        # --force: the vendored crates' own .gitignore files must not drop sources.
+        gitq add --all --force .
+        gitq commit -q -m "corpus"
+        # Packed, as a repository that has lived a while is.
+        gitq gc -q
+        for file in "${PRECOMMIT_FILES[@]}"; do
+            [[ -f "$file" ]] || { echo "missing $file" >&2; exit 1; }
+            printf '%s' "$PRECOMMIT_CHANGE" >>"$file"
+        done
+        gitq add -- "${PRECOMMIT_FILES[@]}"
+    ) || die "could not make the pre-commit repository (see above)"
+    printf '%s\n' "$pstamp" >"$PRECOMMIT_WORK/.stamp"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. ast-grep from PyPI, in a venv under bench/.work.
+# ---------------------------------------------------------------------------
+log "3/6 ast-grep $AST_GREP_VERSION"
 SG=""
 for cand in "$WORK/venv/bin/ast-grep" "$WORK/pip-target/bin/ast-grep"; do
     if [[ -x "$cand" ]] && "$cand" --version 2>/dev/null | grep -qF " $AST_GREP_VERSION"; then
@@ -133,9 +179,9 @@ want_ids="$(printf '%s\n' no-expect no-expect no-panic-macros no-panic-macros no
 info "all rules fire as expected (11 matches)"
 
 # ---------------------------------------------------------------------------
-# 3. Build cargo-codex and the bare_parse baseline.
+# 4. Build cargo-codex and the bare_parse baseline.
 # ---------------------------------------------------------------------------
-log "3/5 building (release)"
+log "4/6 building (release)"
 TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$REPO/$TARGET_DIR"
 CODEX_BIN="$TARGET_DIR/release/cargo-codex"
@@ -206,9 +252,9 @@ EOF
 fi
 
 # ---------------------------------------------------------------------------
-# 4. One checked run of each tool (counts findings; also warms the cache).
+# 5. One checked run of each tool (counts findings; also warms the cache).
 # ---------------------------------------------------------------------------
-log "4/5 one checked run of each tool (also warms the page cache)"
+log "5/6 one checked run of each tool (also warms the page cache)"
 OUT="$WORK/out"
 mkdir -p "$OUT"
 export RAYON_NUM_THREADS="$THREADS"
@@ -299,10 +345,38 @@ if [[ "$BP_HOW" != "cargo build --release --example bare_parse" && -z "$BP_SKIP"
     NOTES+=("bare_parse built as a $BP_HOW")
 fi
 
+# The pre-commit commands, once each: they must run and see the changed files.
+if [[ -z "$PRECOMMIT_SKIP" && -z "$CODEX_SKIP" ]]; then
+    for how in files staged; do
+        if [[ $how == files ]]; then
+            args=(check "${PRECOMMIT_FILES[@]}" --format json)
+        else
+            args=(check --staged --format json)
+        fi
+        set +e
+        (cd "$PRECOMMIT" && "$CODEX_BIN" "${args[@]}") >"$OUT/precommit-$how.json" 2>"$OUT/precommit-$how.err"
+        rc=$?
+        set -e
+        count="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["summary"]["files"], d["summary"]["diagnostics"])' \
+            "$OUT/precommit-$how.json" 2>/dev/null || echo "? ?")"
+        read -r pfiles pfound <<<"$count"
+        if ((rc > 1)) || [[ "$pfiles" != "${#PRECOMMIT_FILES[@]}" ]]; then
+            warn "cargo-codex ${args[*]} in the pre-commit repository: exit $rc, $pfiles files; the pre-commit case is SKIPPED"
+            tail -n 5 "$OUT/precommit-$how.err" | sed 's/^/    | /' >&2
+            PRECOMMIT_SKIP="cargo-codex ${args[*]} exited $rc"
+            break
+        fi
+        info "pre-commit, cargo-codex ${args[*]}: $pfiles files, $pfound findings"
+    done
+    if [[ -z "$PRECOMMIT_SKIP" ]]; then
+        NOTES+=("pre-commit repository: the corpus committed to git (packed), then ${#PRECOMMIT_FILES[@]} files changed and staged (a function with \`.unwrap()\` appended to each); cargo-codex finds $pfound findings in them")
+    fi
+fi
+
 # ---------------------------------------------------------------------------
-# 5. Timed, interleaved runs.
+# 6. Timed, interleaved runs.
 # ---------------------------------------------------------------------------
-log "5/5 timing: $RUNS round(s) round robin, $THREADS thread(s) each"
+log "6/6 timing: $RUNS round(s) round robin, $THREADS thread(s) each"
 RUSTC_VERSION="$(rustc --version 2>/dev/null || echo unknown)"
 CPU_MODEL="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
 GIT_REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
@@ -311,35 +385,86 @@ if [[ -n "$(git -C "$REPO" status --porcelain -- src Cargo.toml Cargo.lock 2>/de
 fi
 
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+IOPRESSURE="$(head -n 1 /proc/pressure/io 2>/dev/null || echo unknown)"
+TMP_USED="$(python3 -c 'import tempfile; print(tempfile.gettempdir())')"
+TMPDIR_USED="$TMP_USED ($(df -PT "$TMP_USED" 2>/dev/null | awk 'NR == 2 {print $2}'))"
 info "load average before timing: $LOADAVG (other work on the machine skews the figures)"
 SPEC="$WORK/spec.json"
 NOTES_JSON="$(printf '%s\n' "${NOTES[@]}" | python3 -c 'import json,sys; print(json.dumps([l.rstrip("\n") for l in sys.stdin if l.strip()]))')"
 export SPEC SG SG_CONFIG CORPUS CORPUS_WORK THREADS CODEX_BIN CODEX_SKIP BP_BIN BP_SKIP NOTES_JSON \
     CORPUS_FILES CORPUS_MB CORPUS_CRATES PRUNE NPROC CPU_MODEL RUSTC_VERSION SG_VERSION CODEX_VERSION \
-    GIT_REV REPO WORK LOADAVG CODEX_CONFIG
-python3 - <<'EOF'
-import datetime, json, os
+    GIT_REV REPO WORK LOADAVG CODEX_CONFIG PRECOMMIT PRECOMMIT_SKIP IOPRESSURE TMPDIR_USED
+python3 - "${PRECOMMIT_FILES[@]}" <<'EOF'
+import datetime, json, os, sys
 e = os.environ
 rel = lambda p: os.path.relpath(p, e["REPO"])
 threads = {"RAYON_NUM_THREADS": e["THREADS"]}
-tools = [
-    {"name": "cargo-codex", "role": "subject",
+files = sys.argv[1:]
+whole = [
+    {"name": "cargo-codex",
      "cmd": [e["CODEX_BIN"], "check", e["CORPUS"], "--format", "json", "--no-cache", "--config", e["CODEX_CONFIG"]],
      "display_cmd": ["cargo-codex", "check", "$CORPUS", "--format", "json", "--no-cache", "--config", rel(e["CODEX_CONFIG"])],
      "ok_codes": [0, 1], "env": threads, "cwd": e["CORPUS_WORK"]},
-    {"name": "ast-grep", "role": "competitor",
+    {"name": "ast-grep",
      "cmd": [e["SG"], "scan", "-c", e["SG_CONFIG"], "-j", e["THREADS"], "--json=compact", e["CORPUS"]],
      "display_cmd": ["ast-grep", "scan", "-c", rel(e["SG_CONFIG"]), "-j", e["THREADS"], "--json=compact", "$CORPUS"],
      "ok_codes": [0], "env": threads},
-    {"name": "bare_parse", "role": "baseline",
+    {"name": "bare_parse",
      "cmd": [e["BP_BIN"], e["CORPUS"]],
      "display_cmd": [rel(e["BP_BIN"]), "$CORPUS"],
      "ok_codes": [0], "env": threads},
 ]
 if e.get("CODEX_SKIP"):
-    tools[0]["skip"] = e["CODEX_SKIP"]
+    whole[0]["skip"] = e["CODEX_SKIP"]
 if e.get("BP_SKIP"):
-    tools[2]["skip"] = e["BP_SKIP"]
+    whole[2]["skip"] = e["BP_SKIP"]
+# Short runs: each is repeated within a round and the median taken.
+repeat = 5
+precommit = [
+    {"name": "cargo-codex check FILES", "cmd": [e["CODEX_BIN"], "check", *files, "--format", "json", "--no-cache"],
+     "display_cmd": ["cargo-codex", "check", "FILES", "--format", "json", "--no-cache"],
+     "ok_codes": [0, 1], "env": threads, "cwd": e["PRECOMMIT"], "repeat": repeat},
+    {"name": "cargo-codex check --staged", "cmd": [e["CODEX_BIN"], "check", "--staged", "--format", "json", "--no-cache"],
+     "display_cmd": ["cargo-codex", "check", "--staged", "--format", "json", "--no-cache"],
+     "ok_codes": [0, 1], "env": threads, "cwd": e["PRECOMMIT"], "repeat": repeat},
+    {"name": "ast-grep FILES",
+     "cmd": [e["SG"], "scan", "-c", e["SG_CONFIG"], "-j", e["THREADS"], "--json=compact", *files],
+     "display_cmd": ["ast-grep", "scan", "-c", rel(e["SG_CONFIG"]), "-j", e["THREADS"], "--json=compact", "FILES"],
+     "ok_codes": [0], "env": threads, "cwd": e["PRECOMMIT"], "repeat": repeat},
+]
+for tool in precommit:
+    if e.get("PRECOMMIT_SKIP"):
+        tool["skip"] = e["PRECOMMIT_SKIP"]
+    elif tool["name"].startswith("cargo-codex") and e.get("CODEX_SKIP"):
+        tool["skip"] = e["CODEX_SKIP"]
+speedup = "ast-grep / cargo-codex, wall (speed-up of cargo-codex)"
+groups = [
+    {"title": "Whole tree", "tools": whole,
+     "ratios": [
+         {"label": speedup, "num": "ast-grep", "den": "cargo-codex", "key": "wall"},
+         {"label": "ast-grep / cargo-codex, CPU", "num": "ast-grep", "den": "cargo-codex", "key": "cpu"},
+         {"label": "ast-grep / cargo-codex, peak RSS", "num": "ast-grep", "den": "cargo-codex", "key": "rss"},
+         {"label": "cargo-codex / bare_parse, wall (overhead over bare parsing)",
+          "num": "cargo-codex", "den": "bare_parse", "key": "wall"},
+         {"label": "cargo-codex / bare_parse, CPU", "num": "cargo-codex", "den": "bare_parse", "key": "cpu"},
+     ],
+     "targets": [
+         {"label": "cargo-codex at least 5x ast-grep's speed (paired wall ratio)", "ratio": speedup, "min": 5},
+         {"label": "cargo-codex peak RSS at most 64 MB", "tool": "cargo-codex", "key": "rss", "max": 64},
+     ]},
+    {"title": f"Pre-commit: {len(files)} changed files in the corpus repository", "tools": precommit,
+     "ratios": [
+         {"label": "ast-grep FILES / cargo-codex check FILES, wall",
+          "num": "ast-grep FILES", "den": "cargo-codex check FILES", "key": "wall"},
+         {"label": "ast-grep FILES / cargo-codex check FILES, CPU",
+          "num": "ast-grep FILES", "den": "cargo-codex check FILES", "key": "cpu"},
+     ],
+     "targets": [
+         {"label": "check FILES under 50 ms wall", "tool": "cargo-codex check FILES", "key": "wall", "max": 0.05},
+         {"label": "check --staged under 50 ms wall", "tool": "cargo-codex check --staged", "key": "wall",
+          "max": 0.05},
+     ]},
+]
 meta = {
     "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     "machine": f"{e['NPROC']} cores (nproc), {e.get('CPU_MODEL') or 'unknown CPU'}",
@@ -347,18 +472,23 @@ meta = {
     "corpus": f"`$CORPUS` = {rel(e['CORPUS'])}: {e['CORPUS_FILES']} .rs files, {e['CORPUS_MB']} MB, "
               f"{e['CORPUS_CRATES']} crates vendored from bench/corpus/Cargo.toml + Cargo.lock "
               f"(pruned: {e['PRUNE'] or 'none'})",
+    "pre-commit repository": f"{rel(e['PRECOMMIT'])} (the corpus in git); FILES = {' '.join(files)}",
     "cargo-codex": f"{e['CODEX_VERSION']}, git {e['GIT_REV']}",
     "ast-grep": f"{e['SG_VERSION']} (PyPI ast-grep-cli), rules in bench/ast-grep/",
     "rustc": e["RUSTC_VERSION"],
     "load average before timing": e["LOADAVG"],
+    "I/O pressure before timing (/proc/pressure/io)": e["IOPRESSURE"],
+    "temporary folder (--staged writes there)": e["TMPDIR_USED"],
 }
 notes = json.loads(e["NOTES_JSON"])
 notes.append("ast-grep flags every occurrence, tests included; cargo-codex reports prod code only but also "
              "matches qualified forms and calls inside macro arguments (see bench/README.md), "
              "so the finding counts differ.")
 notes.append("stdout of every timed run goes to /dev/null; output only needs to be produced, not stored.")
+notes.append("Paired ratios: the median over rounds of the ratio between two tools' runs in the same round "
+             "(run side by side, so drift in the machine's speed cancels out).")
 with open(e["SPEC"], "w") as f:
-    json.dump({"tools": tools, "meta": meta, "notes": notes}, f, indent=2)
+    json.dump({"groups": groups, "meta": meta, "notes": notes}, f, indent=2)
 EOF
 
 set +e

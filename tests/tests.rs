@@ -45,6 +45,8 @@ mod report;
 mod schemas;
 // The language server, driven over stdio as an editor does.
 mod server;
+// `--staged` reads the index: only what places the staged files is written out.
+mod staged;
 // Which code is test code, across the module tree.
 mod scope;
 // Dogfood: the tool's own code obeys the default Codex.

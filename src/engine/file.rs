@@ -2,16 +2,18 @@
 //! each parsed item once. Everything returned is plain, thread-independent data.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
 use proc_macro2::TokenStream;
 
+use super::prune::{Plan, Pruning};
 use super::visit::{RawFinding, Walker};
 use crate::codex::matcher::find_word;
 use crate::codex::{Builtin, Codex};
 use crate::filter::suppress::{self, Directive};
-use crate::source::lex::{self, Chunk, ModuleFacts};
+use crate::source::lex::{self, Item, ModuleFacts, Outline};
 use crate::source::{self, ReadError};
 use crate::text::{Excerpt, LineIndex, Position};
 
@@ -124,16 +126,22 @@ fn check_read(codex: &Codex, read: Result<Cow<'_, str>, ReadError>, limit: usize
 }
 
 /// Reads and lexes the file at `path` (or `unsaved`) for its module facts only: a parent of
-/// checked files that is not itself checked. A file that cannot be read or lexed has no facts.
+/// checked files that is not itself checked. A file that cannot be read or lexed has no facts,
+/// nor one that cannot declare a module named one of `names` (the folders and stems of the
+/// checked files) or one at a `#[path]`: it cannot change where they stand.
 pub(crate) fn facts(
     path: &Path,
     unsaved: Option<&str>,
     max_size: u64,
     limit: usize,
+    names: &HashSet<String>,
 ) -> ModuleFacts {
     let Ok(text) = read(path, unsaved, max_size) else {
         return ModuleFacts::default();
     };
+    if !lex::may_declare_any(&text, names) {
+        return ModuleFacts::default();
+    }
     let facts = lex::declared_modules(&text, limit);
     proc_macro2::extra::invalidate_current_thread_spans();
     facts
@@ -185,8 +193,8 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
             ),
         )
     };
-    let lexed = match lex::lex(source, limit) {
-        Ok(lexed) => lexed,
+    let outline = match Outline::new(source, limit) {
+        Ok(outline) => outline,
         Err(error) => {
             // Nothing of a file that does not lex is checked.
             return Checked {
@@ -195,9 +203,9 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
             };
         }
     };
-    let facts = lex::module_facts(&lexed, limit);
+    let facts = lex::module_facts(&outline);
     let mut problems = Vec::new();
-    if let Some(range) = lexed.deep_inner_attrs.clone() {
+    if let Some(range) = outline.deep_inner_attrs.clone() {
         problems.push(problem_over(
             range,
             format!(
@@ -209,22 +217,27 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
     let mut hits = codex.triggers().find_words(source);
     let mut walker = Walker::new(codex, source.len());
     if !hits.is_empty() {
-        let (uses, items): (Vec<Chunk>, Vec<Chunk>) = lexed.chunks.into_iter().partition(is_use);
+        let (uses, items): (Vec<&Item>, Vec<&Item>) =
+            outline.items.iter().partition(|item| outline.is_use(item));
         if codex.triggers().needs_imports() {
             // `use` items come first: they resolve call paths, and an alias (`exit as quit`)
             // is one more word to search for.
-            for chunk in uses {
-                if !chunk.is_within(limit) {
+            let mut readable = Vec::new();
+            for item in uses {
+                if outline.is_within(item) {
+                    readable.push(item);
+                } else {
                     // Calls it would resolve may be missed: say so.
                     problems.push(problem_over(
-                        chunk.range.clone(),
+                        item.range.clone(),
                         format!(
                             "this `use` item nests more than {limit} levels deep; it was not read"
                         ),
                     ));
-                    continue;
                 }
-                if let Ok(item) = syn::parse2::<syn::ItemUse>(chunk.tokens.into_iter().collect()) {
+            }
+            for tokens in outline.trees_of(&readable) {
+                if let Ok(item) = syn::parse2::<syn::ItemUse>(tokens.into_iter().collect()) {
                     walker.imports.add(&item);
                 }
             }
@@ -237,14 +250,13 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
                 hits.dedup();
             }
         }
-        let needed = chunks_with_hits(items, &hits);
-        let whole_file_within = lexed.depth <= limit;
-        walk_chunks(
+        let needed = items_with_hits(items, &hits);
+        walk_items(
             &mut walker,
-            needed,
-            source,
+            &outline,
+            &needed,
+            &hits,
             limit,
-            whole_file_within,
             &mut |range, at, message| {
                 problems.push(match at {
                     Some(at) => error_in(range, at, &message),
@@ -303,76 +315,71 @@ fn locate(raw: RawFinding, text: &str, lines: &LineIndex) -> Located {
     }
 }
 
-/// Whether a chunk is a `use` item (after its attributes and visibility).
-fn is_use(chunk: &Chunk) -> bool {
-    use proc_macro2::TokenTree;
-    let mut tokens = chunk.tokens.iter().peekable();
-    while let Some(TokenTree::Punct(p)) = tokens.peek() {
-        if p.as_char() != '#' {
-            break;
-        }
-        tokens.next();
-        tokens.next();
-    }
-    let mut first = tokens.next();
-    if matches!(first, Some(TokenTree::Ident(id)) if id == "pub") {
-        first = tokens.next();
-        if matches!(first, Some(TokenTree::Group(_))) {
-            first = tokens.next();
-        }
-    }
-    matches!(first, Some(TokenTree::Ident(id)) if id == "use")
-}
-
-/// The chunks whose bytes contain at least one hit; both lists are in file order.
-fn chunks_with_hits(chunks: Vec<Chunk>, hits: &[usize]) -> Vec<Chunk> {
+/// The items whose bytes contain at least one hit; both lists are in file order.
+fn items_with_hits<'i>(items: Vec<&'i Item>, hits: &[usize]) -> Vec<&'i Item> {
     let mut next = 0;
-    chunks
+    items
         .into_iter()
-        .filter(|chunk| {
-            while hits.get(next).is_some_and(|&hit| hit < chunk.range.start) {
+        .filter(|item| {
+            while hits.get(next).is_some_and(|&hit| hit < item.range.start) {
                 next += 1;
             }
-            hits.get(next).is_some_and(|&hit| hit < chunk.range.end)
+            hits.get(next).is_some_and(|&hit| hit < item.range.end)
         })
         .collect()
 }
 
-/// Parses and walks `chunks`. An item deeper than `limit` is reported, not parsed. If an item
+/// Parses and walks `items`. An item deeper than `limit` is reported, not parsed. If an item
 /// does not parse, the whole file is parsed instead (the split may have been wrong) when it is
 /// within the limit; if that fails too, each broken item is reported and the others are still
 /// walked.
-fn walk_chunks(
+fn walk_items(
     walker: &mut Walker<'_>,
-    chunks: Vec<Chunk>,
-    source: &str,
+    outline: &Outline<'_>,
+    items: &[&Item],
+    hits: &[usize],
     limit: usize,
-    whole_file_within: bool,
     report: &mut dyn FnMut(Range<usize>, Option<usize>, String),
 ) {
-    let mut items = Vec::new();
-    let mut broken = Vec::new();
+    let mut within = Vec::new();
     let mut too_deep = false;
-    for chunk in chunks {
-        if !chunk.is_within(limit) {
-            too_deep = true;
-            report(
-                chunk.range.clone(),
-                None,
-                format!(
-                    "this item nests more than {limit} levels deep (counting nested expressions, \
-                     types, closures and long chains); it was not checked"
-                ),
-            );
+    for &item in items {
+        if outline.is_within(item) {
+            within.push(item);
             continue;
         }
-        match syn::parse2::<syn::Item>(TokenStream::from_iter(chunk.tokens)) {
-            Ok(item) => items.push(item),
-            Err(error) => broken.push((chunk.range, error)),
+        too_deep = true;
+        report(
+            item.range.clone(),
+            None,
+            format!(
+                "this item nests more than {limit} levels deep (counting nested expressions, \
+                 types, closures and long chains); it was not checked"
+            ),
+        );
+    }
+    let pruning = Pruning::new(walker.codex(), outline, hits);
+    let mut planned: Vec<(&Item, Vec<Range<usize>>)> = Vec::new();
+    for item in within {
+        match pruning.plan(outline, item) {
+            Plan::Skip => {}
+            Plan::Without(left_out) => planned.push((item, left_out)),
         }
     }
-    if !broken.is_empty() && !too_deep && whole_file_within {
-        if let Ok(file) = syn::parse_file(source) {
+    let asked: Vec<(&Item, &[Range<usize>])> = planned
+        .iter()
+        .map(|(item, left_out)| (*item, left_out.as_slice()))
+        .collect();
+    let mut parsed = Vec::new();
+    let mut broken = Vec::new();
+    for ((item, _), tokens) in asked.iter().zip(outline.trees_without(&asked)) {
+        match syn::parse2::<syn::Item>(TokenStream::from_iter(tokens)) {
+            Ok(parsed_item) => parsed.push(parsed_item),
+            Err(error) => broken.push((item.range.clone(), error)),
+        }
+    }
+    if !broken.is_empty() && !too_deep && outline.depth() <= limit {
+        if let Ok(file) = syn::parse_file(outline.source()) {
             for item in &file.items {
                 syn::visit::Visit::visit_item(walker, item);
             }
@@ -383,7 +390,7 @@ fn walk_chunks(
         let at = error.span().byte_range().start;
         report(range, Some(at), format!("syntax error: {error}"));
     }
-    for item in &items {
+    for item in &parsed {
         syn::visit::Visit::visit_item(walker, item);
     }
 }

@@ -10,9 +10,10 @@ mod guard;
 mod imports;
 mod lints;
 mod macros;
+mod prune;
 mod visit;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -98,6 +99,8 @@ pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Ru
             (_, text) => check_guarded(codex, path, text, max, limit),
         }
     };
+    let names = path_names(inputs);
+    let names = &names;
     let context = |limit: usize| {
         move |path: &PathBuf| Checked {
             facts: cache
@@ -105,7 +108,7 @@ pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Ru
                 .and_then(|cache| cached::facts(cache, path, max, limit))
                 .unwrap_or_else(|| {
                     panic::catch_unwind(AssertUnwindSafe(|| {
-                        file::facts(path, unsaved(path), max, limit)
+                        file::facts(path, unsaved(path), max, limit, names)
                     }))
                     .unwrap_or_default()
                 }),
@@ -134,6 +137,20 @@ pub fn check_cached(codex: &Codex, inputs: &Inputs, cache: Option<&Cache>) -> Ru
         (checked, context)
     };
     finish(codex, inputs, checked, &context)
+}
+
+/// The folders and file stems on the paths of the checked files: a module declaration that
+/// leads to one of them names one of these (or gives a `#[path]`).
+fn path_names(inputs: &Inputs) -> HashSet<String> {
+    if inputs.context.is_empty() {
+        return HashSet::new();
+    }
+    let relative: Vec<String> = inputs
+        .files
+        .iter()
+        .map(|path| display_path(path, &inputs.root))
+        .collect();
+    source::lex::path_names(relative.iter().map(String::as_str))
 }
 
 /// Checks one file; a bug that panics while checking it is reported on the file, and the run

@@ -17,6 +17,8 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
+use super::lex::tokens::{Kind, Tokens};
+
 /// Tokens of one expression that cost as much stack as one level of nesting. Whatever a run of
 /// tokens builds that is not counted as nesting (a chain of calls, fields, `?`, binary operators,
 /// `else if`, or a construct the counting does not know), it recurses at most once per token.
@@ -28,50 +30,107 @@ pub const CHAIN_LINKS_PER_UNIT: usize = 16;
 /// The estimated recursion depth of `tokens`, in units of one nesting level. Stops counting
 /// once `limit` is passed (the result is then some value above `limit`).
 pub fn depth_units(tokens: &[TokenTree], limit: usize) -> usize {
-    peaks(tokens, limit).into_iter().max().unwrap_or(0)
+    let flat = Tokens::from_trees(tokens.to_vec());
+    peaks(&flat, limit).into_iter().max().unwrap_or(0)
 }
 
 /// The estimated recursion depth of a whole token stream; see [`depth_units`].
 pub fn stream_depth_units(stream: &TokenStream, limit: usize) -> usize {
-    let tokens: Vec<TokenTree> = stream.clone().into_iter().collect();
-    depth_units(&tokens, limit)
+    peaks(&Tokens::from_stream(stream), limit)
+        .into_iter()
+        .max()
+        .unwrap_or(0)
 }
 
-/// For each token of `tokens` (a file's top level), the deepest estimate reached while reading
-/// it and everything nested in it. A token whose estimate passes `limit` gets `limit + 1`, and
-/// what is nested in it is not read further, so the pass stays linear whatever the input.
-pub fn peaks(tokens: &[TokenTree], limit: usize) -> Vec<usize> {
-    let cap = limit.saturating_add(1);
-    let mut out = Vec::with_capacity(tokens.len());
+/// For each top-level token of `tokens` (a file's top level), the deepest estimate reached
+/// while reading it and everything nested in it. A token whose estimate passes `limit` gets
+/// `limit + 1`, and what is nested in it is not read further, so the pass stays linear whatever
+/// the input. A group counts as one token.
+pub fn peaks(tokens: &Tokens<'_>, limit: usize) -> Vec<usize> {
+    top_level(tokens, limit)
+        .into_iter()
+        .map(|top| top.peak(tokens, limit))
+        .collect()
+}
+
+/// The estimate of one top-level token before what is nested in it is read (kept small: a file
+/// has one per top-level token).
+#[derive(Debug, Clone, Copy)]
+pub struct Top {
+    /// The deepest estimate reached at the top level: for a group, the depth it opens at.
+    reached: u32,
+    /// The group's opening delimiter, for a group whose contents are to be read; else
+    /// [`Top::NONE`].
+    group: u32,
+}
+
+impl Top {
+    const NONE: u32 = u32::MAX;
+
+    /// The deepest estimate reached while reading the token and everything nested in it, at
+    /// most `limit + 1`: [`peaks`] for this one token.
+    pub fn peak(self, tokens: &Tokens<'_>, limit: usize) -> usize {
+        let reached = self.reached as usize;
+        let deepest = if self.group == Top::NONE {
+            reached
+        } else {
+            descend(tokens, self.group as usize, reached, limit)
+        };
+        deepest.min(limit.saturating_add(1))
+    }
+}
+
+/// The top-level pass of [`peaks`], without reading inside groups: one entry per top-level
+/// token. What is nested in a group depends only on the depth the group opens at, so it can be
+/// read later, for the items that need it ([`Top::peak`]).
+pub fn top_level(tokens: &Tokens<'_>, limit: usize) -> Vec<Top> {
+    let mut out = Vec::new();
     let mut top = Cursor::default();
-    // The groups being read below the current top-level token: their tokens and cursors.
-    let mut nested: Vec<(Vec<TokenTree>, Cursor)> = Vec::new();
-    while let Some((at, end)) = top.next(tokens) {
-        let (entered, mut deepest) = top.step(tokens, at, end);
-        if let Some(group) = entered {
-            if deepest <= limit {
-                nested.push((group.into_iter().collect(), Cursor::at_depth(deepest)));
-            }
-            while deepest <= limit {
-                let Some((inner, cursor)) = nested.last_mut() else {
-                    break;
-                };
-                let Some((at, end)) = cursor.next(inner) else {
-                    nested.pop();
-                    continue;
-                };
-                let (entered, reached) = cursor.step(inner, at, end);
-                deepest = deepest.max(reached);
-                if let Some(group) = entered {
-                    nested.push((group.into_iter().collect(), Cursor::at_depth(reached)));
-                }
-            }
-            nested.clear();
-        }
-        // One entry per token, a run of punctuation included.
-        out.extend(std::iter::repeat_n(deepest.min(cap), end - at));
+    while let Some(step) = top.next(tokens) {
+        let (group, reached) = top.step(tokens, step);
+        let group = group
+            .filter(|_| reached <= limit)
+            .and_then(|open| u32::try_from(open).ok())
+            .unwrap_or(Top::NONE);
+        // Past the limit, how far past does not matter.
+        let reached = u32::try_from(reached.min(limit.saturating_add(1))).unwrap_or(u32::MAX);
+        out.extend(std::iter::repeat_n(Top { reached, group }, step.count));
     }
     out
+}
+
+/// The deepest estimate reached inside the group opened at `open`, which opens at depth
+/// `entry`; reading stops once `limit` is passed.
+fn descend(tokens: &Tokens<'_>, open: usize, entry: usize, limit: usize) -> usize {
+    let mut deepest = entry;
+    // The levels being read.
+    let mut nested = vec![Cursor::inside(open, entry)];
+    while deepest <= limit {
+        let Some(cursor) = nested.last_mut() else {
+            break;
+        };
+        let Some(step) = cursor.next(tokens) else {
+            nested.pop();
+            continue;
+        };
+        let (entered, reached) = cursor.step(tokens, step);
+        deepest = deepest.max(reached);
+        if let Some(open) = entered {
+            nested.push(Cursor::inside(open, reached));
+        }
+    }
+    deepest
+}
+
+/// The tokens read in one step: one token (a whole group), or a run of joint punctuation.
+#[derive(Clone, Copy)]
+struct Step {
+    /// Index of the first token.
+    at: usize,
+    /// Index of the next token at the same level.
+    end: usize,
+    /// Tokens at this level in the step.
+    count: usize,
 }
 
 /// Where reading stands in one delimiter level, the depth the level starts at, and the running
@@ -84,111 +143,123 @@ struct Cursor {
 }
 
 impl Cursor {
-    /// A level whose group opens at `depth`.
-    fn at_depth(depth: usize) -> Self {
+    /// The level inside the group opened at `open`, which starts at `depth`.
+    fn inside(open: usize, depth: usize) -> Self {
         Cursor {
+            at: open + 1,
             base: depth,
             ..Cursor::default()
         }
     }
 
-    /// The next token's index range in `tokens`: one token, or a run of joint punctuation
-    /// (an operator such as `&&` or `..=`, or several).
-    fn next(&mut self, tokens: &[TokenTree]) -> Option<(usize, usize)> {
+    /// The next step of this level, `None` at its closing delimiter or the end.
+    fn next(&mut self, tokens: &Tokens<'_>) -> Option<Step> {
         let token = tokens.get(self.at)?;
-        let start = self.at;
-        let mut end = start + 1;
-        if let TokenTree::Punct(first) = token {
-            let mut spacing = first.spacing();
-            while spacing == Spacing::Joint {
-                match tokens.get(end) {
-                    Some(TokenTree::Punct(next)) => {
-                        spacing = next.spacing();
-                        end += 1;
+        let at = self.at;
+        let mut end = tokens.next_sibling(at);
+        match token.kind {
+            Kind::Close => return None,
+            Kind::Punct(_, first) => {
+                let mut spacing = first;
+                while spacing == Spacing::Joint {
+                    match tokens.get(end) {
+                        Some(next) => match next.kind {
+                            Kind::Punct(_, joint) => {
+                                spacing = joint;
+                                end += 1;
+                            }
+                            _ => break,
+                        },
+                        None => break,
                     }
-                    _ => break,
                 }
             }
+            _ => {}
         }
         self.at = end;
-        Some((start, end))
+        let count = if matches!(token.kind, Kind::Open(_)) {
+            1
+        } else {
+            end - at
+        };
+        Some(Step { at, end, count })
     }
 
-    /// Counts `tokens[at..end]`; returns the contents of a group to descend into (its depth is
+    /// Counts a step; returns the opening delimiter of a group to descend into (its depth is
     /// the second value then), and the deepest estimate reached.
-    fn step(
-        &mut self,
-        tokens: &[TokenTree],
-        at: usize,
-        end: usize,
-    ) -> (Option<TokenStream>, usize) {
+    fn step(&mut self, tokens: &Tokens<'_>, step: Step) -> (Option<usize>, usize) {
         let segment = &mut self.segment;
-        segment.tokens += end - at;
-        let before_angle =
-            matches!(tokens.get(end), Some(TokenTree::Punct(p)) if p.as_char() == '<');
-        let type_before = match tokens.get(at) {
+        segment.tokens += step.count;
+        let before_angle = tokens.is_punct(step.end, '<');
+        let type_before = match tokens.get(step.at).map(|t| t.kind) {
             // Only a name followed by `<` is spelled out.
-            Some(TokenTree::Ident(ident)) if before_angle => ident
-                .to_string()
+            Some(Kind::Ident) if before_angle => tokens
+                .name(step.at)
                 .trim_start_matches("r#")
                 .starts_with(|c: char| c.is_uppercase()),
-            Some(TokenTree::Ident(_)) => false,
-            Some(TokenTree::Punct(_)) => true,
+            Some(Kind::Ident) => false,
+            Some(Kind::Punct(..)) => true,
             _ => segment.after != After::Operand,
         };
-        let (entered, reached) = count(segment, self.base, tokens, at, end);
+        let (entered, reached) = count(segment, self.base, tokens, step);
         // Set after counting: it is what the next token sees.
         segment.type_before = type_before;
         (entered, reached)
     }
 }
 
-/// Counts `tokens[at..end]` into `segment` (of a level starting at depth `base`); see
-/// [`Cursor::step`].
+/// Counts a step into `segment` (of a level starting at depth `base`); see [`Cursor::step`].
 fn count(
     segment: &mut Segment,
     base: usize,
-    tokens: &[TokenTree],
-    at: usize,
-    end: usize,
-) -> (Option<TokenStream>, usize) {
+    tokens: &Tokens<'_>,
+    step: Step,
+) -> (Option<usize>, usize) {
     let mut peak = segment.units();
-    match tokens.get(at) {
-        Some(TokenTree::Group(group)) => {
+    let Some(kind) = tokens.get(step.at).map(|t| t.kind) else {
+        return (None, base + peak);
+    };
+    match kind {
+        Kind::Open(delimiter) => {
             let attribute = matches!(segment.after, After::Attribute | After::AttributeBody)
-                && group.delimiter() == Delimiter::Bracket;
+                && delimiter == Delimiter::Bracket;
             segment.after = After::Operand;
             let depth = base + segment.units() + 1;
             if attribute {
                 // `#[…]` and `#![…]` are siblings, not nested: what follows starts afresh.
                 segment.end();
-                return (Some(group.stream()), depth);
+                return (Some(step.at), depth);
             }
-            let next_starts_statement = match tokens.get(end) {
-                Some(TokenTree::Ident(next)) => next != "else" && next != "as",
-                Some(TokenTree::Punct(p)) => p.as_char() == '#',
+            let next_starts_statement = match tokens.get(step.end).map(|t| t.kind) {
+                Some(Kind::Ident) => {
+                    let next = tokens.name(step.end);
+                    next != "else" && next != "as"
+                }
+                Some(Kind::Punct(p, _)) => p == '#',
                 _ => false,
             };
-            if group.delimiter() == Delimiter::Brace && next_starts_statement {
+            if delimiter == Delimiter::Brace && next_starts_statement {
                 // A block that ends a statement: what follows starts afresh.
                 segment.end();
             }
-            return (Some(group.stream()), depth);
+            return (Some(step.at), depth);
         }
-        Some(TokenTree::Ident(ident)) => word(segment, ident),
-        Some(TokenTree::Literal(_)) => segment.after = After::Operand,
-        Some(TokenTree::Punct(_)) => {
+        Kind::Ident => word(segment, tokens.name(step.at)),
+        Kind::Literal => segment.after = After::Operand,
+        Kind::Punct(..) => {
             // The run, split into operators, longest first.
-            let run = tokens.get(at..end).unwrap_or_default();
+            let char_at = |i: usize| match tokens.get(i).map(|t| t.kind) {
+                Some(Kind::Punct(c, _)) => c,
+                _ => ' ',
+            };
+            let len = step.end - step.at;
             let mut i = 0;
-            while i < run.len() {
+            while i < len {
                 let mut op = [' '; 3];
-                for (slot, token) in op.iter_mut().zip(run.iter().skip(i)) {
-                    if let TokenTree::Punct(p) = token {
-                        *slot = p.as_char();
-                    }
+                for (k, slot) in op.iter_mut().enumerate().take(len - i) {
+                    *slot = char_at(step.at + i + k);
                 }
-                let available = (run.len() - i).min(3);
+                let available = (len - i).min(3);
                 let width = (2..=available)
                     .rev()
                     .find(|&n| OPERATORS.contains(&op.get(..n).unwrap_or_default()))
@@ -198,7 +269,7 @@ fn count(
                 i += width;
             }
         }
-        None => {}
+        Kind::Close => {}
     }
     (None, base + peak.max(segment.units()))
 }
@@ -248,24 +319,20 @@ impl Segment {
 
 /// Counts an identifier: a keyword that nests (`return`), one that links (`else`, `as`), one
 /// after which an operator is prefix (`mut`, `if`…), or an operand.
-fn word(segment: &mut Segment, ident: &proc_macro2::Ident) {
-    const NESTING: &[&str] = &["return", "break", "yield", "box", "become"];
-    const LINKING: &[&str] = &["else", "as"];
-    const PREFIXING: &[&str] = &[
-        "mut", "const", "dyn", "impl", "unsafe", "move", "async", "static", "ref", "let", "if",
-        "match", "while", "for", "in", "where", "loop", "fn", "type", "pub", "use", "struct",
-        "enum", "trait", "mod",
-    ];
-    if NESTING.iter().any(|w| ident == w) {
-        segment.nesting += 1;
-        segment.after = After::Operator;
-    } else if LINKING.iter().any(|w| ident == w) {
-        segment.after = After::Operator;
-    } else if PREFIXING.iter().any(|w| ident == w) {
-        segment.in_use |= ident == "use";
-        segment.after = After::Operator;
-    } else {
-        segment.after = After::Operand;
+fn word(segment: &mut Segment, ident: &str) {
+    match ident {
+        "return" | "break" | "yield" | "box" | "become" => {
+            segment.nesting += 1;
+            segment.after = After::Operator;
+        }
+        "else" | "as" => segment.after = After::Operator,
+        "mut" | "const" | "dyn" | "impl" | "unsafe" | "move" | "async" | "static" | "ref"
+        | "let" | "if" | "match" | "while" | "for" | "in" | "where" | "loop" | "fn" | "type"
+        | "pub" | "use" | "struct" | "enum" | "trait" | "mod" => {
+            segment.in_use |= ident == "use";
+            segment.after = After::Operator;
+        }
+        _ => segment.after = After::Operand,
     }
 }
 
@@ -462,7 +529,8 @@ mod tests {
     fn every_token_gets_a_peak() {
         let text = "#![allow(x)] fn f() { a && b; } const X: u8 = 1 ..= 2;";
         let tokens: Vec<TokenTree> = text.parse::<TokenStream>().unwrap().into_iter().collect();
-        assert_eq!(peaks(&tokens, 256).len(), tokens.len());
+        let flat = Tokens::from_trees(tokens.clone());
+        assert_eq!(peaks(&flat, 256).len(), tokens.len());
     }
 
     #[test]

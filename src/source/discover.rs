@@ -124,16 +124,78 @@ pub fn context_files(root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
             }
         }
     }
-    let mut context: Vec<PathBuf> = dirs
-        .iter()
-        .filter_map(|dir| std::fs::read_dir(dir).ok())
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && path.is_file())
-        .filter(|path| !checked.contains(path.as_path()))
-        .filter(|path| boundary.admit(path).is_ok())
-        .collect();
+    let mut context: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        // A file that is not a link is where its folder is: one resolution per folder.
+        let folder_inside = boundary.admit(dir).is_ok();
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.extension().is_none_or(|ext| ext != "rs") || checked.contains(path.as_path()) {
+                continue;
+            }
+            let plain = entry.file_type().is_ok_and(|kind| kind.is_file()) && folder_inside;
+            if plain || (path.is_file() && boundary.admit(&path).is_ok()) {
+                context.push(path);
+            }
+        }
+    }
     context.sort();
     context
+}
+
+/// The paths among `candidates` that [`context_files`] would read for `files`, all relative to
+/// the root and `/`-separated (as git lists them): the `.rs` files directly inside a folder
+/// from a `.rs` file's own up to the root. Lets a copy of a tree hold only what a check of
+/// `files` reads.
+pub fn context_paths<'a>(
+    files: &[String],
+    candidates: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut folders: HashSet<&str> = HashSet::new();
+    let rust = |path: &str| Path::new(path).extension().is_some_and(|ext| ext == "rs");
+    for file in files.iter().filter(|file| rust(file)) {
+        let mut path = file.as_str();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            path = parent;
+        }
+        folders.insert("");
+    }
+    candidates
+        .filter(|candidate| {
+            let folder = candidate.rsplit_once('/').map_or("", |(folder, _)| folder);
+            rust(candidate) && folders.contains(folder)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_paths_are_the_rust_files_beside_and_above() {
+        let files = ["a/b/c.rs".to_owned(), "a/x.txt".to_owned()];
+        let all = [
+            "lib.rs",
+            "a.rs",
+            "a/mod.rs",
+            "a/b/c.rs",
+            "a/b/d.rs",
+            "a/b/e/f.rs",
+            "a/g/h.rs",
+            "a/b/notes.md",
+            "z/y.rs",
+        ];
+        assert_eq!(
+            context_paths(&files, all.into_iter()),
+            ["lib.rs", "a.rs", "a/mod.rs", "a/b/c.rs", "a/b/d.rs"]
+        );
+    }
 }
