@@ -4,6 +4,7 @@
 //! for `check`, [`cargo_codex::author`] for the rest.
 
 mod args;
+mod cache;
 mod output;
 
 use std::ffi::OsString;
@@ -13,7 +14,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use cargo_codex::author::{explain, scaffold, verify};
-use cargo_codex::cache::{self, Cache};
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
@@ -235,7 +235,7 @@ fn check(
         Err(error) => return report_error(&error),
     };
     let destinations = output::destinations(args);
-    let cache = open_cache(codex, settings, args, cwd);
+    let cache = cache::open(codex, settings, args, cwd);
     let request = Request {
         cache: cache.as_ref(),
         rules,
@@ -250,14 +250,14 @@ fn check(
             if let PipelineError::AfterFixes(failed) = &error {
                 report_fixes(&failed.fixes, talk, !args.silent)?;
             }
-            save_cache(cache, args.verbose)?;
+            cache::save(cache, args.verbose)?;
             return report_error(&error);
         }
     };
     if let Some(fixes) = &outcome.fixes {
         report_fixes(fixes, talk, !args.silent)?;
     }
-    save_cache(cache, args.verbose)?;
+    cache::save(cache, args.verbose)?;
     if let (Some(count), Some(path)) = (outcome.baseline_written, &args.write_baseline) {
         if talk {
             writeln!(
@@ -311,55 +311,6 @@ fn check(
 fn display_base(root: &Path, cwd: &Path) -> report::DisplayBase {
     let resolve = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     report::DisplayBase::new(&resolve(root), &resolve(cwd))
-}
-
-/// The result cache, unless `--no-cache`; with `--verbose`, why it is off.
-fn open_cache(codex: &Codex, settings: &Settings, args: &CheckArgs, cwd: &Path) -> Option<Cache> {
-    if args.no_cache {
-        return None;
-    }
-    match Cache::open(&settings.root, codex, &cache::Location::from_env(cwd)) {
-        Ok(cache) => Some(cache),
-        Err(error) => {
-            if args.verbose {
-                let _ = writeln!(io::stderr().lock(), "cache: off: {error}");
-            }
-            None
-        }
-    }
-}
-
-/// Writes what the run added to the cache; with `--verbose`, says what the cache did.
-fn save_cache(cache: Option<Cache>, verbose: bool) -> io::Result<()> {
-    let Some(cache) = cache else {
-        return Ok(());
-    };
-    let before = cache.stats();
-    let saved = cache.persist();
-    if !verbose {
-        return Ok(());
-    }
-    let mut err = io::stderr().lock();
-    if before.rejected {
-        writeln!(
-            err,
-            "cache: ignored the stored results: not written with this machine's key, or damaged"
-        )?;
-    }
-    let stats = saved.as_ref().unwrap_or(&before);
-    writeln!(
-        err,
-        "cache: {} files from the cache, {} checked; {} holds {} results ({} KiB)",
-        stats.hits,
-        stats.misses,
-        stats.dir.display(),
-        stats.entries,
-        stats.bytes.div_ceil(1024)
-    )?;
-    if let Err(error) = saved {
-        writeln!(err, "cache: not saved: {error}")?;
-    }
-    Ok(())
 }
 
 /// Says what `--fix` did: how much (unless `--quiet`), and which files it left alone and why
