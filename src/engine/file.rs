@@ -214,7 +214,8 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
             ),
         ));
     }
-    let mut hits = codex.triggers().find_words(source);
+    // A word in a comment or a literal is no syntax a rule could match.
+    let mut hits = outline.in_code(&codex.triggers().find_words(source));
     let mut walker = Walker::new(codex, source.len());
     if !hits.is_empty() {
         let (uses, items): (Vec<&Item>, Vec<&Item>) =
@@ -248,6 +249,7 @@ fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: usize) -> Che
             if hits.len() > before {
                 hits.sort_unstable();
                 hits.dedup();
+                hits = outline.in_code(&hits);
             }
         }
         let needed = items_with_hits(items, &hits);

@@ -169,6 +169,28 @@ mod tests {
     }
 
     #[test]
+    fn words_in_comments_and_literals_are_not_code() {
+        let text = "/// x.unwrap()\n/** unwrap */ fn f() { let s = \"unwrap\"; y.unwrap(); } \
+                    // unwrap\n/* unwrap */ const C: &[&str] = &[r#\"unwrap\"#]; b'u'; m![&k];";
+        let words: Vec<usize> = text.match_indices("unwrap").map(|(at, _)| at).collect();
+        let brackets: Vec<usize> = text.match_indices("[&").map(|(at, _)| at).collect();
+        for outline in [Outline::new(text, 256), Outline::lexed(text, 256)] {
+            let outline = outline.unwrap();
+            let code: Vec<&str> = outline
+                .in_code(&words)
+                .into_iter()
+                .map(|at| &text[at - 2..at + 6])
+                .collect();
+            assert_eq!(code, ["y.unwrap"]);
+            assert_eq!(
+                outline.in_code(&brackets).len(),
+                2,
+                "`&[&str]` and `m![&k]` are code"
+            );
+        }
+    }
+
+    #[test]
     fn deep_items_and_inner_attributes_are_measured_not_read() {
         let deep = format!(
             "#![cfg(any({}test{}))]\nfn ok() {{}}\nmod m {{ {}{} }}",

@@ -267,6 +267,26 @@ impl<'a> Outline<'a> {
         parser.parse2(stream).unwrap_or_default()
     }
 
+    /// The offsets among `offsets` (sorted) that fall inside a token that is code: not inside a
+    /// comment, a doc comment or a literal, where no syntax can hold a word.
+    pub fn in_code(&self, offsets: &[usize]) -> Vec<usize> {
+        let list = &self.tokens.list;
+        let mut next = 0;
+        offsets
+            .iter()
+            .copied()
+            .filter(|&at| {
+                // The last token starting at or before `at` (starts never decrease).
+                while list.get(next).is_some_and(|t| t.start as usize <= at) {
+                    next += 1;
+                }
+                next.checked_sub(1)
+                    .and_then(|i| list.get(i))
+                    .is_some_and(|t| at < t.end as usize && t.kind != Kind::Literal)
+            })
+            .collect()
+    }
+
     /// Whether the identifier `word` is among the tokens `range`.
     pub fn contains_word(&self, range: Range<usize>, word: &str) -> bool {
         range.into_iter().any(|i| self.tokens.is_word(i, word))
