@@ -5,8 +5,8 @@
 //! It is drawn here rather than by ariadne for two reasons. ariadne numbers lines from the
 //! start of the text it is given, so a finding on line 100,000 needed 100,000 lines of padding
 //! before its excerpt (40,000 findings took minutes, issue 7); here a frame costs the size of
-//! what it shows. And every string is written through [`terminal`](super::terminal), so nothing from the
-//! checked repository reaches the terminal raw.
+//! what it shows. And every string is written through [`terminal`](super::terminal), so
+//! nothing from the checked repository reaches the terminal raw.
 
 mod draw;
 
