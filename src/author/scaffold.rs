@@ -184,8 +184,10 @@ fn next_code(codex: &Codex) -> String {
         )
     };
     let mut prefixes: Vec<(String, usize)> = Vec::new();
-    for rule in codex.rules().iter().filter(|r| r.file.is_some()) {
-        let (prefix, _, _) = split(&rule.id);
+    let on_disk = codex.rules().iter().filter(|r| r.file.is_some()).map(|r| &r.id);
+    let review_on_disk = codex.review_rules().iter().filter(|r| r.file.is_some());
+    for id in on_disk.chain(review_on_disk.map(|r| &r.id)) {
+        let (prefix, _, _) = split(id);
         match prefixes.iter_mut().find(|(p, _)| *p == prefix) {
             Some((_, count)) => *count += 1,
             None => prefixes.push((prefix, 1)),
