@@ -694,3 +694,63 @@ fn review_rule_mistakes_are_located() {
         assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
     }
 }
+
+/// The `cargo-codex review` command of each CI template, with the CI variables set to the
+/// target branch `main`, runs in a real repository with a merge base and writes the brief as
+/// JSON and Markdown, the files the template publishes as artifacts. The branch's edit to its
+/// own review rule does not change the rule the brief applies (`--codex-from`).
+#[test]
+fn the_ci_templates_publish_the_brief() {
+    let project = merge_request();
+    git(&project, &["update-ref", "refs/remotes/origin/main", "main"]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ran = 0;
+    for template in ["ci/gitlab-ci.yml", "ci/github-workflow.yml"] {
+        let text = std::fs::read_to_string(root.join(template)).unwrap();
+        for line in text.lines().filter(|l| l.contains("cargo-codex review ")) {
+            let command = line
+                .split("cargo-codex ")
+                .nth(1)
+                .unwrap()
+                .replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+                .replace("${{ github.base_ref }}", "main")
+                .replace('"', "");
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let out = project.run(&args);
+            assert_eq!(out.code, 0, "{template}: `{command}`: {}", out.stderr);
+            let outputs: Vec<(&str, &str)> = args
+                .windows(2)
+                .filter(|pair| pair[0] == "--output")
+                .map(|pair| pair[1].split_once('=').unwrap())
+                .collect();
+            let formats: Vec<&str> = outputs.iter().map(|(format, _)| *format).collect();
+            assert_eq!(formats, ["json", "markdown"], "{template}");
+            for (format, path) in outputs {
+                assert!(
+                    text.contains(&format!("- {path}")) || text.contains(&format!(" {path}\n")),
+                    "{template} does not publish {path}"
+                );
+                let written = std::fs::read_to_string(project.path().join(path)).unwrap();
+                if format == "json" {
+                    let brief: Value = serde_json::from_str(&written).unwrap();
+                    assert_contract(&brief);
+                    assert_eq!(brief["base"], "origin/main");
+                    assert_eq!(brief["summary"]["findings"], 1);
+                    let acme = brief["review_rules"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|r| r["id"] == "ACME0101")
+                        .unwrap();
+                    assert_eq!(acme["title"], "network retries are bounded");
+                } else {
+                    assert!(written.starts_with("<!-- cargo-codex-review -->"));
+                    assert!(written.contains("### ⚠ Changes to the Codex"));
+                }
+                std::fs::remove_file(project.path().join(path)).unwrap();
+            }
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 2, "one review per template");
+}
