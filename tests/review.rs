@@ -134,10 +134,16 @@ const BASELINE_BASE: &str = r#"{
 fn merge_request() -> Project {
     let project = Project::new();
     project
-        .file("codex.toml", &CODEX_TOML.replace("baseline = \"codex-baseline.json\"\n", ""))
+        .file(
+            "codex.toml",
+            &CODEX_TOML.replace("baseline = \"codex-baseline.json\"\n", ""),
+        )
         .file("codex/2026-01-01-net-timeouts.toml", INCIDENT)
         .file("codex-rules/net-retry-without-bound.toml", NET_RULE)
-        .file("src/lib.rs", "pub mod config;\npub mod net;\npub mod old;\n")
+        .file(
+            "src/lib.rs",
+            "pub mod config;\npub mod net;\npub mod old;\n",
+        )
         .file("src/config.rs", CONFIG_BASE)
         .file("src/net/mod.rs", "pub fn send() -> bool {\n    true\n}\n")
         .file("src/old.rs", "pub fn gone() {}\n");
@@ -146,20 +152,20 @@ fn merge_request() -> Project {
     git(&project, &["add", "-A"]);
     git(&project, &["commit", "-qm", "base"]);
     let json = project.run(&["check", "--format", "json"]);
-    let fingerprint = serde_json::from_str::<Value>(&json.stdout).ok().and_then(|d| {
-        d["diagnostics"]
-            .as_array()?
-            .iter()
-            .find(|d| d["path"] == "src/config.rs")
-            .map(|d| d["fingerprint"].as_str().unwrap_or_default().to_owned())
-    });
+    let fingerprint = serde_json::from_str::<Value>(&json.stdout)
+        .ok()
+        .and_then(|d| {
+            d["diagnostics"]
+                .as_array()?
+                .iter()
+                .find(|d| d["path"] == "src/config.rs")
+                .map(|d| d["fingerprint"].as_str().unwrap_or_default().to_owned())
+        });
     let fingerprint = fingerprint.unwrap_or_else(|| "0".repeat(32));
-    project
-        .file("codex.toml", CODEX_TOML)
-        .file(
-            "codex-baseline.json",
-            &BASELINE_BASE.replace("FINGERPRINT", &fingerprint),
-        );
+    project.file("codex.toml", CODEX_TOML).file(
+        "codex-baseline.json",
+        &BASELINE_BASE.replace("FINGERPRINT", &fingerprint),
+    );
     git(&project, &["add", "-A"]);
     git(&project, &["commit", "-qm", "baseline"]);
 
@@ -266,7 +272,11 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
     assert_eq!(
         files,
         [
-            (f("codex-baseline.json"), f("modified"), vec![(10, 8, f("-"))]),
+            (
+                f("codex-baseline.json"),
+                f("modified"),
+                vec![(10, 8, f("-"))]
+            ),
             (
                 f("codex-rules/net-retry-without-bound.toml"),
                 f("modified"),
@@ -282,7 +292,11 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
                 f("modified"),
                 vec![(11, 1, f("Loader::load")), (18, 4, f("Loader::reload"))]
             ),
-            (f("src/lib.rs"), f("modified"), vec![(2, 1, f("-")), (3, 0, f("-"))]),
+            (
+                f("src/lib.rs"),
+                f("modified"),
+                vec![(2, 1, f("-")), (3, 0, f("-"))]
+            ),
             (f("src/lookup.rs"), f("added"), vec![(1, 4, f("apply"))]),
             (f("src/net/mod.rs"), f("modified"), vec![(2, 1, f("send"))]),
             (f("src/old.rs"), f("deleted"), vec![(0, 0, f("-"))]),
@@ -293,10 +307,7 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
     let reload = hunk(&brief, "src/config.rs", 20);
     assert_eq!(strings(&reload["findings"], "rule"), ["CX0001"]);
     assert_eq!(reload["findings"][0]["line"], 20);
-    assert_eq!(
-        reload["function"]["signature"],
-        "pub fn reload(&mut self)"
-    );
+    assert_eq!(reload["function"]["signature"], "pub fn reload(&mut self)");
     assert_eq!(reload["function"]["start_line"], 19);
     assert_eq!(reload["function"]["end_line"], 21);
 
@@ -314,19 +325,30 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["id"].as_str().unwrap().to_owned(), r["hunks"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["hunks"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         rules,
-        [
-            (f("ACME0101"), 1),
-            (f("CX0007"), 1),
-            (f("CX0008"), 1)
-        ]
+        [(f("ACME0101"), 1), (f("CX0007"), 1), (f("CX0008"), 1)]
     );
     let cx0007 = &brief["review_rules"][1];
-    assert!(cx0007["check"].as_str().unwrap().contains("last known good"));
-    assert!(cx0007["bad"].as_str().unwrap().contains("serde_json::from_slice"));
+    assert!(
+        cx0007["check"]
+            .as_str()
+            .unwrap()
+            .contains("last known good")
+    );
+    assert!(
+        cx0007["bad"]
+            .as_str()
+            .unwrap()
+            .contains("serde_json::from_slice")
+    );
     assert_eq!(
         cx0007["incidents"][0]["id"],
         "2025-11-18-bot-management-feature-file"
@@ -334,7 +356,10 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
     assert!(cx0007["incidents"][0]["summary"].is_string());
 
     // The suppression the branch adds, with its reason, on its hunk.
-    assert_eq!(load["suppressions"][0]["codes"], serde_json::json!(["CX0002"]));
+    assert_eq!(
+        load["suppressions"][0]["codes"],
+        serde_json::json!(["CX0002"])
+    );
     assert_eq!(load["suppressions"][0]["reason"], "the file is never empty");
     assert_eq!(load["suppressions"][0]["change"], "added");
     assert_eq!(load["suppressions"][0]["line"], 11);
@@ -406,7 +431,9 @@ fn findings_are_the_json_formats_objects() {
 #[test]
 fn a_budget_drops_the_least_relevant_parts_first_and_says_so() {
     let project = merge_request();
-    let whole = project.run(&["review", "--diff", "main", "--format", "json", "--budget", "none"]);
+    let whole = project.run(&[
+        "review", "--diff", "main", "--format", "json", "--budget", "none",
+    ]);
     let whole_size = whole.stdout.len();
     // Just under the whole: the docs go first, the rest stays.
     let budget = (whole_size - 200).to_string();
@@ -419,13 +446,21 @@ fn a_budget_drops_the_least_relevant_parts_first_and_says_so() {
     // Small: examples, incident summaries, signatures and quiet hunks go, then files, those
     // with findings last; counts still describe the whole change.
     // (About 9.7 kB are left after the quiet files go, 2.3 kB of them `src/config.rs`.)
-    let out = project.run(&["review", "--diff", "main", "--format", "json", "--budget", "8500"]);
+    let out = project.run(&[
+        "review", "--diff", "main", "--format", "json", "--budget", "8500",
+    ]);
     assert!(out.stdout.len() <= 8500, "{} bytes", out.stdout.len());
     let small: Value = serde_json::from_str(&out.stdout).unwrap();
     let parts = strings(&small["dropped"], "part");
     assert_eq!(
         parts[..5],
-        ["docs", "examples", "incident-summaries", "signatures", "quiet-hunks"]
+        [
+            "docs",
+            "examples",
+            "incident-summaries",
+            "signatures",
+            "quiet-hunks"
+        ]
     );
     assert_eq!(small["summary"]["files"], 8);
     assert!(small["review_rules"][0]["bad"].is_null());
@@ -439,9 +474,13 @@ fn a_budget_drops_the_least_relevant_parts_first_and_says_so() {
     assert_eq!(strings(&small["review_rules"], "id"), ["CX0007"]);
 
     // In tokens, and in Markdown, which says what it left out.
-    let out = project.run(&["review", "--diff", "main", "--budget", "600tokens"]);
+    let out = project.run(&["review", "--diff", "main", "--budget", "1000tokens"]);
     assert!(out.stdout.len() <= 2400, "{} bytes", out.stdout.len());
-    assert!(out.stdout.contains("### Left out to fit the budget"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("### Left out to fit the budget"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -459,13 +498,21 @@ fn the_markdown_brief_escapes_what_the_branch_wrote() {
     let md = &out.stdout;
     assert!(md.starts_with("<!-- cargo-codex-review -->\n"), "{md}");
     assert!(!md.contains("<img src=x"), "{md}");
-    assert!(md.contains("#### ``src/`<b>|x.rs`` (added)"), "a code span: {md}");
+    assert!(
+        md.contains("#### ``src/`<b>|x.rs`` (added)"),
+        "a code span: {md}"
+    );
     assert!(!md.contains('\u{1b}'), "{md}");
     assert!(!md.contains("@everyone"), "{md}");
-    assert!(md.contains("\\<img src\\=x onerror\\=alert\\(1\\)\\>"), "{md}");
+    assert!(
+        md.contains("\\<img src\\=x onerror\\=alert\\(1\\)\\>"),
+        "{md}"
+    );
     let json = brief(&project, &[]);
     assert!(
-        serde_json::to_string(&json).unwrap().contains("\\u001b[31m"),
+        serde_json::to_string(&json)
+            .unwrap()
+            .contains("\\u001b[31m"),
         "JSON escapes control characters"
     );
 }
@@ -479,7 +526,11 @@ fn the_json_brief_validates_against_its_schema() {
     assert_contract(&brief(&project, &["--budget", "3000"]));
     let mut broken = document.clone();
     broken["files"][0]["status"] = "renamed".into();
-    assert!(!jsonschema::validator_for(&schema()).unwrap().is_valid(&broken));
+    assert!(
+        !jsonschema::validator_for(&schema())
+            .unwrap()
+            .is_valid(&broken)
+    );
 }
 
 /// The brief's diagnostics are described as the JSON format's are.
@@ -567,7 +618,11 @@ fn outputs_are_written_from_one_run() {
         "--output",
         "markdown=out/brief.md",
     ]);
-    assert_eq!(out.code, 2, "`out/brief.json` has no format: {}", out.stderr);
+    assert_eq!(
+        out.code, 2,
+        "`out/brief.json` has no format: {}",
+        out.stderr
+    );
     let out = project.run(&[
         "review",
         "--diff",
@@ -580,9 +635,10 @@ fn outputs_are_written_from_one_run() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty());
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(project.path().join("out/brief.json")).unwrap())
-            .unwrap();
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(project.path().join("out/brief.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(json["version"], "cargo-codex/review/v1");
     let md = std::fs::read_to_string(project.path().join("out/brief.md")).unwrap();
     assert!(md.starts_with("<!-- cargo-codex-review -->"));
@@ -619,17 +675,35 @@ fn review_rules_in_explain_rules_test_and_new() {
     let project = merge_request();
     let out = project.run(&["explain", "ACME0101"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("ACME0101 net-retry-without-bound: network retries"));
-    assert!(out.stdout.contains("applies to: changed code in src/net/**"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("ACME0101 net-retry-without-bound: network retries")
+    );
+    assert!(
+        out.stdout
+            .contains("applies to: changed code in src/net/**"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("## Check\nCheck that every retry loop"));
     let out = project.run(&["explain", "CX0007"]);
-    assert!(out.stdout.contains("in the function enclosing the change there are function calls serde_json::from_*()"), "{}", out.stdout);
-    assert!(out.stdout.contains("## Incident 2025-11-18-bot-management-feature-file"));
+    assert!(
+        out.stdout.contains(
+            "in the function enclosing the change there are function calls serde_json::from_*()"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("## Incident 2025-11-18-bot-management-feature-file")
+    );
 
     let table = project.run(&["rules"]).stdout;
     let row = table.lines().find(|l| l.starts_with("CX0008")).unwrap();
     assert!(row.contains(" review "), "{row}");
-    let json: Value = serde_json::from_str(&project.run(&["rules", "--format", "json"]).stdout).unwrap();
+    let json: Value =
+        serde_json::from_str(&project.run(&["rules", "--format", "json"]).stdout).unwrap();
     let ids = strings(&json["review_rules"], "id");
     assert_eq!(ids, ["ACME0101", "CX0007", "CX0008"]);
     assert!(!strings(&json["rules"], "id").contains(&"CX0007".to_owned()));
@@ -643,21 +717,40 @@ fn review_rules_in_explain_rules_test_and_new() {
         "2026-01-01-net-timeouts",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("created review rule ACME0102"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("created review rule ACME0102"),
+        "{}",
+        out.stdout
+    );
     let incident = project.path().join("codex/2026-01-01-net-timeouts.toml");
     let text = std::fs::read_to_string(&incident).unwrap();
-    std::fs::write(&incident, text.replace("[\"ACME0101\"]", "[\"ACME0101\", \"ACME0102\"]")).unwrap();
+    std::fs::write(
+        &incident,
+        text.replace("[\"ACME0101\"]", "[\"ACME0101\", \"ACME0102\"]"),
+    )
+    .unwrap();
     let out = project.run(&["test"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("test ACME0102 cache-entry-assumed-fresh ... ok"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("test ACME0102 cache-entry-assumed-fresh ... ok"),
+        "{}",
+        out.stdout
+    );
 
     // A fixture whose marks disagree with the selector fails.
-    let applies = project.path().join("codex-rules/cache-entry-assumed-fresh/applies.rs");
+    let applies = project
+        .path()
+        .join("codex-rules/cache-entry-assumed-fresh/applies.rs");
     let text = std::fs::read_to_string(&applies).unwrap();
     std::fs::write(&applies, text.replace("//~ ACME0102", "")).unwrap();
     let out = project.run(&["test"]);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("applies.rs marks no line"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("applies.rs marks no line"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -702,7 +795,10 @@ fn review_rule_mistakes_are_located() {
 #[test]
 fn the_ci_templates_publish_the_brief() {
     let project = merge_request();
-    git(&project, &["update-ref", "refs/remotes/origin/main", "main"]);
+    git(
+        &project,
+        &["update-ref", "refs/remotes/origin/main", "main"],
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut ran = 0;
     for template in ["ci/gitlab-ci.yml", "ci/github-workflow.yml"] {
@@ -753,4 +849,161 @@ fn the_ci_templates_publish_the_brief() {
         }
     }
     assert_eq!(ran, 2, "one review per template");
+}
+
+/// The sample brief in the README's "For review bots" is what the tool writes for the merge
+/// request it describes. Update it with `UPDATE_README=1 cargo test --test integration
+/// review::the_readme`.
+#[test]
+fn the_readme_sample_brief_is_the_tools_output() {
+    let project = Project::new();
+    project.file(
+        "src/config.rs",
+        "pub fn load(bytes: &[u8]) -> Result<Features, Error> {\n    let features: Features = serde_json::from_slice(bytes)?;\n    Ok(features)\n}\n",
+    );
+    git(&project, &["init", "-q"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-qm", "base"]);
+    git(&project, &["checkout", "-qb", "feature"]);
+    project
+        .file(
+            "src/config.rs",
+            "pub fn load(bytes: &[u8]) -> Result<Features, Error> {\n    let features: Features = serde_json::from_slice(bytes)?;\n    let first = features.first().unwrap(); // codex:allow(CX0001) the generator never writes an empty file\n    Ok(features)\n}\n\npub fn feature(features: &Features, name: &str) -> u8 {\n    features.get(name).expect(\"every feature is known\")\n}\n",
+        )
+        .file("codex.toml", "[rules.CX0002]\nstage = \"warn\"\n");
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-qm", "feature"]);
+    let out = project.run(&["review", "--diff", "main", "--budget", "1000tokens"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (start, end) = (
+        "<!-- sample-brief:start -->\n````markdown\n",
+        "````\n<!-- sample-brief:end -->",
+    );
+    let from = readme.find(start).expect("the README has a sample brief") + start.len();
+    let to = from + readme[from..].find(end).unwrap();
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{}{}", &readme[..from], out.stdout, &readme[to..]);
+        std::fs::write(&readme_path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[from..to],
+        out.stdout,
+        "the README's sample brief is stale: run with UPDATE_README=1"
+    );
+}
+
+/// Runs `cargo-codex ARGS` in `project` and fails when it is still running after a deadline
+/// far above what linear work takes (so a stall fails the test instead of blocking the suite).
+fn bounded(project: &Project, args: &[&str]) -> common::Output {
+    use std::time::{Duration, Instant};
+    let out = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
+    let mut child = Command::new(common::binary())
+        .args(args)
+        .current_dir(project.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("`{args:?}` still running after 90 s, killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+    common::Output {
+        stdout: read(&stdout),
+        stderr: read(&stderr),
+        code: status.code().unwrap_or(-1),
+    }
+}
+
+/// A merge request is hostile input: tens of thousands of hunks, functions and suppressions,
+/// functions nested thousands deep, file names that are markup or terminal escapes, and a link
+/// out of the project. The brief ends, stays within its budget, reads nothing outside the root
+/// and shows every name as text.
+#[test]
+fn a_hostile_merge_request_gets_a_bounded_brief() {
+    let project = Project::new();
+    let many: String = (0..20_000)
+        .map(|i| format!("pub fn f{i}() {{}}\n"))
+        .collect();
+    project
+        .file("src/lib.rs", "pub mod many;\n")
+        .file("src/many.rs", &many);
+    git(&project, &["init", "-q"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-qm", "base"]);
+    git(&project, &["checkout", "-qb", "feature"]);
+    // Every other line changed: 10,000 hunks, each with a new suppression and a lookup.
+    let changed: String = (0..20_000)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("pub fn f{i}() {{ m.get(&1); }} // codex:allow(CX0001) reason {i}\n")
+            } else {
+                format!("pub fn f{i}() {{}}\n")
+            }
+        })
+        .collect();
+    let deep = format!("{}{}", "fn a() {\n".repeat(20_000), "}\n".repeat(20_000));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.rs"),
+        "fn secret_fn() { x.unwrap(); } // codex:allow(CX0001) SECRET\n",
+    )
+    .unwrap();
+    project
+        .file("src/many.rs", &changed)
+        .file("src/deep.rs", &deep)
+        .file("src/a\nb\u{1b}[31m<img src=x>.rs", "pub fn named() {}\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.rs"),
+        project.path().join("src/leak.rs"),
+    )
+    .unwrap();
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-qm", "hostile"]);
+
+    let out = bounded(
+        &project,
+        &[
+            "review", "--diff", "main", "--format", "json", "--budget", "none",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let brief: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(!out.stdout.contains("SECRET") && !out.stdout.contains("secret_fn"));
+    let many = brief["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/many.rs")
+        .unwrap();
+    let hunks = many["hunks"].as_array().unwrap();
+    assert_eq!(hunks.len(), 10_000);
+    assert_eq!(hunks[9_999]["function"]["name"], "f19998");
+    assert_eq!(hunks[9_999]["suppressions"][0]["reason"], "reason 19998");
+    assert_eq!(hunks[9_999]["review_rules"], serde_json::json!(["CX0008"]));
+    let paths = strings(&brief["files"], "path");
+    assert!(
+        paths.contains(&"src/a\nb\u{1b}[31m<img src=x>.rs".to_owned()),
+        "{paths:?}"
+    );
+
+    let out = bounded(&project, &["review", "--diff", "main", "--budget", "20k"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.len() <= 20_000, "{} bytes", out.stdout.len());
+    assert!(!out.stdout.contains('\u{1b}'));
+    assert!(out.stdout.contains("### Left out to fit the budget"));
 }

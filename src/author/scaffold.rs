@@ -155,7 +155,11 @@ pub(super) fn incident(
         created.incident_to_edit = Some(incident_file);
         Ok(())
     } else {
-        write(&incident_file, &incident_text(code, &request.incident), created)
+        write(
+            &incident_file,
+            &incident_text(code, &request.incident),
+            created,
+        )
     }
 }
 
@@ -184,7 +188,11 @@ fn next_code(codex: &Codex) -> String {
         )
     };
     let mut prefixes: Vec<(String, usize)> = Vec::new();
-    let on_disk = codex.rules().iter().filter(|r| r.file.is_some()).map(|r| &r.id);
+    let on_disk = codex
+        .rules()
+        .iter()
+        .filter(|r| r.file.is_some())
+        .map(|r| &r.id);
     let review_on_disk = codex.review_rules().iter().filter(|r| r.file.is_some());
     for id in on_disk.chain(review_on_disk.map(|r| &r.id)) {
         let (prefix, _, _) = split(id);

@@ -79,7 +79,11 @@ pub fn verify(codex: &Codex, bless: bool) -> Verification {
             failures,
         });
     }
-    for rule in codex.review_rules().iter().filter(|rule| rule.file.is_some()) {
+    for rule in codex
+        .review_rules()
+        .iter()
+        .filter(|rule| rule.file.is_some())
+    {
         verification.rules.push(RuleResult {
             id: rule.id.clone(),
             name: rule.name.clone(),

@@ -41,6 +41,25 @@ pub struct Brief {
     pub dropped: Vec<Dropped>,
 }
 
+impl Brief {
+    /// A copy of the brief's header (version, tool, revisions, summary) with no content.
+    pub fn clone_header(&self) -> Brief {
+        Brief {
+            version: self.version,
+            tool: self.tool.clone(),
+            base: self.base.clone(),
+            merge_base: self.merge_base.clone(),
+            head: self.head.clone(),
+            summary: self.summary,
+            codex_changes: Vec::new(),
+            baseline: None,
+            files: Vec::new(),
+            review_rules: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+}
+
 /// Name and version of the tool.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
@@ -324,7 +343,7 @@ pub struct IncidentBrief {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dropped {
     /// Which part: `docs`, `examples`, `incident-summaries`, `signatures`, `quiet-hunks`,
-    /// `quiet-files`, `files`, `review-rules`, `baseline-entries`, `codex-changes`.
+    /// `quiet-files`, `checks`, `files`, `review-rules`, `baseline-entries`, `codex-changes`.
     pub part: &'static str,
     /// How many items.
     pub count: usize,

@@ -3,7 +3,8 @@
 //!
 //! In order: the review rules' full docs (their summaries stay), their bad and good examples,
 //! the incidents' summaries (their titles stay), the functions' signatures (their names and
-//! lines stay), hunks with nothing to say, files left with nothing to say, then whole files,
+//! lines stay), hunks with nothing to say, files left with nothing to say, the review rules'
+//! checks past their first 300 characters, then whole files,
 //! those with only review rules before those with findings or suppressions (and the review
 //! rules only they cite); last, the lists of
 //! baseline entries and Codex changes are cut (their counts stay in the summary). Counts in
@@ -23,13 +24,14 @@ pub fn fit(brief: &mut Brief, limit: usize, measure: &dyn Fn(&Brief) -> usize) -
     let full = limit;
     // Room for the notes of what is dropped, which are added after each measure.
     let limit = limit.saturating_sub(SLACK);
-    let steps: [fn(&mut Brief) -> Option<Dropped>; 6] = [
+    let steps: [fn(&mut Brief) -> Option<Dropped>; 7] = [
         drop_docs,
         drop_examples,
         drop_incident_summaries,
         drop_signatures,
         drop_quiet_hunks,
         drop_quiet_files,
+        cut_checks,
     ];
     for step in steps {
         if measure(brief) <= limit {
@@ -119,6 +121,27 @@ fn drop_quiet_hunks(brief: &mut Brief) -> Option<Dropped> {
     })
 }
 
+/// Longest check kept once checks are cut, in characters.
+const CHECK: usize = 300;
+
+fn cut_checks(brief: &mut Brief) -> Option<Dropped> {
+    let mut count = 0;
+    for rule in &mut brief.review_rules {
+        if let Some((at, _)) = rule.check.char_indices().nth(CHECK) {
+            rule.check.truncate(at);
+            rule.check.push('…');
+            count += 1;
+        }
+    }
+    (count > 0).then(|| Dropped {
+        part: "checks",
+        count,
+        note: format!(
+            "review rules' checks past {CHECK} characters (`cargo codex explain CODE` shows them)"
+        ),
+    })
+}
+
 /// Whether a file has nothing left to say.
 fn is_quiet(file: &FileBrief) -> bool {
     file.hunks.is_empty() && file.findings.is_empty() && file.suppressions.is_empty()
@@ -150,17 +173,18 @@ fn relevance(file: &FileBrief) -> usize {
 /// file is left. Each file's share of the size is measured once; the brief is measured again
 /// after each batch, so the loop ends after a few batches.
 fn drop_files(brief: &mut Brief, limit: usize, measure: &dyn Fn(&Brief) -> usize) {
-    let files = std::mem::take(&mut brief.files);
-    let empty = measure(brief);
+    // Each file's share is measured in a brief holding nothing else, so that measuring every
+    // file costs their total size, whatever the size of the rest.
+    let mut skeleton = brief.clone_header();
+    let empty = measure(&skeleton);
     // (relevance, path, share of the size), dropped from the end: the most relevant stay,
     // and among equals the first paths.
-    let mut order: Vec<(usize, String, usize)> = Vec::with_capacity(files.len());
-    for file in &files {
-        brief.files = vec![file.clone()];
-        let share = measure(brief).saturating_sub(empty).max(1);
+    let mut order: Vec<(usize, String, usize)> = Vec::with_capacity(brief.files.len());
+    for file in &brief.files {
+        skeleton.files = vec![file.clone()];
+        let share = measure(&skeleton).saturating_sub(empty).max(1);
         order.push((relevance(file), file.path.clone(), share));
     }
-    brief.files = files;
     order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut count = 0;
     let mut unused = 0;
