@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -207,8 +208,11 @@ fn brief(project: &Project, args: &[&str]) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }
 
-/// `(path, status, [(new_start, new_lines, function)])` of each file.
-fn shape(brief: &Value) -> Vec<(String, String, Vec<(u64, u64, String)>)> {
+/// A file's path, status and hunks: `(new_start, new_lines, function)`.
+type Shape = (String, String, Vec<(u64, u64, String)>);
+
+/// The [`Shape`] of each file.
+fn shape(brief: &Value) -> Vec<Shape> {
     brief["files"]
         .as_array()
         .unwrap()
@@ -310,7 +314,14 @@ fn the_brief_lists_hunks_functions_findings_rules_allowances_and_codex_changes()
     assert_eq!(reload["function"]["signature"], "pub fn reload(&mut self)");
     assert_eq!(reload["function"]["start_line"], 19);
     assert_eq!(reload["function"]["end_line"], 21);
+}
 
+#[test]
+fn the_brief_lists_the_review_rules_and_allowances_of_each_hunk() {
+    let project = merge_request();
+    let brief = brief(&project, &[]);
+    let f = |s: &str| s.to_owned();
+    let reload = hunk(&brief, "src/config.rs", 20);
     // The default Codex's CX0007 applies to the change inside `load`, which deserializes a
     // file, and not to `reload`, which does not; CX0008 to the new lookup; the project's
     // ACME0101 to the network layer by path.
@@ -936,9 +947,10 @@ fn bounded(project: &Project, args: &[&str]) -> common::Output {
 #[test]
 fn a_hostile_merge_request_gets_a_bounded_brief() {
     let project = Project::new();
-    let many: String = (0..20_000)
-        .map(|i| format!("pub fn f{i}() {{}}\n"))
-        .collect();
+    let many = (0..20_000).fold(String::new(), |mut text, i| {
+        let _ = writeln!(text, "pub fn f{i}() {{}}");
+        text
+    });
     project
         .file("src/lib.rs", "pub mod many;\n")
         .file("src/many.rs", &many);

@@ -46,9 +46,10 @@ pub fn explanation(codex: &Codex, rule: &ReviewRule) -> String {
             }
         }
     }
-    text.lines()
-        .map(|line| format!("{}\n", visible(line)))
-        .collect()
+    text.lines().fold(String::new(), |mut shown, line| {
+        let _ = writeln!(shown, "{}", visible(line));
+        shown
+    })
 }
 
 /// Where `rule` applies, in one line.

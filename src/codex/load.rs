@@ -101,20 +101,7 @@ pub fn load_from(
         &sources.incident_dirs,
         &mut errors,
     );
-    let mut incidents: Vec<Incident> = Vec::new();
-    for (file, _) in &incident_files {
-        match incident::parse(file) {
-            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
-                errors.push(LoadError::invalid(
-                    file,
-                    0..0,
-                    format!("incident `{}` is defined twice", incident.id),
-                ));
-            }
-            Ok(incident) => incidents.push(incident),
-            Err(error) => errors.push(error),
-        }
-    }
+    let incidents = parse_incidents(&incident_files, &mut errors);
 
     let rule_files = read(
         sources.embedded.then_some(embedded::RULES),
@@ -142,29 +129,21 @@ pub fn load_from(
         } else {
             sources
         };
-        match review::kind_of(file) {
-            None => {}
-            Some(Err(error)) => {
-                errors.push(error);
-                continue;
-            }
-            Some(Ok(())) => {
-                match review::parse(file, sources, &incidents) {
-                    Ok((mut rule, id_span)) => {
-                        rule.file.clone_from(disk);
-                        claim(
-                            &mut first_seen,
-                            file,
-                            &id_span,
-                            [&rule.id, &rule.name],
-                            &mut errors,
-                        );
-                        review_rules.push(rule);
-                    }
-                    Err(mut found) => errors.append(&mut found),
+        if let Some(found) = review::load(file, disk.as_deref(), sources, &incidents) {
+            match found {
+                Ok((rule, span)) => {
+                    claim(
+                        &mut first_seen,
+                        file,
+                        &span,
+                        [&rule.id, &rule.name],
+                        &mut errors,
+                    );
+                    review_rules.push(rule);
                 }
-                continue;
+                Err(mut found) => errors.append(&mut found),
             }
+            continue;
         }
         match rule::parse(file, sources, &incidents) {
             Ok(rule::Parsed {
@@ -205,6 +184,28 @@ pub fn load_from(
     } else {
         Err(errors)
     }
+}
+
+/// The incident records of `files`, each id once.
+fn parse_incidents(
+    files: &[(TextFile, Option<PathBuf>)],
+    errors: &mut Vec<LoadError>,
+) -> Vec<Incident> {
+    let mut incidents: Vec<Incident> = Vec::new();
+    for (file, _) in files {
+        match incident::parse(file) {
+            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
+                errors.push(LoadError::invalid(
+                    file,
+                    0..0,
+                    format!("incident `{}` is defined twice", incident.id),
+                ));
+            }
+            Ok(incident) => incidents.push(incident),
+            Err(error) => errors.push(error),
+        }
+    }
+    incidents
 }
 
 /// Records that `file` defines the rule code and name `keys` (written at `span`), or an error

@@ -13,10 +13,12 @@ use super::function::Functions;
 use super::selector::{self, Matches};
 use super::{BriefRequest, ReviewError, allowances, codex_files, diff};
 use crate::codex::{Codex, ReviewRule};
+use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{self, BaselinePolicy, FixPolicy, Request};
-use crate::select::Changes;
+use crate::select::changes::ChangesError;
 use crate::select::checkout::merge_base;
+use crate::select::{Changes, Selection};
 use crate::source::boundary::{Boundary, normalize, read_regular};
 use crate::source::revision::{Origin, Revision};
 
@@ -30,40 +32,13 @@ pub(super) fn assemble(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brie
     };
     let settings = request.check.settings;
     let root = &settings.root;
-    // A brief reads; it never writes fixes or a baseline.
-    let baseline_path = match &request.check.baseline {
-        BaselinePolicy::Use(path) => Some(path.clone()),
-        BaselinePolicy::Configured | BaselinePolicy::Write(_) => settings.baseline.clone(),
-    };
-    let check = Request {
-        fix: FixPolicy::Off,
-        commit: true,
-        baseline: match &request.check.baseline {
-            BaselinePolicy::Write(_) => BaselinePolicy::Configured,
-            other => other.clone(),
-        },
-        ..request.check.clone()
-    };
+    let (check, baseline_path) = read_only(&request.check);
     let outcome = pipeline::run(codex, &check)?;
     let merge_base = merge_base(root, base)?;
-    let mut diffs = diff::read(root, base)?;
-    let wanted: Vec<PathBuf> = request
-        .check
-        .selection
-        .paths
-        .iter()
-        .map(|path| normalize(&request.check.selection.cwd.join(path)))
-        .collect();
-    if !wanted.is_empty() {
-        diffs.retain(|file| {
-            wanted
-                .iter()
-                .any(|dir| root.join(&file.path).starts_with(dir))
-        });
-    }
+    let diffs = changed_files(root, base, &request.check.selection)?;
     let base_origin = Revision::open(root, &merge_base)
         .map(Origin::Revision)
-        .map_err(|error| crate::select::changes::ChangesError::Git {
+        .map_err(|error| ChangesError::Git {
             args: format!("rev-parse {merge_base}"),
             message: error.to_string(),
         })?;
@@ -78,56 +53,8 @@ pub(super) fn assemble(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brie
         limit: settings.max_file_size,
         base: &base_origin,
     };
-    let heads: HashMap<&str, String> = diffs
-        .iter()
-        .filter(|file| file.status != FileStatus::Deleted && !file.binary && is_rust(&file.path))
-        .filter_map(|file| Some((file.path.as_str(), reader.head(&file.path)?)))
-        .collect();
     let review: Vec<&ReviewRule> = codex.review_rules().iter().collect();
-    let rust_files: Vec<PathBuf> = heads.keys().map(|path| root.join(path)).collect();
-    let matches = if review.iter().any(|rule| rule.selector.code.is_some()) {
-        selector::matches(&review, &selector::inputs(settings, rust_files), true)
-    } else {
-        Matches::default()
-    };
-    let mut findings: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    for diagnostic in outcome.diagnostics {
-        findings
-            .entry(diagnostic.path.clone())
-            .or_default()
-            .push(diagnostic);
-    }
-    let mut files = Vec::with_capacity(diffs.len());
-    for file in &diffs {
-        let head = heads.get(file.path.as_str()).map(String::as_str);
-        let base_text = head
-            .filter(|text| text.contains("codex:allow") && file.status == FileStatus::Modified)
-            .and_then(|_| reader.base(&file.path));
-        let context = FileContext {
-            head,
-            base: base_text.as_deref(),
-            review: &review,
-            matches: &matches,
-        };
-        files.push(file_brief(
-            file,
-            &context,
-            findings.remove(&file.path).unwrap_or_default(),
-        ));
-    }
-    // Findings the merge base lacks in files the diff does not touch.
-    for (path, found) in findings {
-        files.push(FileBrief {
-            path,
-            status: FileStatus::Unchanged,
-            binary: false,
-            hunks: Vec::new(),
-            findings: found,
-            suppressions: Vec::new(),
-            hunks_dropped: 0,
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let files = file_briefs(settings, &reader, &review, &diffs, outcome.diagnostics);
     let review_rules = rule_briefs(codex, &review, &files);
     let summary = summarize(
         &files,
@@ -148,6 +75,105 @@ pub(super) fn assemble(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brie
         review_rules,
         dropped: Vec::new(),
     })
+}
+
+/// The check of `request` as a brief runs it (it reads; it never writes fixes or a baseline,
+/// and it records the commit), and the baseline it compares with the merge base's.
+fn read_only<'a>(request: &Request<'a>) -> (Request<'a>, Option<PathBuf>) {
+    let baseline = match &request.baseline {
+        BaselinePolicy::Use(path) => Some(path.clone()),
+        BaselinePolicy::Configured | BaselinePolicy::Write(_) => request.settings.baseline.clone(),
+    };
+    let check = Request {
+        fix: FixPolicy::Off,
+        commit: true,
+        baseline: match &request.baseline {
+            BaselinePolicy::Write(_) => BaselinePolicy::Configured,
+            other => other.clone(),
+        },
+        ..request.clone()
+    };
+    (check, baseline)
+}
+
+/// The files the change since `base` touches, narrowed to the selection's paths when it names
+/// some.
+fn changed_files(
+    root: &Path,
+    base: &str,
+    selection: &Selection,
+) -> Result<Vec<FileDiff>, ChangesError> {
+    let mut diffs = diff::read(root, base)?;
+    let wanted: Vec<PathBuf> = selection
+        .paths
+        .iter()
+        .map(|path| normalize(&selection.cwd.join(path)))
+        .collect();
+    if !wanted.is_empty() {
+        diffs.retain(|file| {
+            wanted
+                .iter()
+                .any(|dir| root.join(&file.path).starts_with(dir))
+        });
+    }
+    Ok(diffs)
+}
+
+/// Each changed file's brief, and one for each other file with findings of the change, sorted.
+fn file_briefs(
+    settings: &Settings,
+    reader: &Reader<'_>,
+    review: &[&ReviewRule],
+    diffs: &[FileDiff],
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<FileBrief> {
+    let heads: HashMap<&str, String> = diffs
+        .iter()
+        .filter(|file| file.status != FileStatus::Deleted && !file.binary && is_rust(&file.path))
+        .filter_map(|file| Some((file.path.as_str(), reader.head(&file.path)?)))
+        .collect();
+    let rust_files: Vec<PathBuf> = heads.keys().map(|path| reader.root.join(path)).collect();
+    let matches = if review.iter().any(|rule| rule.selector.code.is_some()) {
+        selector::matches(review, &selector::inputs(settings, rust_files), true)
+    } else {
+        Matches::default()
+    };
+    let mut findings: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        findings
+            .entry(diagnostic.path.clone())
+            .or_default()
+            .push(diagnostic);
+    }
+    let mut files = Vec::with_capacity(diffs.len());
+    for file in diffs {
+        let head = heads.get(file.path.as_str()).map(String::as_str);
+        let base_text = head
+            .filter(|text| text.contains("codex:allow") && file.status == FileStatus::Modified)
+            .and_then(|_| reader.base(&file.path));
+        let context = FileContext {
+            head,
+            base: base_text.as_deref(),
+            review,
+            matches: &matches,
+        };
+        let found = findings.remove(&file.path).unwrap_or_default();
+        files.push(file_brief(file, &context, found));
+    }
+    // Findings the merge base lacks in files the diff does not touch.
+    for (path, found) in findings {
+        files.push(FileBrief {
+            path,
+            status: FileStatus::Unchanged,
+            binary: false,
+            hunks: Vec::new(),
+            findings: found,
+            suppressions: Vec::new(),
+            hunks_dropped: 0,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// Reads the changed files, in the working tree and at the merge base, inside the project.
@@ -191,7 +217,11 @@ struct FileContext<'a> {
 /// One file: its hunks with their functions, findings, review rules and suppressions.
 fn file_brief(file: &FileDiff, context: &FileContext<'_>, findings: Vec<Diagnostic>) -> FileBrief {
     let functions = context.head.map(Functions::of).unwrap_or_default();
-    let spans: Vec<(usize, usize)> = file.hunks.iter().map(|hunk| hunk.new_span()).collect();
+    let spans: Vec<(usize, usize)> = file
+        .hunks
+        .iter()
+        .map(super::diff::HunkRange::new_span)
+        .collect();
     let enclosing = functions.of_hunks(&spans);
     let mut hunks: Vec<Hunk> = file
         .hunks

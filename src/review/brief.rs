@@ -43,6 +43,7 @@ pub struct Brief {
 
 impl Brief {
     /// A copy of the brief's header (version, tool, revisions, summary) with no content.
+    #[must_use]
     pub fn clone_header(&self) -> Brief {
         Brief {
             version: self.version,

@@ -45,17 +45,20 @@ pub(crate) fn changes(
         .filter_map(|file| {
             let path = file.path.as_str();
             let name = path.rsplit('/').next().unwrap_or(path);
+            let toml = Path::new(path)
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
             let part = if baseline.as_deref() == Some(path) {
                 CodexPart::Baseline
             } else if name == FILE_NAME || config.as_deref() == Some(path) {
                 CodexPart::Config
             } else if under(&rule_dirs, path) {
-                if path.ends_with(".toml") {
+                if toml {
                     CodexPart::Rule
                 } else {
                     CodexPart::Fixture
                 }
-            } else if under(&incident_dirs, path) && path.ends_with(".toml") {
+            } else if under(&incident_dirs, path) && toml {
                 CodexPart::Incident
             } else {
                 return None;

@@ -87,20 +87,20 @@ pub(crate) fn parse(diff: &[u8]) -> Result<Vec<FileDiff>, ChangesError> {
         let patch = patch.map_err(|error| ChangesError::Diff {
             message: error.to_string().escape_debug().to_string(),
         })?;
-        files.push(file(&patch)?);
+        files.push(file_diff(&patch)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-fn file(patch: &FilePatch<'_, [u8]>) -> Result<FileDiff, ChangesError> {
+fn file_diff(file: &FilePatch<'_, [u8]>) -> Result<FileDiff, ChangesError> {
     let strip = |path: &[u8]| -> Vec<u8> {
         path.strip_prefix(b"b/")
             .or_else(|| path.strip_prefix(b"a/"))
             .unwrap_or(path)
             .to_vec()
     };
-    let (path, status) = match patch.operation() {
+    let (path, status) = match file.operation() {
         FileOperation::Delete(path) => (strip(path), FileStatus::Deleted),
         FileOperation::Create(path) => (strip(path), FileStatus::Added),
         FileOperation::Modify { modified, .. } => (strip(modified), FileStatus::Modified),
@@ -109,7 +109,7 @@ fn file(patch: &FilePatch<'_, [u8]>) -> Result<FileDiff, ChangesError> {
         }
     };
     let path = project_path(&path)?;
-    let (binary, hunks) = match patch.patch() {
+    let (binary, hunks) = match file.patch() {
         PatchKind::Binary(_) => (true, Vec::new()),
         PatchKind::Text(text) => (
             false,

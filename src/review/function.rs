@@ -159,10 +159,8 @@ fn find(tokens: &Tokens<'_>, text: &str) -> Vec<Found> {
                 }
                 levels.push(inner);
             }
-            Kind::Close => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
+            Kind::Close if levels.len() > 1 => {
+                levels.pop();
             }
             _ => {}
         }

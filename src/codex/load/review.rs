@@ -45,18 +45,18 @@ struct KindOnly {
 /// What `kind` a rule file declares: `None` for a finding rule (no `kind`), `Some(Ok(()))` for
 /// a review rule, an error for any other value. A file that is not TOML is left to the finding
 /// rule parser, which reports it.
-pub(super) fn kind_of(file: &TextFile) -> Option<Result<(), LoadError>> {
+fn kind_of(file: &TextFile) -> Option<Result<(), Vec<LoadError>>> {
     let declared: KindOnly = toml::from_str(&file.text).ok()?;
     validate_kind(file, declared)
 }
 
 /// Whether the `kind` a rule file declares is one this version knows.
-fn validate_kind(file: &TextFile, declared: KindOnly) -> Option<Result<(), LoadError>> {
+fn validate_kind(file: &TextFile, declared: KindOnly) -> Option<Result<(), Vec<LoadError>>> {
     let written = declared.kind?;
     if written.get_ref() == KIND {
         return Some(Ok(()));
     }
-    Some(Err(LoadError::invalid(
+    Some(Err(vec![LoadError::invalid(
         file,
         written.span(),
         format!(
@@ -64,15 +64,33 @@ fn validate_kind(file: &TextFile, declared: KindOnly) -> Option<Result<(), LoadE
              check); a rule without `kind` reports findings",
             written.get_ref()
         ),
-    )))
+    )]))
+}
+
+/// A review rule and where its code is written.
+pub(super) type Loaded = (ReviewRule, Range<usize>);
+
+/// The review rule of `file` (read from disk at `disk` when it was), with where its code is
+/// written; `None` when `file` declares no `kind`, so is a finding rule.
+pub(super) fn load(
+    file: &TextFile,
+    disk: Option<&std::path::Path>,
+    sources: &Sources,
+    incidents: &[Incident],
+) -> Option<Result<Loaded, Vec<LoadError>>> {
+    let loaded = kind_of(file)?.and_then(|()| parse(file, sources, incidents));
+    Some(loaded.map(|(mut rule, id_span)| {
+        rule.file = disk.map(std::path::Path::to_path_buf);
+        (rule, id_span)
+    }))
 }
 
 /// A review rule file, read and checked, with where its code is written.
-pub(super) fn parse(
+fn parse(
     file: &TextFile,
     sources: &Sources,
     incidents: &[Incident],
-) -> Result<(ReviewRule, Range<usize>), Vec<LoadError>> {
+) -> Result<Loaded, Vec<LoadError>> {
     let raw: ReviewFile =
         toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
     let mut errors = Vec::new();
