@@ -112,6 +112,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
             cargo_codex::server::Exit::WithoutShutdown => Status::Findings,
         });
     }
+    if let Command::Mcp = cli.command {
+        // The project is found from here for each call, as `check` finds it.
+        cargo_codex::mcp::serve(&flags, &cwd)?;
+        return Ok(Status::Clean);
+    }
     let mut settings = match config::resolve(&flags, &cwd) {
         Ok(settings) => settings,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
@@ -135,7 +140,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
         Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
-        Command::Server => Ok(Status::Clean),
+        Command::Server | Command::Mcp => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
     match written {

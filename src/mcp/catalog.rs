@@ -1,0 +1,113 @@
+//! The `rules` and `explain` tools: the Codex's rules in a list, and one rule in full (its doc,
+//! the incidents it comes from, its examples), from the same data as `cargo codex rules` and
+//! `cargo codex explain`.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::budget;
+use super::error::ToolError;
+use super::project::Project;
+use crate::author::explain;
+use crate::codex::{Matcher, Rule};
+use crate::source::boundary::{self, Boundary};
+
+/// Every rule of the project's Codex: code, name, title, stage, severity, kind.
+pub(crate) fn rules(project: &Project) -> Value {
+    let codex = &project.codex;
+    let items: Vec<Value> = codex
+        .rules()
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id, "name": rule.name, "title": rule.title,
+                "stage": rule.stage, "severity": rule.severity, "kind": kind(&rule.matcher),
+                "scopes": rule.scopes, "incidents": rule.incidents,
+            })
+        })
+        .collect();
+    let total = items.len();
+    let items = budget::fit(items, budget::OUTPUT_BYTES);
+    let shown = items.len();
+    let mut answer = json!({ "rules": items, "total": total });
+    if shown < total {
+        answer["truncated"] = json!({
+            "shown": shown,
+            "total": total,
+            "hint": "the list is over the size budget: `explain` gives any rule by code or name",
+        });
+    }
+    answer
+}
+
+/// One rule in full: what `explain` answers.
+///
+/// # Errors
+///
+/// [`ToolError::UnknownRule`] when no rule has this code or name.
+pub(crate) fn explain(project: &Project, code: &str) -> Result<Value, ToolError> {
+    let codex = &project.codex;
+    let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
+        let shown = budget::cut(code, 200);
+        return Err(ToolError::UnknownRule(
+            crate::report::visible(&shown).to_string(),
+        ));
+    };
+    let incidents: Vec<Value> = rule
+        .incidents
+        .iter()
+        .filter_map(|id| codex.incident(id))
+        .map(|incident| json!(incident))
+        .collect();
+    let text = |value: &str| budget::cut(value, budget::OUTPUT_BYTES / 4);
+    let mut answer = json!({
+        "id": rule.id, "name": rule.name, "title": text(&rule.title),
+        "severity": rule.severity, "stage": rule.stage, "scopes": rule.scopes,
+        "kind": kind(&rule.matcher), "matches": text(&explain::describe(&rule.matcher)),
+        "message": text(&rule.message), "help": rule.help.as_deref().map(text),
+        "clippy": rule.clippy, "url": rule.url, "origin": rule.origin,
+        "doc": text(&rule.doc),
+        "incidents": budget::fit(incidents, budget::OUTPUT_BYTES / 4),
+    });
+    if let Some(examples) = examples(rule, project.root()) {
+        answer["examples"] = examples;
+    }
+    Ok(answer)
+}
+
+/// The rule's fixtures, when it was read from a file that has them beside it: `bad` must
+/// fire (`fail.rs`, each expected line marked `//~ CODE`), `good` must stay silent
+/// (`pass.rs`). The doc's `## Example` section is the example of rules without fixtures.
+fn examples(rule: &Rule, root: &Path) -> Option<Value> {
+    let folder = rule.file.as_ref()?.with_extension("");
+    let boundary = Boundary::new(root);
+    let read = |name: &str| {
+        let path = folder.join(name);
+        // A fixture in the project that links out of it is not read.
+        boundary.admit(&path).ok()?;
+        let bytes = boundary::read_regular(&path, 1 << 20).ok()?;
+        Some(budget::cut(
+            &String::from_utf8_lossy(&bytes),
+            budget::EXAMPLE_BYTES,
+        ))
+    };
+    let (bad, good) = (read("fail.rs"), read("pass.rs"));
+    (bad.is_some() || good.is_some()).then(|| json!({ "bad": bad, "good": good }))
+}
+
+/// What kind of matcher a rule is written with, as its rule file names it (a key of its
+/// `[match]` table; several joined by `+`).
+pub(crate) fn kind(matcher: &Matcher) -> String {
+    match matcher {
+        Matcher::Method(_) => "method".to_owned(),
+        Matcher::Macro(_) => "macro".to_owned(),
+        Matcher::Call(_) => "call".to_owned(),
+        Matcher::Index(_) => "index".to_owned(),
+        Matcher::Pattern(_) => "pattern".to_owned(),
+        Matcher::Validate(_) => "validate".to_owned(),
+        Matcher::Before { .. } => "before".to_owned(),
+        Matcher::Either(parts) => parts.iter().map(kind).collect::<Vec<_>>().join("+"),
+        Matcher::Builtin(_) => "builtin".to_owned(),
+    }
+}
