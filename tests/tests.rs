@@ -41,6 +41,8 @@ mod injection;
 mod matchers;
 // How findings are shown: stages, the terminal summary, the comment, SARIF suppressions.
 mod report;
+// The MCP server, driven over stdio as an AI client does.
+mod mcp;
 // Machine formats against the official schemas.
 mod schemas;
 // The language server, driven over stdio as an editor does.

@@ -81,7 +81,10 @@ pub(crate) fn check(project: &Project, params: CheckParams) -> Result<Value, Too
     let outcome = pipeline::run(codex, &request)?;
     drop(diff_file);
     let total = outcome.diagnostics.len();
-    let first = outcome.diagnostics.get(..limit.min(total)).unwrap_or_default();
+    let first = outcome
+        .diagnostics
+        .get(..limit.min(total))
+        .unwrap_or_default();
     let context = report::Context {
         commit: outcome.commit.clone(),
         ..report::Context::default()

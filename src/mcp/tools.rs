@@ -142,10 +142,7 @@ fn project(context: &Context) -> Result<Project, ToolError> {
 }
 
 /// `arguments` as the tool's parameters.
-fn parse<P: DeserializeOwned>(
-    tool: Tool,
-    arguments: JsonObject,
-) -> Result<P, ToolError> {
+fn parse<P: DeserializeOwned>(tool: Tool, arguments: JsonObject) -> Result<P, ToolError> {
     // codex:allow(CX0004) the arguments become a typed struct with `deny_unknown_fields` here; each tool checks its values' ranges (limit, paths) before using them
     serde_json::from_value(Value::Object(arguments)).map_err(|error| ToolError::Arguments {
         tool: tool.name(),
