@@ -149,6 +149,19 @@ pub fn visible(text: &str) -> impl std::fmt::Display + '_ {
     terminal::visible(text)
 }
 
+/// Serializes `diagnostics` as the `json` format's diagnostic objects (`serialize_with` for
+/// documents that embed findings, as the review brief does).
+///
+/// # Errors
+///
+/// When the serializer fails.
+pub fn serialize_diagnostics<S: serde::Serializer>(
+    diagnostics: &[Diagnostic],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    json::serialize_diagnostics(diagnostics, serializer)
+}
+
 /// Renders `diagnostics` in `format` to `writer`.
 ///
 /// # Errors
