@@ -188,7 +188,7 @@ fn handshake_lists_the_tools_with_described_inputs_and_eof_ends_the_server() {
         .iter()
         .map(|tool| tool["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["check", "explain", "rules"]);
+    assert_eq!(names, ["check", "explain", "rules", "review_brief"]);
     for tool in tools.as_array().unwrap() {
         assert!(tool["description"].as_str().unwrap().len() > 80, "{tool}");
         assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
@@ -204,6 +204,7 @@ fn handshake_lists_the_tools_with_described_inputs_and_eof_ends_the_server() {
         assert!(check["properties"].get(argument).is_some(), "{argument}");
     }
     assert_eq!(tools[1]["inputSchema"]["required"], json!(["rule"]));
+    assert_eq!(tools[3]["inputSchema"]["required"], json!(["diff_base"]));
     assert_eq!(client.close(), 0);
 }
 
@@ -294,6 +295,13 @@ fn bad_calls_are_tool_errors_and_an_unknown_tool_a_protocol_error() {
     assert!(no_git.contains("the check failed"), "{no_git}");
     let option = client.tool_error("check", json!({ "diff_base": "--output=/tmp/x" }));
     assert!(option.contains("the check failed"), "{option}");
+    let empty = client.tool_error("review_brief", json!({ "diff_base": " " }));
+    assert!(empty.contains("`diff_base` is empty"), "{empty}");
+    let budget = client.tool_error(
+        "review_brief",
+        json!({ "diff_base": "main", "budget_tokens": 1_000_000 }),
+    );
+    assert!(budget.contains("over 24576"), "{budget}");
     let rule = client.tool_error("explain", json!({ "rule": "CX9999" }));
     assert!(rule.contains("unknown rule `CX9999`"), "{rule}");
     let missing = client.tool_error("explain", json!({}));

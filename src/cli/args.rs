@@ -67,7 +67,7 @@ pub(super) enum Command {
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
     /// Serve the Model Context Protocol on standard input and output, for AI assistants and
-    /// review bots (tools: check, explain, rules).
+    /// review bots (tools: check, explain, rules, review_brief).
     Mcp,
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {

@@ -10,7 +10,8 @@ use super::budget;
 use super::error::ToolError;
 use super::project::Project;
 use crate::author::explain;
-use crate::codex::{Matcher, Rule};
+use crate::codex::review::{self, ReviewRule};
+use crate::codex::{Codex, Matcher};
 use crate::source::boundary::{self, Boundary};
 
 /// Every rule of the project's Codex: code, name, title, stage, severity, kind.
@@ -26,6 +27,13 @@ pub(crate) fn rules(project: &Project) -> Value {
                 "scopes": rule.scopes, "incidents": rule.incidents,
             })
         })
+        .chain(codex.review_rules().iter().map(|rule| {
+            json!({
+                "id": rule.id, "name": rule.name, "title": rule.title,
+                "stage": null, "severity": null, "kind": review::KIND,
+                "scopes": [], "incidents": rule.incidents,
+            })
+        }))
         .collect();
     let total = items.len();
     let items = budget::fit(items, budget::OUTPUT_BYTES);
@@ -49,17 +57,15 @@ pub(crate) fn rules(project: &Project) -> Value {
 pub(crate) fn explain(project: &Project, code: &str) -> Result<Value, ToolError> {
     let codex = &project.codex;
     let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
+        if let Some(rule) = codex.review_rule(code) {
+            return Ok(explain_review(project, rule));
+        }
         let shown = budget::cut(code, 200);
         return Err(ToolError::UnknownRule(
             crate::report::visible(&shown).to_string(),
         ));
     };
-    let incidents: Vec<Value> = rule
-        .incidents
-        .iter()
-        .filter_map(|id| codex.incident(id))
-        .map(|incident| json!(incident))
-        .collect();
+    let incidents = incidents(codex, &rule.incidents);
     let text = |value: &str| budget::cut(value, budget::OUTPUT_BYTES / 4);
     let mut answer = json!({
         "id": rule.id, "name": rule.name, "title": text(&rule.title),
@@ -68,19 +74,54 @@ pub(crate) fn explain(project: &Project, code: &str) -> Result<Value, ToolError>
         "message": text(&rule.message), "help": rule.help.as_deref().map(text),
         "clippy": rule.clippy, "url": rule.url, "origin": rule.origin,
         "doc": text(&rule.doc),
-        "incidents": budget::fit(incidents, budget::OUTPUT_BYTES / 4),
+        "incidents": incidents,
     });
-    if let Some(examples) = examples(rule, project.root()) {
+    if let Some(examples) = examples(rule.file.as_deref(), project.root()) {
         answer["examples"] = examples;
     }
     Ok(answer)
 }
 
-/// The rule's fixtures, when it was read from a file that has them beside it: `bad` must
-/// fire (`fail.rs`, each expected line marked `//~ CODE`), `good` must stay silent
-/// (`pass.rs`). The doc's `## Example` section is the example of rules without fixtures.
-fn examples(rule: &Rule, root: &Path) -> Option<Value> {
-    let folder = rule.file.as_ref()?.with_extension("");
+/// A review rule in full: its check, examples, incidents and where it applies. It has no
+/// severity or stage: it never produces a finding, the review brief lists it.
+fn explain_review(project: &Project, rule: &ReviewRule) -> Value {
+    let text = |value: &str| budget::cut(value, budget::OUTPUT_BYTES / 8);
+    let selector = &rule.selector;
+    let mut answer = json!({
+        "id": rule.id, "name": rule.name, "title": text(&rule.title), "kind": review::KIND,
+        "check": text(&rule.check), "doc": text(&rule.doc), "url": rule.url,
+        "origin": rule.origin,
+        "applies_to": {
+            "paths": selector.globs,
+            "code": selector.code.as_ref().map(|code| json!({
+                "matches": text(&explain::describe(&code.matcher)),
+                "within": code.within.as_str(),
+            })),
+        },
+        "examples": { "bad": text(&rule.bad), "good": text(&rule.good) },
+        "incidents": incidents(&project.codex, &rule.incidents),
+    });
+    if let Some(fixtures) = examples(rule.file.as_deref(), project.root()) {
+        answer["fixtures"] = fixtures;
+    }
+    answer
+}
+
+/// The records of the incidents `ids`, within a quarter of the budget.
+fn incidents(codex: &Codex, ids: &[String]) -> Vec<Value> {
+    let records = ids
+        .iter()
+        .filter_map(|id| codex.incident(id))
+        .map(|incident| json!(incident))
+        .collect();
+    budget::fit(records, budget::OUTPUT_BYTES / 4)
+}
+
+/// The fixtures beside a rule file, when it has them: `bad` (`fail.rs`) must fire, each
+/// expected line marked `//~ CODE`; `good` (`pass.rs`) must stay silent. The doc's
+/// `## Example` section is the example of rules without fixtures.
+fn examples(file: Option<&Path>, root: &Path) -> Option<Value> {
+    let folder = file?.with_extension("");
     let boundary = Boundary::new(root);
     let read = |name: &str| {
         let path = folder.join(name);

@@ -5,6 +5,7 @@ use std::io;
 
 use crate::filter::rules::UnknownSelector;
 use crate::pipeline::PipelineError;
+use crate::review::ReviewError;
 
 /// Why a tool could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +40,19 @@ pub(crate) enum ToolError {
     /// The check failed: git, a diff that does not read, a baseline.
     #[error("the check failed: {0}")]
     Pipeline(#[from] PipelineError),
+    /// The review brief could not be made.
+    #[error("the review brief failed: {0}")]
+    Review(#[from] ReviewError),
+    /// An answer over the size any answer may take, even after its own budget.
+    #[error("the answer of `{tool}` would be {size} bytes, over the limit: {hint}")]
+    TooLarge {
+        /// The tool called.
+        tool: &'static str,
+        /// The size of the answer.
+        size: usize,
+        /// What to do instead.
+        hint: &'static str,
+    },
     /// A temporary file could not be written, or a result not serialized.
     #[error("the server failed: {0}")]
     Io(#[from] io::Error),

@@ -2,16 +2,17 @@
 //! assistants and review bots.
 //!
 //! Its tools: `check` (the check pipeline on paths or a change, answered as the JSON format),
-//! `explain` (a rule's doc, incidents and examples) and `rules` (the Codex's rules). The
+//! `explain` (a rule's doc, incidents and examples), `rules` (the Codex's rules) and
+//! `review_brief` (the review brief of a merge request, [`crate::review::brief`]). The
 //! protocol itself (JSON-RPC framing, `initialize`, capability and version negotiation) is the
 //! official Rust SDK's, `rmcp`; standard output carries nothing but the protocol, and anything
 //! said to a person goes to standard error.
 //!
 //! The concerns, one per module: [`handler`] answers the protocol; [`tools`] describes the
-//! tools and dispatches a call; [`params`] are their arguments; [`check`] and [`catalog`]
-//! answer them; [`project`] loads the project for each call and confines paths to its root;
-//! [`budget`] bounds what an answer may hold; [`error`] says why a call failed. The checking
-//! itself is [`crate::pipeline::run`], as for the command line.
+//! tools and dispatches a call; [`params`] are their arguments; [`check`], [`catalog`] and
+//! [`review`] answer them; [`project`] loads the project for each call and confines paths to
+//! its root; [`budget`] bounds what an answer may hold; [`error`] says why a call failed. The
+//! checking itself is [`crate::pipeline::run`], as for the command line.
 
 mod budget;
 mod catalog;
@@ -20,6 +21,7 @@ mod error;
 mod handler;
 mod params;
 mod project;
+mod review;
 mod tools;
 
 use std::io;

@@ -56,3 +56,17 @@ pub(crate) struct ExplainParams {
 #[schemars(crate = "rmcp::schemars")]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RulesParams {}
+
+/// The arguments of `review_brief`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReviewBriefParams {
+    /// The git revision the merge request targets (branch, tag or commit), e.g.
+    /// `origin/main`: the brief covers the changes since the merge base with it.
+    pub(crate) diff_base: String,
+    /// The most tokens the brief may take (estimated at 4 bytes each; default 20000, at most
+    /// 24576). The least relevant parts are dropped first, and `dropped` lists them.
+    #[serde(default)]
+    pub(crate) budget_tokens: Option<usize>,
+}

@@ -13,9 +13,9 @@ use serde_json::Value;
 
 use super::budget;
 use super::error::ToolError;
-use super::params::{CheckParams, ExplainParams, RulesParams};
+use super::params::{CheckParams, ExplainParams, ReviewBriefParams, RulesParams};
 use super::project::Project;
-use super::{Context, catalog, check};
+use super::{Context, catalog, check, review};
 
 /// A tool of the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +23,11 @@ pub(crate) enum Tool {
     Check,
     Explain,
     Rules,
+    ReviewBrief,
 }
 
 impl Tool {
-    const ALL: [Tool; 3] = [Tool::Check, Tool::Explain, Tool::Rules];
+    const ALL: [Tool; 4] = [Tool::Check, Tool::Explain, Tool::Rules, Tool::ReviewBrief];
 
     /// The tool called `name`, if there is one.
     pub(crate) fn named(name: &str) -> Option<Tool> {
@@ -39,6 +40,7 @@ impl Tool {
             Tool::Check => "check",
             Tool::Explain => "explain",
             Tool::Rules => "rules",
+            Tool::ReviewBrief => "review_brief",
         }
     }
 
@@ -47,6 +49,7 @@ impl Tool {
             Tool::Check => "Check Rust code against the Codex",
             Tool::Explain => "Explain a Codex rule",
             Tool::Rules => "List the Codex's rules",
+            Tool::ReviewBrief => "Review brief of a merge request",
         }
     }
 
@@ -74,7 +77,18 @@ impl Tool {
             Tool::Rules => {
                 "List the rules of the project's Codex: code (`id`), name, title, stage \
                  (shadow, warn, enforce), severity, kind (the matcher: method, macro, call, \
-                 index, pattern, validate, before, builtin), scopes and incidents."
+                 index, pattern, validate, before, builtin; `review` for rules only a \
+                 reviewer can judge), scopes and incidents."
+            }
+            Tool::ReviewBrief => {
+                "The review brief of the change since `diff_base` (the branch a merge request \
+                 targets), as the versioned JSON document `cargo-codex/review/v1`: per changed \
+                 file and hunk, the enclosing function, the deterministic findings of the change \
+                 (as `check` returns them), the review rules that apply there (checks only a \
+                 reviewer can judge, with their bad and good examples and incident: judge the \
+                 change against each), the suppressions and baseline entries the change adds \
+                 with their reasons, and every change to the Codex itself, which needs a \
+                 person's review. Within `budget_tokens`; `dropped` lists what did not fit."
             }
         }
     }
@@ -84,6 +98,7 @@ impl Tool {
             Tool::Check => schema_for_input::<CheckParams>(),
             Tool::Explain => schema_for_input::<ExplainParams>(),
             Tool::Rules => Ok(schema_for_empty_input()),
+            Tool::ReviewBrief => schema_for_input::<ReviewBriefParams>(),
         };
         schema.unwrap_or_else(|_| schema_for_empty_input())
     }
@@ -133,6 +148,10 @@ fn answer(
         Tool::Rules => {
             let _: RulesParams = parse(tool, arguments)?;
             Ok(catalog::rules(&project(context)?))
+        }
+        Tool::ReviewBrief => {
+            let params: ReviewBriefParams = parse(tool, arguments)?;
+            review::brief(&project(context)?, params)
         }
     }
 }
