@@ -1,11 +1,13 @@
-//! Command-line interface: `check`, `explain`, `rules`, `new` and `test`. Parses flags (see
+//! Command-line interface: `check`, `review`, `explain`, `rules`, `new` and `test`. Parses flags (see
 //! [`args`]), loads the configuration and the Codex, calls the library, writes the output and
 //! decides the exit status. The work itself is the library's: [`cargo_codex::pipeline::run`]
-//! for `check`, [`cargo_codex::author`] for the rest.
+//! for `check`, [`cargo_codex::review::brief`] for `review` (in [`review`]),
+//! [`cargo_codex::author`] for the rest.
 
 mod args;
 mod cache;
 mod output;
+mod review;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -73,6 +75,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let cwd = std::env::current_dir().context("reading the working directory")?;
     let start = match &cli.command {
         Command::Check(args) => args.paths.first().cloned(),
+        Command::Review(args) => args.paths.first().cloned(),
         Command::Test { dirs, .. } => dirs.first().cloned(),
         _ => None,
     };
@@ -100,7 +103,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         let mut err = io::stderr().lock();
         writeln!(
             err,
-            "error: --codex-from applies to check, explain and rules"
+            "error: --codex-from applies to check, review, explain and rules"
         )?;
         return Ok(Status::Failure);
     }
@@ -136,6 +139,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
         Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
+        Command::Review(args) => review::run(&codex, &settings, args, &cwd, &mut out),
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),

@@ -64,6 +64,10 @@ pub(super) enum Command {
         #[arg(long)]
         incident: String,
     },
+    /// The review brief of a merge request, for a review bot: per changed hunk, its function,
+    /// findings, the review rules that apply, suppressions and baseline entries added, and
+    /// changes to the Codex itself.
+    Review(Box<super::review::ReviewArgs>),
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
     /// Serve the Model Context Protocol on standard input and output, for AI assistants and

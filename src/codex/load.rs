@@ -7,6 +7,7 @@
 
 mod file;
 mod incident;
+mod review;
 mod rule;
 
 use std::collections::HashMap;
@@ -134,12 +135,31 @@ pub fn load_from(
         url_template: None,
         ..sources.clone()
     };
+    let mut review_rules = Vec::new();
     for (i, (file, disk)) in rule_files.iter().enumerate() {
         let sources = if i < embedded_count {
             &untemplated
         } else {
             sources
         };
+        match review::kind_of(file) {
+            None => {}
+            Some(Err(error)) => {
+                errors.push(error);
+                continue;
+            }
+            Some(Ok(())) => {
+                match review::parse(file, sources, &incidents) {
+                    Ok((mut rule, id_span)) => {
+                        rule.file.clone_from(disk);
+                        claim(&mut first_seen, file, &id_span, [&rule.id, &rule.name], &mut errors);
+                        review_rules.push(rule);
+                    }
+                    Err(mut found) => errors.append(&mut found),
+                }
+                continue;
+            }
+        }
         match rule::parse(file, sources, &incidents) {
             Ok(rule::Parsed {
                 mut rule,
@@ -150,17 +170,7 @@ pub fn load_from(
                     enforce_paths.insert(rule.id.clone(), (file.clone(), span));
                 }
                 rule.file.clone_from(disk);
-                for key in [&rule.id, &rule.name] {
-                    if let Some(other) = first_seen.get(key.as_str()) {
-                        errors.push(LoadError::invalid(
-                            file,
-                            id_span.clone(),
-                            format!("rule `{key}` is already defined in {other}; codes and names must be unique"),
-                        ));
-                    }
-                }
-                first_seen.insert(rule.id.clone(), file.path.clone());
-                first_seen.insert(rule.name.clone(), file.path.clone());
+                claim(&mut first_seen, file, &id_span, [&rule.id, &rule.name], &mut errors);
                 rules.push(rule);
             }
             Err(mut found) => errors.append(&mut found),
@@ -171,13 +181,40 @@ pub fn load_from(
             rules.push(rule);
         }
     }
-    apply_overrides(&mut rules, overrides, &mut enforce_paths, &mut errors);
+    let overrides = review::apply_overrides(&mut review_rules, overrides, &mut errors);
+    apply_overrides(&mut rules, &overrides, &mut enforce_paths, &mut errors);
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    review_rules.sort_by(|a, b| a.id.cmp(&b.id));
     if errors.is_empty() {
         let warnings = idle_enforce_paths(&rules, &enforce_paths);
-        Ok(Codex::new(rules, incidents).with_warnings(warnings))
+        Ok(Codex::new(rules, incidents)
+            .with_warnings(warnings)
+            .with_review_rules(review_rules))
     } else {
         Err(errors)
+    }
+}
+
+/// Records that `file` defines the rule code and name `keys` (written at `span`), or an error
+/// when another file already does: codes and names are unique across finding and review rules.
+fn claim(
+    first_seen: &mut HashMap<String, String>,
+    file: &TextFile,
+    span: &Range<usize>,
+    keys: [&String; 2],
+    errors: &mut Vec<LoadError>,
+) {
+    for key in keys {
+        if let Some(other) = first_seen.get(key.as_str()) {
+            errors.push(LoadError::invalid(
+                file,
+                span.clone(),
+                format!("rule `{key}` is already defined in {other}; codes and names must be unique"),
+            ));
+        }
+    }
+    for key in keys {
+        first_seen.insert(key.clone(), file.path.clone());
     }
 }
 

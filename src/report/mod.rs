@@ -1,6 +1,7 @@
-//! Rendering diagnostics: one format per file, one entry point, writing to a writer it is given.
+//! Rendering diagnostics: one format per file (the review brief's in [`brief`]), one entry point, writing to a writer it is given.
 //! Nothing here prints, reads files or decides the exit code.
 
+pub mod brief;
 mod concise;
 pub mod error;
 mod frame;

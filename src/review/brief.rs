@@ -71,6 +71,9 @@ pub struct Summary {
     pub findings: usize,
     /// Those of enforced rules.
     pub enforced: usize,
+    /// Those of shadow-stage rules, which only machine formats show (the markdown brief
+    /// leaves them out).
+    pub shadow: usize,
     /// Review rules that apply somewhere.
     pub review_rules: usize,
     /// Suppression comments added or changed.

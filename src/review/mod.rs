@@ -34,9 +34,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod allowances;
+mod assemble;
 pub mod brief;
+mod budget;
+mod codex_files;
+mod diff;
+mod function;
+mod selector;
 
 pub use brief::{Brief, VERSION};
+pub use budget::fit;
 
 use crate::codex::Codex;
 use crate::filter::baseline::BaselineError;
@@ -125,6 +133,9 @@ pub enum ReviewError {
 /// When the selection has no base ([`ReviewError::NoBase`]), git fails or its diff does not
 /// read, or the check of the change fails (an unreadable baseline, for instance).
 pub fn brief(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brief, ReviewError> {
-    let _ = (codex, request);
-    Err(ReviewError::NoBase)
+    let mut brief = assemble::assemble(codex, request)?;
+    if let Some(budget) = request.budget {
+        fit(&mut brief, budget.in_bytes(), &crate::report::brief::json_size);
+    }
+    Ok(brief)
 }
