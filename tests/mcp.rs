@@ -474,3 +474,86 @@ fn a_client_that_leaves_before_initializing_ends_the_server() {
     let client = Client::start(project.path(), &[]);
     assert_eq!(client.close(), 0);
 }
+
+/// A review rule of the project: changed code under `src/config/` must keep a fallback.
+const REVIEW_RULE: &str = r#"kind = "review"
+id = "ACME0101"
+title = "config loaded without a last-known-good fallback"
+check = "a config file loaded here has a size limit and falls back to the last good one"
+bad = "let features = load(path)?;"
+good = "let features = load(path).unwrap_or_else(|_| last_good.clone());"
+paths = ["src/config/**"]
+"#;
+
+#[test]
+fn review_brief_of_a_merge_request_branch() {
+    let project = Project::new();
+    project
+        .file("codex.toml", "rule_dirs = [\"rules\"]\n")
+        .file("rules/config-fallback.toml", REVIEW_RULE)
+        .file("src/lib.rs", "pub mod config;\n")
+        .file(
+            "src/config/mod.rs",
+            "pub fn limit() -> usize {\n    200\n}\n",
+        );
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "."],
+        &["commit", "-qm", "base"],
+        &["checkout", "-qb", "feature"],
+    ] {
+        assert!(git(&project, args).status.success(), "git {args:?}");
+    }
+    project.file(
+        "src/config/mod.rs",
+        "pub fn limit() -> usize {\n    200\n}\n\npub fn load(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n",
+    );
+    assert!(
+        git(&project, &["commit", "-qam", "load the config"])
+            .status
+            .success()
+    );
+    let mut client = Client::initialized(&project);
+    let rules = client.answer("rules", json!({}));
+    let review = rules["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["id"] == "ACME0101")
+        .unwrap();
+    assert_eq!(review["kind"], "review");
+    let explained = client.answer("explain", json!({ "rule": "config-fallback" }));
+    assert_eq!(explained["kind"], "review");
+    assert!(explained["check"].as_str().unwrap().contains("falls back"));
+    assert_eq!(explained["examples"]["bad"], "let features = load(path)?;");
+    assert_eq!(explained["applies_to"]["paths"], json!(["src/config/**"]));
+    let brief = client.answer("review_brief", json!({ "diff_base": "main" }));
+    assert_eq!(brief["version"], "cargo-codex/review/v1", "{brief}");
+    assert_eq!(brief["base"], "main");
+    let file = &brief["files"][0];
+    assert_eq!(file["path"], "src/config/mod.rs", "{brief}");
+    let findings: Vec<&Value> = file["hunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|hunk| hunk["findings"].as_array().unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{brief}");
+    assert_eq!(findings[0]["rule"], "CX0001");
+    assert_eq!(findings[0]["line"], 6);
+    assert_eq!(brief["review_rules"][0]["id"], "ACME0101", "{brief}");
+    // A brief of paths the change does not touch has no files; paths stay inside the root.
+    let narrowed = client.answer(
+        "review_brief",
+        json!({ "diff_base": "main", "paths": ["src/lib.rs"] }),
+    );
+    assert_eq!(narrowed["files"], json!([]), "{narrowed}");
+    let outside = client.tool_error(
+        "review_brief",
+        json!({ "diff_base": "main", "paths": ["../x"] }),
+    );
+    assert!(outside.contains("outside the project root"), "{outside}");
+    let unknown = client.tool_error("review_brief", json!({ "diff_base": "nowhere" }));
+    assert!(unknown.contains("the review brief failed"), "{unknown}");
+    assert_eq!(client.close(), 0);
+}

@@ -10,7 +10,7 @@ use cargo_codex::config::Settings;
 use cargo_codex::pipeline::{BaselinePolicy, Request};
 use cargo_codex::report::brief::{self as render, BriefFormat};
 use cargo_codex::report::visible;
-use cargo_codex::review::{self, Budget, BriefRequest};
+use cargo_codex::review::{self, BriefRequest, Budget};
 use cargo_codex::select::{Changes, Selection};
 use clap::{Args, ValueEnum};
 
@@ -138,9 +138,7 @@ fn parse_output(text: &str) -> Result<(BriefFormat, PathBuf), String> {
 /// `bytes`, `t`, `tokens`; bytes when none).
 fn parse_budget(text: &str) -> Result<BudgetArg, String> {
     let invalid = || {
-        format!(
-            "`{text}` is not a size: write bytes (60000, 64k) or tokens (16ktokens), or `none`"
-        )
+        format!("`{text}` is not a size: write bytes (60000, 64k) or tokens (16ktokens), or `none`")
     };
     let compact: String = text
         .chars()
@@ -172,10 +170,22 @@ mod tests {
 
     #[test]
     fn budgets_in_bytes_and_tokens() {
-        assert_eq!(parse_budget("60000"), Ok(BudgetArg(Some(Budget::bytes(60_000)))));
-        assert_eq!(parse_budget("64k"), Ok(BudgetArg(Some(Budget::bytes(64_000)))));
-        assert_eq!(parse_budget("16ktokens"), Ok(BudgetArg(Some(Budget::tokens(16_000)))));
-        assert_eq!(parse_budget("2000 tokens"), Ok(BudgetArg(Some(Budget::tokens(2_000)))));
+        assert_eq!(
+            parse_budget("60000"),
+            Ok(BudgetArg(Some(Budget::bytes(60_000))))
+        );
+        assert_eq!(
+            parse_budget("64k"),
+            Ok(BudgetArg(Some(Budget::bytes(64_000))))
+        );
+        assert_eq!(
+            parse_budget("16ktokens"),
+            Ok(BudgetArg(Some(Budget::tokens(16_000))))
+        );
+        assert_eq!(
+            parse_budget("2000 tokens"),
+            Ok(BudgetArg(Some(Budget::tokens(2_000))))
+        );
         assert_eq!(parse_budget("none"), Ok(BudgetArg(None)));
         assert!(parse_budget("lots").is_err());
         assert!(parse_budget("99999999999999999999").is_err());

@@ -152,7 +152,13 @@ pub fn load_from(
                 match review::parse(file, sources, &incidents) {
                     Ok((mut rule, id_span)) => {
                         rule.file.clone_from(disk);
-                        claim(&mut first_seen, file, &id_span, [&rule.id, &rule.name], &mut errors);
+                        claim(
+                            &mut first_seen,
+                            file,
+                            &id_span,
+                            [&rule.id, &rule.name],
+                            &mut errors,
+                        );
                         review_rules.push(rule);
                     }
                     Err(mut found) => errors.append(&mut found),
@@ -170,7 +176,13 @@ pub fn load_from(
                     enforce_paths.insert(rule.id.clone(), (file.clone(), span));
                 }
                 rule.file.clone_from(disk);
-                claim(&mut first_seen, file, &id_span, [&rule.id, &rule.name], &mut errors);
+                claim(
+                    &mut first_seen,
+                    file,
+                    &id_span,
+                    [&rule.id, &rule.name],
+                    &mut errors,
+                );
                 rules.push(rule);
             }
             Err(mut found) => errors.append(&mut found),
@@ -209,7 +221,9 @@ fn claim(
             errors.push(LoadError::invalid(
                 file,
                 span.clone(),
-                format!("rule `{key}` is already defined in {other}; codes and names must be unique"),
+                format!(
+                    "rule `{key}` is already defined in {other}; codes and names must be unique"
+                ),
             ));
         }
     }

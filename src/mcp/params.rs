@@ -65,6 +65,10 @@ pub(crate) struct ReviewBriefParams {
     /// The git revision the merge request targets (branch, tag or commit), e.g.
     /// `origin/main`: the brief covers the changes since the merge base with it.
     pub(crate) diff_base: String,
+    /// Limit the brief to these files or folders, relative to the project root (default: the
+    /// whole change).
+    #[serde(default)]
+    pub(crate) paths: Vec<String>,
     /// The most tokens the brief may take (estimated at 4 bytes each; default 20000, at most
     /// 24576). The least relevant parts are dropped first, and `dropped` lists them.
     #[serde(default)]

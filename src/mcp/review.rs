@@ -37,16 +37,19 @@ pub(crate) fn brief(project: &Project, params: ReviewBriefParams) -> Result<Valu
             "`budget_tokens` is {tokens}, over {MAX_TOKENS}: run `cargo codex review` for a larger brief"
         )));
     }
+    let paths = params
+        .paths
+        .iter()
+        .map(|path| project.confine(TOOL, path))
+        .collect::<Result<Vec<_>, _>>()?;
     let settings = &project.settings;
     let selection = Selection {
+        paths,
         changes: Changes::Since(params.diff_base),
         ..Selection::of(settings.root.clone())
     };
     let request = BriefRequest {
-        check: Request {
-            commit: true,
-            ..Request::new(settings, selection)
-        },
+        check: Request::new(settings, selection),
         budget: Some(Budget::tokens(tokens)),
     };
     let brief = review::brief(&project.codex, &request)?;

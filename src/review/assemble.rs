@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::brief::{
-    Brief, FileBrief, FileStatus, Hunk, IncidentBrief, ReviewRuleBrief, Summary, Tool,
-    VERSION,
+    Brief, FileBrief, FileStatus, Hunk, IncidentBrief, ReviewRuleBrief, Summary, Tool, VERSION,
 };
 use super::diff::FileDiff;
 use super::function::Functions;
@@ -56,7 +55,11 @@ pub(super) fn assemble(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brie
         .map(|path| normalize(&request.check.selection.cwd.join(path)))
         .collect();
     if !wanted.is_empty() {
-        diffs.retain(|file| wanted.iter().any(|dir| root.join(&file.path).starts_with(dir)));
+        diffs.retain(|file| {
+            wanted
+                .iter()
+                .any(|dir| root.join(&file.path).starts_with(dir))
+        });
     }
     let base_origin = Revision::open(root, &merge_base)
         .map(Origin::Revision)
@@ -126,7 +129,12 @@ pub(super) fn assemble(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brie
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let review_rules = rule_briefs(codex, &review, &files);
-    let summary = summarize(&files, &review_rules, baseline.as_ref(), codex_changes.len());
+    let summary = summarize(
+        &files,
+        &review_rules,
+        baseline.as_ref(),
+        codex_changes.len(),
+    );
     Ok(Brief {
         version: VERSION,
         tool: Tool::current(),
@@ -205,14 +213,13 @@ fn file_brief(file: &FileDiff, context: &FileContext<'_>, findings: Vec<Diagnost
                 review_rules: Vec::new(),
                 suppressions: Vec::new(),
             };
-            let span = hunk
-                .function
-                .as_ref()
-                .map(|f| (f.start_line, f.end_line));
+            let span = hunk.function.as_ref().map(|f| (f.start_line, f.end_line));
             hunk.review_rules = context
                 .review
                 .iter()
-                .filter(|rule| !(file.status == FileStatus::Deleted && rule.selector.code.is_some()))
+                .filter(|rule| {
+                    !(file.status == FileStatus::Deleted && rule.selector.code.is_some())
+                })
                 .filter(|rule| selector::applies(rule, &file.path, &hunk, span, context.matches))
                 .map(|rule| rule.id.clone())
                 .collect();
@@ -335,13 +342,20 @@ fn summarize(
     codex_changes: usize,
 ) -> Summary {
     let hunks = files.iter().flat_map(|file| &file.hunks);
-    let findings = files
-        .iter()
-        .flat_map(|file| file.findings.iter().chain(file.hunks.iter().flat_map(|h| &h.findings)));
+    let findings = files.iter().flat_map(|file| {
+        file.findings
+            .iter()
+            .chain(file.hunks.iter().flat_map(|h| &h.findings))
+    });
     let suppressions = files
         .iter()
         .map(|file| {
-            file.suppressions.len() + file.hunks.iter().map(|h| h.suppressions.len()).sum::<usize>()
+            file.suppressions.len()
+                + file
+                    .hunks
+                    .iter()
+                    .map(|h| h.suppressions.len())
+                    .sum::<usize>()
         })
         .sum();
     let (findings, enforced, shadow) = findings.fold((0, 0, 0), |(all, enforced, shadow), d| {

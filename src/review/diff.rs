@@ -169,10 +169,8 @@ mod tests {
 
     #[test]
     fn paths_out_of_the_project_are_refused() {
-        let diff = b"diff --git a/../x.rs b/../x.rs\n--- a/../x.rs\n+++ b/../x.rs\n@@ -1 +1 @@\n-a\n+b\n";
-        assert!(matches!(
-            parse(diff),
-            Err(ChangesError::OutsidePath { .. })
-        ));
+        let diff =
+            b"diff --git a/../x.rs b/../x.rs\n--- a/../x.rs\n+++ b/../x.rs\n@@ -1 +1 @@\n-a\n+b\n";
+        assert!(matches!(parse(diff), Err(ChangesError::OutsidePath { .. })));
     }
 }

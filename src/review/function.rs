@@ -81,7 +81,10 @@ impl Functions {
             .iter()
             .map(|&line| {
                 while let Some(function) = next.next_if(|f| f.start_line <= line) {
-                    while open.last().is_some_and(|top| top.end_line < function.start_line) {
+                    while open
+                        .last()
+                        .is_some_and(|top| top.end_line < function.start_line)
+                    {
                         open.pop();
                     }
                     open.push(function);
@@ -115,9 +118,13 @@ fn find(tokens: &Tokens<'_>, text: &str) -> Vec<Found> {
         let Some(token) = tokens.get(i) else { break };
         match token.kind {
             Kind::Ident => {
-                let Some(level) = levels.last_mut() else { break };
+                let Some(level) = levels.last_mut() else {
+                    break;
+                };
                 if tokens.is_word(i, "fn")
-                    && tokens.get(i + 1).is_some_and(|next| next.kind == Kind::Ident)
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|next| next.kind == Kind::Ident)
                 {
                     level.function = Some((start_of(tokens, i), i + 1));
                 } else if tokens.is_word(i, "impl") || tokens.is_word(i, "trait") {
@@ -136,9 +143,9 @@ fn find(tokens: &Tokens<'_>, text: &str) -> Vec<Found> {
                     if let Some(level) = levels.last_mut() {
                         if let Some((start, name)) = level.function.take() {
                             let owner = level.owner.as_deref();
-                            let end = tokens.get(token.link as usize).map_or(text.len(), |t| {
-                                t.end as usize
-                            });
+                            let end = tokens
+                                .get(token.link as usize)
+                                .map_or(text.len(), |t| t.end as usize);
                             found.push(Found {
                                 name: qualified(owner, tokens.name(name)),
                                 signature: signature(tokens, text, start, i),
@@ -177,10 +184,14 @@ fn qualified(owner: Option<&str>, name: &str) -> String {
 fn start_of(tokens: &Tokens<'_>, at: usize) -> usize {
     let mut start = at;
     while let Some(previous) = start.checked_sub(1) {
-        let Some(token) = tokens.get(previous) else { break };
-        let qualifier = ["pub", "const", "async", "unsafe", "extern", "default", "safe"]
-            .iter()
-            .any(|word| tokens.is_word(previous, word));
+        let Some(token) = tokens.get(previous) else {
+            break;
+        };
+        let qualifier = [
+            "pub", "const", "async", "unsafe", "extern", "default", "safe",
+        ]
+        .iter()
+        .any(|word| tokens.is_word(previous, word));
         if qualifier || token.kind == Kind::Literal {
             start = previous;
         } else if token.kind == Kind::Close {
@@ -189,7 +200,9 @@ fn start_of(tokens: &Tokens<'_>, at: usize) -> usize {
             let is_visibility = matches!(
                 tokens.get(open).map(|t| t.kind),
                 Some(Kind::Open(Delimiter::Parenthesis))
-            ) && open.checked_sub(1).is_some_and(|p| tokens.is_word(p, "pub"));
+            ) && open
+                .checked_sub(1)
+                .is_some_and(|p| tokens.is_word(p, "pub"));
             if !is_visibility {
                 break;
             }
@@ -228,9 +241,7 @@ fn block_type(tokens: &Tokens<'_>, keyword: usize, open: usize) -> Option<String
     let mut name: Option<usize> = None;
     let mut i = keyword + 1;
     while i < open {
-        let joint = |j: usize, c: char| {
-            matches!(tokens.get(j).map(|t| t.kind), Some(Kind::Punct(p, Spacing::Joint)) if p == c)
-        };
+        let joint = |j: usize, c: char| matches!(tokens.get(j).map(|t| t.kind), Some(Kind::Punct(p, Spacing::Joint)) if p == c);
         let joint_dash = |j: usize| joint(j, '-');
         let joint_colon = |j: usize| joint(j, ':');
         match tokens.get(i).map(|t| t.kind) {

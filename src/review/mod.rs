@@ -135,7 +135,11 @@ pub enum ReviewError {
 pub fn brief(codex: &Codex, request: &BriefRequest<'_>) -> Result<Brief, ReviewError> {
     let mut brief = assemble::assemble(codex, request)?;
     if let Some(budget) = request.budget {
-        fit(&mut brief, budget.in_bytes(), &crate::report::brief::json_size);
+        fit(
+            &mut brief,
+            budget.in_bytes(),
+            &crate::report::brief::json_size,
+        );
     }
     Ok(brief)
 }

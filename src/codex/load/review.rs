@@ -76,7 +76,9 @@ pub(super) fn parse(
         errors.push(LoadError::invalid(
             file,
             0..0,
-            format!("rule file name `{name}` must be kebab-case, like `config-without-fallback.toml`"),
+            format!(
+                "rule file name `{name}` must be kebab-case, like `config-without-fallback.toml`"
+            ),
         ));
     }
     let id_span = raw.id.span();
@@ -215,7 +217,10 @@ fn validate_fields(
         ));
     }
     for incident in &raw.incidents {
-        if !incidents.iter().any(|known| &known.id == incident.get_ref()) {
+        if !incidents
+            .iter()
+            .any(|known| &known.id == incident.get_ref())
+        {
             errors.push(LoadError::invalid(
                 file,
                 incident.span(),
@@ -228,7 +233,11 @@ fn validate_fields(
         }
     }
     for (field, key, what) in [
-        (&raw.check, "check", "what a reviewer checks, in plain language"),
+        (
+            &raw.check,
+            "check",
+            "what a reviewer checks, in plain language",
+        ),
         (&raw.bad, "bad", "code that fails the check"),
         (&raw.good, "good", "code that passes it"),
     ] {

@@ -74,8 +74,17 @@ fn counts(out: &mut String, brief: &Brief) {
         plural(s.files, "file"),
         plural(s.hunks, "hunk"),
     );
-    let _ = write!(out, " · **{}** ({} enforced)", plural(shown, "finding"), s.enforced);
-    let verb = if s.review_rules == 1 { "applies" } else { "apply" };
+    let _ = write!(
+        out,
+        " · **{}** ({} enforced)",
+        plural(shown, "finding"),
+        s.enforced
+    );
+    let verb = if s.review_rules == 1 {
+        "applies"
+    } else {
+        "apply"
+    };
     let _ = write!(out, " · {} {verb}", plural(s.review_rules, "review rule"));
     if s.suppressions > 0 {
         let _ = write!(
@@ -226,7 +235,10 @@ fn hunk_item(out: &mut String, hunk: &Hunk) {
 
 /// The findings people see: all but the shadow-stage ones.
 fn shown(findings: &[Diagnostic]) -> Vec<&Diagnostic> {
-    findings.iter().filter(|d| d.stage != Stage::Shadow).collect()
+    findings
+        .iter()
+        .filter(|d| d.stage != Stage::Shadow)
+        .collect()
 }
 
 fn finding_item(out: &mut String, d: &Diagnostic) {
