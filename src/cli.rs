@@ -115,9 +115,15 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
             cargo_codex::server::Exit::WithoutShutdown => Status::Findings,
         });
     }
-    if let Command::Mcp = cli.command {
-        // The project is found from here for each call, as `check` finds it.
-        cargo_codex::mcp::serve(&flags, &cwd)?;
+    if let Command::Mcp { project } = &cli.command {
+        // The project is found from its folder for each call, as `check` finds it.
+        let folder = project
+            .as_ref()
+            .map_or_else(|| cwd.clone(), |dir| cwd.join(dir));
+        if !folder.is_dir() {
+            anyhow::bail!("the project folder {} is not a folder", folder.display());
+        }
+        cargo_codex::mcp::serve(&flags, &cwd, &folder)?;
         return Ok(Status::Clean);
     }
     let mut settings = match config::resolve(&flags, &cwd) {
@@ -144,7 +150,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
         Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
-        Command::Server | Command::Mcp => Ok(Status::Clean),
+        Command::Server | Command::Mcp { .. } => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
     match written {

@@ -27,11 +27,11 @@ struct Client {
 }
 
 impl Client {
-    /// Starts `cargo-codex ARGS mcp` in `dir`.
+    /// Starts `cargo-codex mcp ARGS` in `dir`.
     fn start(dir: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(binary())
-            .args(args)
             .arg("mcp")
+            .args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -466,6 +466,26 @@ fn many_findings_are_cut_to_the_limit_and_the_budget_and_say_so() {
         .unwrap();
     assert!(shown > 10 && shown < 500, "{shown}");
     assert_eq!(client.close(), 0);
+}
+
+#[test]
+fn the_project_folder_can_be_named_for_clients_that_start_servers_elsewhere() {
+    let project = Project::new();
+    project.file("src/lib.rs", UNWRAP);
+    let elsewhere = Project::new();
+    let mut client = Client::start(elsewhere.path(), &[project.path().to_str().unwrap()]);
+    client.initialize();
+    let answer = client.answer("check", json!({ "paths": ["src"] }));
+    assert_eq!(found(&answer["diagnostics"]), ["src/lib.rs:2 CX0001"]);
+    assert_eq!(client.close(), 0);
+    let missing = common::run_in(elsewhere.path(), &["mcp", "no-such-folder"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("is not a folder"),
+        "{}",
+        missing.stderr
+    );
+    assert!(missing.stdout.is_empty());
 }
 
 #[test]

@@ -72,7 +72,11 @@ pub(super) enum Command {
     Server,
     /// Serve the Model Context Protocol on standard input and output, for AI assistants and
     /// review bots (tools: check, explain, rules, review_brief).
-    Mcp,
+    Mcp {
+        /// The project folder (default: the working directory), for clients that start
+        /// servers elsewhere (Claude Desktop).
+        project: Option<PathBuf>,
+    },
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
         /// Rule folders (default: those of codex.toml).

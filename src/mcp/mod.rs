@@ -52,19 +52,21 @@ pub enum McpError {
 pub(crate) struct Context {
     /// The command line's flags, their paths made absolute.
     pub(crate) flags: Flags,
-    /// Where the server was started: the project is found from here.
+    /// The folder the project is found from, as `cargo codex check` finds it from its
+    /// working directory.
     pub(crate) cwd: PathBuf,
 }
 
 /// Serves the protocol on standard input and output until the client closes its end. The
-/// project is the one `cargo codex check` finds from `cwd`; `flags` (`--config`,
-/// `--rule-dir`, `--no-default-rules`, `--codex-from`) apply to every call.
+/// project is the one `cargo codex check` finds from the folder `project`; `flags`
+/// (`--config`, `--rule-dir`, `--no-default-rules`, `--codex-from`), their paths relative to
+/// `cwd`, apply to every call.
 ///
 /// # Errors
 ///
 /// When the runtime cannot start, the session cannot begin (a first message that is not
 /// `initialize`), or the protocol loop fails.
-pub fn serve(flags: &Flags, cwd: &Path) -> Result<(), McpError> {
+pub fn serve(flags: &Flags, cwd: &Path, project: &Path) -> Result<(), McpError> {
     let flags = Flags {
         config: flags.config.as_ref().map(|path| cwd.join(path)),
         rule_dirs: flags.rule_dirs.iter().map(|dir| cwd.join(dir)).collect(),
@@ -73,7 +75,7 @@ pub fn serve(flags: &Flags, cwd: &Path) -> Result<(), McpError> {
     };
     let context = Context {
         flags,
-        cwd: cwd.to_path_buf(),
+        cwd: project.to_path_buf(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
