@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -91,7 +92,9 @@ impl Client {
     fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let mut message = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        message["params"] = params;
+        self.send(&message);
         loop {
             let message = self
                 .lines
@@ -107,10 +110,9 @@ impl Client {
     /// `tools/call` of `name` with `arguments`: the result (the call must not be a protocol
     /// error).
     fn call(&mut self, name: &str, arguments: Value) -> Value {
-        let response = self.request(
-            "tools/call",
-            json!({ "name": name, "arguments": arguments }),
-        );
+        let mut params = json!({ "name": name });
+        params["arguments"] = arguments;
+        let response = self.request("tools/call", params);
         assert!(response.get("error").is_none(), "{response}");
         response["result"].clone()
     }
@@ -447,7 +449,10 @@ fn found_rule(rules: &Value, id: &str) -> bool {
 #[test]
 fn many_findings_are_cut_to_the_limit_and_the_budget_and_say_so() {
     let project = Project::new();
-    let body: String = (0..800).map(|i| format!("    x{i}.unwrap();\n")).collect();
+    let mut body = String::new();
+    for i in 0..800 {
+        writeln!(body, "    x{i}.unwrap();").unwrap();
+    }
     project.file("src/lib.rs", &format!("pub fn f() {{\n{body}}}\n"));
     let mut client = Client::initialized(&project);
     let default = client.answer("check", json!({}));

@@ -71,7 +71,7 @@ pub(super) enum Command {
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
     /// Serve the Model Context Protocol on standard input and output, for AI assistants and
-    /// review bots (tools: check, explain, rules, review_brief).
+    /// review bots (tools: check, explain, rules and the review brief).
     Mcp {
         /// The project folder (default: the working directory), for clients that start
         /// servers elsewhere (Claude Desktop).

@@ -29,7 +29,7 @@ const MAX_LIMIT: usize = 500;
 ///
 /// Contradicting or invalid arguments, a path outside the root, an unknown rule selector, or
 /// the pipeline failing (git, a diff, a baseline).
-pub(crate) fn check(project: &Project, params: CheckParams) -> Result<Value, ToolError> {
+pub(crate) fn check(project: &Project, params: &CheckParams) -> Result<Value, ToolError> {
     let codex = &project.codex;
     let rules = RuleFilter::new(codex, &params.select, &params.ignore)?;
     let paths = params

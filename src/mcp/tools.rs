@@ -139,7 +139,7 @@ fn answer(
     match tool {
         Tool::Check => {
             let params: CheckParams = parse(tool, arguments)?;
-            check::check(&project(context)?, params)
+            check::check(&project(context)?, &params)
         }
         Tool::Explain => {
             let params: ExplainParams = parse(tool, arguments)?;
