@@ -149,7 +149,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, *bless, &mut out),
-        Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
+        Command::New {
+            name,
+            incident,
+            review,
+        } => new_rule(&codex, &settings, (name, incident, *review), &mut out),
         Command::Server | Command::Mcp { .. } => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
@@ -358,6 +362,10 @@ fn report_error(error: &dyn std::error::Error) -> io::Result<Status> {
 }
 
 fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
+    if let Some(rule) = codex.review_rule(code) {
+        out.write_all(cargo_codex::author::review::explanation(codex, rule).as_bytes())?;
+        return Ok(Status::Clean);
+    }
     let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
         let mut err = io::stderr().lock();
         writeln!(
@@ -384,23 +392,31 @@ fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<S
 fn new_rule(
     codex: &Codex,
     settings: &Settings,
-    name: &str,
-    incident: &str,
+    (name, incident, review): (&str, &str, bool),
     out: &mut dyn Write,
 ) -> io::Result<Status> {
     let request = scaffold::Request::in_project(settings, name, incident);
-    let created = match scaffold::scaffold(codex, &request) {
+    let made = if review {
+        cargo_codex::author::review::scaffold(codex, &request)
+    } else {
+        scaffold::scaffold(codex, &request)
+    };
+    let created = match made {
         Ok(created) => created,
         Err(error) => {
             writeln!(io::stderr().lock(), "error: {error}")?;
             return Ok(Status::Failure);
         }
     };
-    writeln!(
-        out,
-        "created rule {} `{name}` (stage shadow):",
-        created.code
-    )?;
+    if review {
+        writeln!(out, "created review rule {} `{name}`:", created.code)?;
+    } else {
+        writeln!(
+            out,
+            "created rule {} `{name}` (stage shadow):",
+            created.code
+        )?;
+    }
     for file in &created.files {
         writeln!(out, "  {}", file.display())?;
     }
@@ -414,7 +430,12 @@ fn new_rule(
     }
     writeln!(
         out,
-        "next: write the matcher and fixtures, then `cargo codex test {}`",
+        "next: write the {}, then `cargo codex test {}`",
+        if review {
+            "check, examples, selector and fixtures"
+        } else {
+            "matcher and fixtures"
+        },
         request.rule_dir.display()
     )?;
     if !settings.sources.rule_dirs.contains(&request.rule_dir) {

@@ -29,7 +29,11 @@ fn every_rule_passes_its_fixtures() {
         "{}",
         verify::summarize(&verification)
     );
-    assert_eq!(verification.rules.len(), 6);
+    assert_eq!(
+        verification.rules.len(),
+        8,
+        "six finding rules, two review rules"
+    );
 }
 
 #[test]

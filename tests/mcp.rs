@@ -516,6 +516,14 @@ fn review_brief_of_a_merge_request_branch() {
     project
         .file("codex.toml", "rule_dirs = [\"rules\"]\n")
         .file("rules/config-fallback.toml", REVIEW_RULE)
+        .file(
+            "rules/config-fallback/applies.rs",
+            "pub fn load() {} //~ ACME0101\n",
+        )
+        .file(
+            "rules/config-fallback/not_applies.rs",
+            "pub fn other() {}\n",
+        )
         .file("src/lib.rs", "pub mod config;\n")
         .file(
             "src/config/mod.rs",
@@ -551,7 +559,9 @@ fn review_brief_of_a_merge_request_branch() {
     assert_eq!(explained["kind"], "review");
     assert!(explained["check"].as_str().unwrap().contains("falls back"));
     assert_eq!(explained["examples"]["bad"], "let features = load(path)?;");
-    assert_eq!(explained["applies_to"]["paths"], json!(["src/config/**"]));
+    assert_eq!(explained["fixtures"]["not_applies"], "pub fn other() {}\n");
+    let applies = explained["applies_to"].as_str().unwrap();
+    assert!(applies.contains("src/config/**"), "{applies}");
     let brief = client.answer("review_brief", json!({ "diff_base": "main" }));
     assert_eq!(brief["version"], "cargo-codex/review/v1", "{brief}");
     assert_eq!(brief["base"], "main");

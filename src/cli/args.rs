@@ -63,6 +63,10 @@ pub(super) enum Command {
         /// The incident it comes from, e.g. 2026-02-03-lock-convoy.
         #[arg(long)]
         incident: String,
+        /// A review rule: a check only a reviewer can judge, listed in the review brief
+        /// beside the code it applies to, never a finding.
+        #[arg(long)]
+        review: bool,
     },
     /// The review brief of a merge request, for a review bot: per changed hunk, its function,
     /// findings, the review rules that apply, suppressions and baseline entries added, and

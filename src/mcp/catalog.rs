@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::budget;
 use super::error::ToolError;
 use super::project::Project;
-use crate::author::explain;
+use crate::author::{self, explain};
 use crate::codex::review::{self, ReviewRule};
 use crate::codex::{Codex, Matcher};
 use crate::source::boundary::{self, Boundary};
@@ -76,7 +76,8 @@ pub(crate) fn explain(project: &Project, code: &str) -> Result<Value, ToolError>
         "doc": text(&rule.doc),
         "incidents": incidents,
     });
-    if let Some(examples) = examples(rule.file.as_deref(), project.root()) {
+    let fixtures = ("bad", "fail.rs", "good", "pass.rs");
+    if let Some(examples) = fixtures_of(rule.file.as_deref(), project.root(), fixtures) {
         answer["examples"] = examples;
     }
     Ok(answer)
@@ -86,22 +87,16 @@ pub(crate) fn explain(project: &Project, code: &str) -> Result<Value, ToolError>
 /// severity or stage: it never produces a finding, the review brief lists it.
 fn explain_review(project: &Project, rule: &ReviewRule) -> Value {
     let text = |value: &str| budget::cut(value, budget::OUTPUT_BYTES / 8);
-    let selector = &rule.selector;
     let mut answer = json!({
         "id": rule.id, "name": rule.name, "title": text(&rule.title), "kind": review::KIND,
         "check": text(&rule.check), "doc": text(&rule.doc), "url": rule.url,
         "origin": rule.origin,
-        "applies_to": {
-            "paths": selector.globs,
-            "code": selector.code.as_ref().map(|code| json!({
-                "matches": text(&explain::describe(&code.matcher)),
-                "within": code.within.as_str(),
-            })),
-        },
+        "applies_to": text(&author::review::selector(rule)),
         "examples": { "bad": text(&rule.bad), "good": text(&rule.good) },
         "incidents": incidents(&project.codex, &rule.incidents),
     });
-    if let Some(fixtures) = examples(rule.file.as_deref(), project.root()) {
+    let fixtures = ("applies", "applies.rs", "not_applies", "not_applies.rs");
+    if let Some(fixtures) = fixtures_of(rule.file.as_deref(), project.root(), fixtures) {
         answer["fixtures"] = fixtures;
     }
     answer
@@ -117,10 +112,16 @@ fn incidents(codex: &Codex, ids: &[String]) -> Vec<Value> {
     budget::fit(records, budget::OUTPUT_BYTES / 4)
 }
 
-/// The fixtures beside a rule file, when it has them: `bad` (`fail.rs`) must fire, each
-/// expected line marked `//~ CODE`; `good` (`pass.rs`) must stay silent. The doc's
-/// `## Example` section is the example of rules without fixtures.
-fn examples(file: Option<&Path>, root: &Path) -> Option<Value> {
+/// Two fixtures beside a rule file, when it has them, each under its key: a finding rule's
+/// `fail.rs` (`bad`, each line it must flag marked `//~ CODE`) and `pass.rs` (`good`, near
+/// misses it must leave alone); a review rule's `applies.rs` and `not_applies.rs`, where its
+/// selector must and must not apply. Rules without fixtures (those embedded in the binary)
+/// have their example in their doc.
+fn fixtures_of(
+    file: Option<&Path>,
+    root: &Path,
+    (first_key, first, second_key, second): (&str, &str, &str, &str),
+) -> Option<Value> {
     let folder = file?.with_extension("");
     let boundary = Boundary::new(root);
     let read = |name: &str| {
@@ -133,8 +134,8 @@ fn examples(file: Option<&Path>, root: &Path) -> Option<Value> {
             budget::EXAMPLE_BYTES,
         ))
     };
-    let (bad, good) = (read("fail.rs"), read("pass.rs"));
-    (bad.is_some() || good.is_some()).then(|| json!({ "bad": bad, "good": good }))
+    let (a, b) = (read(first), read(second));
+    (a.is_some() || b.is_some()).then(|| json!({ first_key: a, second_key: b }))
 }
 
 /// What kind of matcher a rule is written with, as its rule file names it (a key of its

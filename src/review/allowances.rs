@@ -186,11 +186,16 @@ pub(crate) fn baseline(
 /// The entries of a baseline file; one of another schema holds none this version can compare.
 fn parse(bytes: &[u8]) -> Result<Vec<Entry>, serde_json::Error> {
     let file: File = serde_json::from_slice(bytes)?;
-    Ok(if file.schema == SCHEMA {
+    Ok(validate_schema(file))
+}
+
+/// The entries of `file` when it is of this version's schema, else none.
+fn validate_schema(file: File) -> Vec<Entry> {
+    if file.schema == SCHEMA {
         file.findings
     } else {
         Vec::new()
-    })
+    }
 }
 
 #[cfg(test)]

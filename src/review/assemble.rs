@@ -202,11 +202,10 @@ fn file_brief(file: &FileDiff, context: &FileContext<'_>, findings: Vec<Diagnost
                 .then_some(function)
                 .flatten()
                 .cloned();
-            let (new_start, _) = range.new_span();
             let mut hunk = Hunk {
                 old_start: range.old_start,
                 old_lines: range.old_lines,
-                new_start,
+                new_start: range.new_start,
                 new_lines: range.new_lines,
                 function,
                 findings: Vec::new(),

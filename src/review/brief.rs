@@ -139,7 +139,7 @@ pub struct Hunk {
     pub old_start: usize,
     /// How many lines it replaces.
     pub old_lines: usize,
-    /// First line of the new text (the line before, when there is none).
+    /// First line of the new text; for a deletion, the line it follows (0 at the top).
     pub new_start: usize,
     /// How many lines the new text has; 0 for a deletion.
     pub new_lines: usize,
@@ -155,7 +155,7 @@ pub struct Hunk {
 }
 
 impl Hunk {
-    /// The last new line it covers (its start for a deletion).
+    /// The last new line it covers (the line a deletion follows).
     pub fn new_end(&self) -> usize {
         self.new_start + self.new_lines.saturating_sub(1)
     }
@@ -324,7 +324,7 @@ pub struct IncidentBrief {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dropped {
     /// Which part: `docs`, `examples`, `incident-summaries`, `signatures`, `quiet-hunks`,
-    /// `quiet-files`, `files`.
+    /// `quiet-files`, `files`, `review-rules`, `baseline-entries`, `codex-changes`.
     pub part: &'static str,
     /// How many items.
     pub count: usize,

@@ -4,7 +4,8 @@
 //! In order: the review rules' full docs (their summaries stay), their bad and good examples,
 //! the incidents' summaries (their titles stay), the functions' signatures (their names and
 //! lines stay), hunks with nothing to say, files left with nothing to say, then whole files,
-//! those with only review rules before those with findings or suppressions; last, the lists of
+//! those with only review rules before those with findings or suppressions (and the review
+//! rules only they cite); last, the lists of
 //! baseline entries and Codex changes are cut (their counts stay in the summary). Counts in
 //! [`super::brief::Summary`] always describe the whole change.
 
@@ -58,9 +59,7 @@ fn drop_docs(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "docs",
         count,
-        note: "review rules' full docs (each keeps its summary): `cargo codex explain CODE` \
-               shows them"
-            .to_owned(),
+        note: "review rules' docs (summaries kept; `cargo codex explain CODE`)".to_owned(),
     })
 }
 
@@ -72,8 +71,7 @@ fn drop_examples(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "examples",
         count,
-        note: "review rules' bad and good examples: `cargo codex explain CODE` shows them"
-            .to_owned(),
+        note: "review rules' bad and good examples".to_owned(),
     })
 }
 
@@ -87,7 +85,7 @@ fn drop_incident_summaries(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "incident-summaries",
         count,
-        note: "what each incident was (its title stays)".to_owned(),
+        note: "incidents' summaries (titles kept)".to_owned(),
     })
 }
 
@@ -101,7 +99,7 @@ fn drop_signatures(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "signatures",
         count,
-        note: "enclosing functions' signatures (their names and lines stay)".to_owned(),
+        note: "functions' signatures (names and lines kept)".to_owned(),
     })
 }
 
@@ -117,9 +115,7 @@ fn drop_quiet_hunks(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "quiet-hunks",
         count,
-        note: "hunks with no finding, review rule or suppression (each file's `hunks_dropped` \
-               counts them)"
-            .to_owned(),
+        note: "hunks with nothing to say (counted in `hunks_dropped`)".to_owned(),
     })
 }
 
@@ -135,7 +131,7 @@ fn drop_quiet_files(brief: &mut Brief) -> Option<Dropped> {
     (count > 0).then(|| Dropped {
         part: "quiet-files",
         count,
-        note: "changed files with nothing to say once quiet hunks were dropped".to_owned(),
+        note: "files with nothing to say".to_owned(),
     })
 }
 
@@ -167,15 +163,24 @@ fn drop_files(brief: &mut Brief, limit: usize, measure: &dyn Fn(&Brief) -> usize
     brief.files = files;
     order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut count = 0;
+    let mut unused = 0;
     loop {
         let size = measure(brief);
         if size <= limit || order.is_empty() {
             break;
         }
         let mut excess = size - limit;
+        // A file's share leaves out the review rules it alone cites, so a batch stops before
+        // the file that would cover the rest of the excess: measuring again may show it fits.
         let mut gone = std::collections::HashSet::new();
-        while let Some((_, path, share)) = order.pop() {
-            gone.insert(path);
+        while let Some((_, _, share)) = order.last() {
+            if !gone.is_empty() && *share >= excess {
+                break;
+            }
+            let share = *share;
+            if let Some((_, path, _)) = order.pop() {
+                gone.insert(path);
+            }
             if share >= excess {
                 break;
             }
@@ -183,17 +188,40 @@ fn drop_files(brief: &mut Brief, limit: usize, measure: &dyn Fn(&Brief) -> usize
         }
         count += gone.len();
         brief.files.retain(|file| !gone.contains(&file.path));
+        // The review rules only those files cited go with them.
+        unused += drop_unused_rules(brief);
+    }
+    if unused > 0 {
+        brief.dropped.push(Dropped {
+            part: "review-rules",
+            count: unused,
+            note: "review rules of those files only".to_owned(),
+        });
     }
     if count > 0 {
         brief.dropped.push(Dropped {
             part: "files",
             count,
-            note: "whole files, those with review rules only before those with findings or \
-                   suppressions: run `cargo codex review` without a budget, or `cargo codex \
-                   check --diff`, to see them"
+            note: "whole files, those without findings or suppressions first (`--budget none` \
+                   shows them)"
                 .to_owned(),
         });
     }
+}
+
+/// Drops the review rules no hunk left in the brief cites; returns how many.
+fn drop_unused_rules(brief: &mut Brief) -> usize {
+    let cited: std::collections::HashSet<String> = brief
+        .files
+        .iter()
+        .flat_map(|file| &file.hunks)
+        .flat_map(|hunk| hunk.review_rules.iter().cloned())
+        .collect();
+    let before = brief.review_rules.len();
+    brief
+        .review_rules
+        .retain(|rule| cited.contains(rule.id.as_str()));
+    before - brief.review_rules.len()
 }
 
 /// Cuts the baseline entries and Codex changes to their first few, as a last resort.

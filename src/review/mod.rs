@@ -45,6 +45,7 @@ mod selector;
 
 pub use brief::{Brief, VERSION};
 pub use budget::fit;
+pub(crate) use selector::matches as selector_matches;
 
 use crate::codex::Codex;
 use crate::filter::baseline::BaselineError;

@@ -46,7 +46,13 @@ struct KindOnly {
 /// a review rule, an error for any other value. A file that is not TOML is left to the finding
 /// rule parser, which reports it.
 pub(super) fn kind_of(file: &TextFile) -> Option<Result<(), LoadError>> {
-    let written = toml::from_str::<KindOnly>(&file.text).ok()?.kind?;
+    let declared: KindOnly = toml::from_str(&file.text).ok()?;
+    validate_kind(file, declared)
+}
+
+/// Whether the `kind` a rule file declares is one this version knows.
+fn validate_kind(file: &TextFile, declared: KindOnly) -> Option<Result<(), LoadError>> {
+    let written = declared.kind?;
     if written.get_ref() == KIND {
         return Some(Ok(()));
     }

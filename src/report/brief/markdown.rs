@@ -16,7 +16,8 @@ use super::super::markup;
 use crate::codex::Stage;
 use crate::diagnostic::Diagnostic;
 use crate::review::brief::{
-    BaselineChange, Brief, ChangeKind, FileBrief, Hunk, ReviewRuleBrief, SuppressionChange,
+    BaselineChange, Brief, ChangeKind, FileBrief, FileStatus, Hunk, ReviewRuleBrief,
+    SuppressionChange,
 };
 
 /// Longest title, name or path shown, in characters.
@@ -170,7 +171,11 @@ fn file_section(out: &mut String, file: &FileBrief) {
         file.status.as_str()
     );
     for hunk in &file.hunks {
-        hunk_item(out, hunk);
+        if file.status == FileStatus::Deleted {
+            let _ = writeln!(out, "- **Deleted** ({})", plural(hunk.old_lines, "line"));
+        } else {
+            hunk_item(out, hunk);
+        }
     }
     let findings: Vec<&Diagnostic> = shown(&file.findings);
     if !findings.is_empty() || !file.suppressions.is_empty() {
@@ -193,7 +198,9 @@ fn file_section(out: &mut String, file: &FileBrief) {
 }
 
 fn hunk_item(out: &mut String, hunk: &Hunk) {
-    let place = if hunk.new_lines == 0 {
+    let place = if hunk.new_lines == 0 && hunk.new_start == 0 {
+        format!("**{} deleted** at the top", plural(hunk.old_lines, "line"))
+    } else if hunk.new_lines == 0 {
         format!(
             "**{} deleted** after line {}",
             plural(hunk.old_lines, "line"),
@@ -290,7 +297,7 @@ fn review_rule(out: &mut String, rule: &ReviewRuleBrief) {
         markup::prose(&clip(&rule.title, SHORT)),
         plural(rule.hunks, "hunk")
     );
-    markup::doc(out, &clip(&rule.check, LONG));
+    markup::doc(out, &joined_items(&clip(&rule.check, LONG)));
     for incident in &rule.incidents {
         let _ = write!(
             out,
@@ -324,6 +331,29 @@ fn review_rule(out: &mut String, rule: &ReviewRuleBrief) {
             let _ = write!(out, "{}\n\n", markup::prose(&clip(&rule.summary, LONG)));
         }
     }
+}
+
+/// `text` with each list item's continuation lines joined to it, so that an item wrapped in
+/// the rule file stays one item.
+fn joined_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_item = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let starts_item = trimmed.starts_with("- ") || trimmed.starts_with("* ");
+        let block = trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("```");
+        if in_item && !starts_item && !block && !line.starts_with("    ") {
+            out.push(' ');
+            out.push_str(trimmed);
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        in_item = starts_item;
+    }
+    out
 }
 
 /// `text` cut to `limit` characters, with `…` when cut.
