@@ -35,6 +35,7 @@ pub mod engine;
 pub mod filter;
 pub mod fix;
 pub mod git;
+pub mod mcp;
 pub mod pipeline;
 pub mod report;
 pub mod review;

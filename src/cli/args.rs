@@ -74,6 +74,13 @@ pub(super) enum Command {
     Review(Box<super::review::ReviewArgs>),
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
+    /// Serve the Model Context Protocol on standard input and output, for AI assistants and
+    /// review bots (tools: check, explain, rules and the review brief).
+    Mcp {
+        /// The project folder (default: the working directory), for clients that start
+        /// servers elsewhere (Claude Desktop).
+        project: Option<PathBuf>,
+    },
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
         /// Rule folders (default: those of codex.toml).
