@@ -65,7 +65,10 @@ fn incidents_are_cited_and_complete() {
     let incident = codex
         .incident("2025-11-18-bot-management-feature-file")
         .unwrap();
-    assert_eq!(incident.rules, ["CX0001", "CX0002", "CX0003", "CX0004"]);
+    assert_eq!(
+        incident.rules,
+        ["CX0001", "CX0002", "CX0003", "CX0004", "CX0006"]
+    );
     assert!(incident.summary.contains("200"));
     assert!(verify::integrity(&codex).is_empty());
 }

@@ -159,14 +159,15 @@ fn every_rule_file_error_is_shown_with_its_place() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     let err = &out.stderr;
     for expected in [
+        "rules/unknown-key.toml:1:1: missing field `title`",
         "rules/unknown-key.toml:2:1: unknown field `titel`",
         "rules/wrong-type.toml:3:12: invalid type: integer `3`, expected a string",
         "rules/mutex-lock.toml:1:6: rule `ACME0001` is already defined in rules/duplicate-code.toml",
-        "rules/bad-glob.toml:11:18: invalid glob `src/[legacy`",
+        "rules/bad-glob.toml:12:18: invalid glob `src/[legacy`",
         "rules/unknown-incident.toml:5:14: unknown incident `2031-01-01-nope`",
-        "rules/no-matcher.toml:9:1: `[match]` needs a matcher kind",
-        "rules/unknown-kind.toml:10:1: unknown field `methods`, expected one of `method`, `macro`",
-        "the Codex could not be loaded: 7 errors",
+        "rules/no-matcher.toml:10:1: `[match]` needs a matcher kind",
+        "rules/unknown-kind.toml:11:1: unknown field `methods`, expected one of `method`, `macro`",
+        "the Codex could not be loaded: 8 errors",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }

@@ -424,7 +424,7 @@ fn sum_200kb_on_one_line() {
 /// A rule file matching `pattern`, in the shape of `tests/fixtures/rules/`.
 fn pattern_rule(pattern: &str) -> String {
     format!(
-        "id = \"HOST0001\"\ntitle = \"a call\"\nseverity = \"warning\"\nmessage = \"calls a\"\n\
+        "id = \"HOST0001\"\ntitle = \"a call\"\nseverity = \"warning\"\nstage = \"enforce\"\nreferences = [\"https://example.com/rule\"]\nmessage = \"calls a\"\n\
          doc = \"\"\"\n## What it does\nFlags `.a()`.\n\n## Why is this bad?\nA test rule.\n\n\
          ## Example\nSee the test.\n\"\"\"\n\n[match]\npattern = \"{pattern}\"\n"
     )

@@ -96,6 +96,7 @@ fn describe(rule: &Rule, out: &mut String) {
         stage,
         enforce_paths,
         incidents,
+        references,
         scopes,
         clippy,
         const_contexts,
@@ -118,9 +119,9 @@ fn describe(rule: &Rule, out: &mut String) {
     let globs = |set: Option<&globset::GlobSet>| set.map(globset::GlobSet::len);
     let _ = writeln!(
         out,
-        "{id:?} {name:?} {title:?} {severity:?} {stage:?} {incidents:?} {scopes:?} {clippy:?} \
-         {const_contexts:?} {message:?} {help:?} {doc:?} {matcher:?} {fix:?} {origin:?} \
-         {file:?} {url:?} {:?} {:?} {:?} {:?} {:?}",
+        "{id:?} {name:?} {title:?} {severity:?} {stage:?} {incidents:?} {references:?} {scopes:?} \
+         {clippy:?} {const_contexts:?} {message:?} {help:?} {doc:?} {matcher:?} {fix:?} \
+         {origin:?} {file:?} {url:?} {:?} {:?} {:?} {:?} {:?}",
         globs(enforce_paths.as_ref()),
         globs(paths.as_ref()),
         globs(exclude_paths.as_ref()),

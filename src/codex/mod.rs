@@ -9,6 +9,7 @@ mod compile;
 pub mod load;
 pub mod matcher;
 pub mod pattern;
+pub mod reference;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -175,6 +176,8 @@ pub struct Rule {
     pub enforce_paths: Option<globset::GlobSet>,
     /// Incident ids the rule was born from.
     pub incidents: Vec<String>,
+    /// Public references it cites: links and advisory ids (see [`reference`]).
+    pub references: Vec<String>,
     /// Scopes in which the rule applies.
     pub scopes: Vec<Scope>,
     /// The clippy lints whose `allow`/`expect` attributes also suppress this rule.
