@@ -14,17 +14,17 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use cargo_codex::author::{explain, scaffold, verify};
-use cargo_codex::codex::{Codex, load};
+use cargo_codex::codex::{Codex, Overrides, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
 use cargo_codex::filter::rules::RuleFilter;
 use cargo_codex::fix;
 use cargo_codex::pipeline::{self, BaselinePolicy, FixPolicy, PipelineError, Request};
 use cargo_codex::report;
-use cargo_codex::select::{Changes, Selection};
+use cargo_codex::select::{self, Changes, Selection};
 use clap::Parser as _;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, ListFormat};
+use args::{CheckArgs, Cli, ColorChoice, Command, ListFormat, NewArgs};
 
 /// How the run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +90,12 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         start,
         codex_from: cli.codex_from.clone(),
         today,
+        force_exclude: matches!(&cli.command, Command::Check(args) if args.force_exclude),
     };
     if cli.codex_from.is_some()
         && matches!(
             cli.command,
-            Command::Test { .. } | Command::New { .. } | Command::Server
+            Command::Test { .. } | Command::New(_) | Command::Server
         )
     {
         let mut err = io::stderr().lock();
@@ -116,8 +117,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(settings) => settings,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
-    if let Command::Test { dirs, .. } = &cli.command {
-        verify::select_rule_dirs(&mut settings, dirs, &cwd);
+    match &cli.command {
+        Command::Test { dirs, .. } => verify::select_rule_dirs(&mut settings, dirs, &cwd),
+        // A rule `codex.toml` turns off still holds its code.
+        Command::New(_) => settings.overrides = Overrides::default(),
+        _ => {}
     }
     let codex = match load::load_from(&settings.sources, &settings.overrides, &settings.origin) {
         Ok(codex) => codex,
@@ -133,8 +137,8 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
-        Command::Test { bless, .. } => test(&codex, *bless, &mut out),
-        Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
+        Command::Test { bless, .. } => test(&codex, &settings, *bless, &mut out),
+        Command::New(args) => new_rule(&codex, &settings, args, &mut out),
         Command::Server => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
@@ -244,6 +248,16 @@ fn check(
     };
     // `--quiet`: the findings only; `--silent`: errors only.
     let talk = !args.quiet && !args.silent;
+    if talk {
+        for path in select::excluded_named(settings, &request.selection) {
+            writeln!(
+                io::stderr().lock(),
+                "note: {} is not checked: `exclude` or a rule folder covers it, and \
+                 --force-exclude (or `force_exclude` in codex.toml) leaves such files out",
+                report::visible(&path.strip_prefix(cwd).unwrap_or(&path).to_string_lossy())
+            )?;
+        }
+    }
     let outcome = match pipeline::run(codex, &request) {
         Ok(outcome) => outcome,
         Err(error) => {
@@ -369,11 +383,16 @@ fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<S
 fn new_rule(
     codex: &Codex,
     settings: &Settings,
-    name: &str,
-    incident: &str,
+    args: &NewArgs,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
-    let request = scaffold::Request::in_project(settings, name, incident);
+    let name = &args.name;
+    let request = scaffold::Request {
+        incident: args.incident.clone(),
+        references: args.references.clone(),
+        id: args.id.clone(),
+        ..scaffold::Request::in_project(settings, name)
+    };
     let created = match scaffold::scaffold(codex, &request) {
         Ok(created) => created,
         Err(error) => {
@@ -411,8 +430,19 @@ fn new_rule(
     Ok(Status::Clean)
 }
 
-fn test(codex: &Codex, bless: bool, out: &mut dyn Write) -> io::Result<Status> {
+fn test(
+    codex: &Codex,
+    settings: &Settings,
+    bless: bool,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
     let verification = verify::verify(codex, bless);
+    // Nothing tested is not a pass: a wrong folder or a missing `rule_dirs` would otherwise
+    // leave a Codex untested in CI without anyone noticing.
+    if let Some(reason) = verify::nothing_to_test(settings, &verification) {
+        writeln!(io::stderr().lock(), "error: {reason}")?;
+        return Ok(Status::Failure);
+    }
     write!(out, "{}", verify::summarize(&verification))?;
     Ok(if verification.passed() {
         Status::Clean

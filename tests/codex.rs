@@ -173,7 +173,9 @@ fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
     assert_eq!(table, keys, "codex/README.md's table of matcher kinds");
 
     let project = crate::common::Project::new();
-    project.file("src/lib.rs", "");
+    project
+        .file("src/lib.rs", "")
+        .file("codex.toml", "prefix = \"ACME\"\n");
     let out = project.run(&[
         "new",
         "lock-in-handler",

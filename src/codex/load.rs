@@ -102,8 +102,11 @@ pub fn load_from(
         &mut errors,
     );
     let mut incidents: Vec<Incident> = Vec::new();
-    for (file, _) in &incident_files {
-        match incident::parse(file) {
+    for (file, disk) in &incident_files {
+        match incident::parse(file).map(|incident| Incident {
+            file: disk.clone(),
+            ..incident
+        }) {
             Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
                 errors.push(LoadError::invalid(
                     file,

@@ -238,6 +238,9 @@ pub struct Incident {
     pub rules: Vec<String>,
     /// Where the record came from.
     pub origin: String,
+    /// The record on disk, when it was read from one.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Index of a rule inside its [`Codex`].

@@ -56,6 +56,7 @@ pub(super) fn parse(file: &TextFile) -> Result<Incident, Vec<LoadError>> {
         source: raw.source,
         rules: raw.rules,
         origin: file.path.clone(),
+        file: None,
     })
 }
 
