@@ -1,7 +1,7 @@
 //! Testing a Codex: each rule's fixtures (`<name>/fail.rs` must fire exactly on the lines
 //! marked `//~ CODE`, `<name>/pass.rs` must stay silent, `<name>/fail.stderr` holds the expected
-//! human output; see [`fixture`]), what `cargo codex new` left to replace ([`placeholder`]) and
-//! the Codex's integrity. `cargo codex test` and this project's test suite call the same
+//! human output; `verify/fixture.rs`), what `cargo codex new` left to replace
+//! (`verify/placeholder.rs`) and the Codex's integrity. `cargo codex test` and this project's test suite call the same
 //! function, as ast-grep's `sg test` does.
 
 mod fixture;

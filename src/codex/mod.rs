@@ -176,7 +176,7 @@ pub struct Rule {
     pub enforce_paths: Option<globset::GlobSet>,
     /// Incident ids the rule was born from.
     pub incidents: Vec<String>,
-    /// Public references it cites: links and advisory ids (see [`reference`]).
+    /// Public references it cites: links and advisory ids (see [`mod@reference`]).
     pub references: Vec<String>,
     /// Scopes in which the rule applies.
     pub scopes: Vec<Scope>,

@@ -1,5 +1,11 @@
 //! Rule files: one TOML file per rule, deserialized (`RuleFile`), checked field by field and
 //! compiled into a [`Rule`] with its matcher, `clippy` lints and fix.
+//!
+//! `stage` has no default (see [`REQUIRED`]): `cargo codex new` writes `shadow`. A rule cites
+//! where it comes from, `incidents` (records of the project's `codex/`) or `references` (links
+//! and advisory ids, [`crate::codex::reference`]) or both; citing neither is an error. A file
+//! that does not deserialize has every entry read again ([`super::shape`]), so that all its
+//! wrong entries and missing keys are reported in one run.
 
 use std::fmt;
 use std::ops::Range;
