@@ -688,3 +688,23 @@ fn an_explicitly_named_file_is_always_checked() {
         out.stderr
     );
 }
+
+#[test]
+fn a_value_where_a_list_is_expected_shows_the_list_in_codex_toml_too() {
+    let project = Project::new();
+    project
+        .file("src/lib.rs", "")
+        .file("codex.toml", "rule_dirs = \"rules\"\nexclude = \"gen\"\n");
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, 2);
+    for expected in [
+        "codex.toml:1:13: `rule_dirs`: expected a list, found string \"rules\": write `[\"rules\"]`",
+        "codex.toml:2:11: expected a list, found string \"gen\": write `[\"gen\"]`",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing `{expected}`:\n{}",
+            out.stderr
+        );
+    }
+}

@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use file::{LoadError, LoadWarning, TextFile};
-pub(crate) use file::{display_path, text_file};
+pub(crate) use file::{display_path, text_file, toml_message};
 
 use super::{Builtin, Codex, Incident, Rule, Scope, Severity, Stage};
 use crate::source::boundary::Boundary;

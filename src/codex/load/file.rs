@@ -108,15 +108,21 @@ impl LoadError {
     /// a value where a list is expected says so and shows the list to write.
     pub fn from_toml(file: &TextFile, error: &toml::de::Error) -> Self {
         let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim_end();
-        let message = match message.strip_prefix("invalid type: ") {
-            Some(found) if found.ends_with(", expected a sequence") => {
-                let found = found.trim_end_matches(", expected a sequence");
-                expected_list(file.text.get(span.clone()).unwrap_or(""), found)
-            }
-            _ => message.to_owned(),
-        };
+        let message = toml_message(file, span.clone(), error.message());
         LoadError::invalid(file, span, message)
+    }
+}
+
+/// A TOML error's `message` about `span` of `file`, in the words of a TOML file: a value where
+/// a list is expected says so and shows the list to write.
+pub(crate) fn toml_message(file: &TextFile, span: Range<usize>, message: &str) -> String {
+    let message = message.trim_end();
+    match message.strip_prefix("invalid type: ") {
+        Some(found) if found.ends_with(", expected a sequence") => {
+            let found = found.trim_end_matches(", expected a sequence");
+            expected_list(file.text.get(span).unwrap_or(""), found)
+        }
+        _ => message.to_owned(),
     }
 }
 
