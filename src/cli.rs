@@ -1,11 +1,13 @@
-//! Command-line interface: `check`, `explain`, `rules`, `new` and `test`. Parses flags (see
+//! Command-line interface: `check`, `review`, `explain`, `rules`, `new` and `test`. Parses flags (see
 //! [`args`]), loads the configuration and the Codex, calls the library, writes the output and
 //! decides the exit status. The work itself is the library's: [`cargo_codex::pipeline::run`]
-//! for `check`, [`cargo_codex::author`] for the rest.
+//! for `check`, [`cargo_codex::review::brief`] for `review` (in [`review`]),
+//! [`cargo_codex::author`] for the rest.
 
 mod args;
 mod cache;
 mod output;
+mod review;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -73,6 +75,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let cwd = std::env::current_dir().context("reading the working directory")?;
     let start = match &cli.command {
         Command::Check(args) => args.paths.first().cloned(),
+        Command::Review(args) => args.paths.first().cloned(),
         Command::Test { dirs, .. } => dirs.first().cloned(),
         _ => None,
     };
@@ -101,7 +104,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         let mut err = io::stderr().lock();
         writeln!(
             err,
-            "error: --codex-from applies to check, explain and rules"
+            "error: --codex-from applies to check, review, explain and rules"
         )?;
         return Ok(Status::Failure);
     }
@@ -135,6 +138,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
         Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
+        Command::Review(args) => review::run(&codex, &settings, args, &cwd, &mut out),
         Command::Explain { rule } => explain(&codex, rule, &mut out),
         Command::Rules { format } => rules(&codex, *format, &mut out),
         Command::Test { bless, .. } => test(&codex, &settings, *bless, &mut out),
@@ -357,6 +361,10 @@ fn report_error(error: &dyn std::error::Error) -> io::Result<Status> {
 }
 
 fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
+    if let Some(rule) = codex.review_rule(code) {
+        out.write_all(cargo_codex::author::review::explanation(codex, rule).as_bytes())?;
+        return Ok(Status::Clean);
+    }
     let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
         let mut err = io::stderr().lock();
         writeln!(
@@ -393,18 +401,27 @@ fn new_rule(
         id: args.id.clone(),
         ..scaffold::Request::in_project(settings, name)
     };
-    let created = match scaffold::scaffold(codex, &request) {
+    let made = if args.review {
+        cargo_codex::author::review::scaffold(codex, &request)
+    } else {
+        scaffold::scaffold(codex, &request)
+    };
+    let created = match made {
         Ok(created) => created,
         Err(error) => {
             writeln!(io::stderr().lock(), "error: {error}")?;
             return Ok(Status::Failure);
         }
     };
-    writeln!(
-        out,
-        "created rule {} `{name}` (stage shadow):",
-        created.code
-    )?;
+    if args.review {
+        writeln!(out, "created review rule {} `{name}`:", created.code)?;
+    } else {
+        writeln!(
+            out,
+            "created rule {} `{name}` (stage shadow):",
+            created.code
+        )?;
+    }
     for file in &created.files {
         writeln!(out, "  {}", file.display())?;
     }
@@ -418,7 +435,12 @@ fn new_rule(
     }
     writeln!(
         out,
-        "next: write the matcher and fixtures, then `cargo codex test {}`",
+        "next: write the {}, then `cargo codex test {}`",
+        if args.review {
+            "check, examples, selector and fixtures"
+        } else {
+            "matcher and fixtures"
+        },
         request.rule_dir.display()
     )?;
     if !settings.sources.rule_dirs.contains(&request.rule_dir) {

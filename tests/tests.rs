@@ -44,6 +44,8 @@ mod injection;
 mod matchers;
 // How findings are shown: stages, the terminal summary, the comment, SARIF suppressions.
 mod report;
+// The review brief of a merge request (`review --diff`), and review rules.
+mod review;
 // Machine formats against the official schemas.
 mod schemas;
 // The language server, driven over stdio as an editor does.

@@ -92,6 +92,9 @@ pub enum ScaffoldError {
          or --reference (a link or an advisory id), or both"
     )]
     NoSource,
+    /// A review rule without an incident.
+    #[error("a review rule cites the incident it comes from: give --incident YYYY-MM-DD-words")]
+    ReviewIncident,
     /// `--id` is not a code.
     #[error("`{0}` is not a rule code: upper-case letters then digits, like `ACME0001`")]
     Code(String),
@@ -147,33 +150,12 @@ pub struct Created {
 /// A malformed name, incident id, reference or code; no incident and no reference; a code
 /// already used or none to give; a file that already exists, or a write that fails.
 pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldError> {
-    if !crate::codex::load::is_kebab(&request.name) {
-        return Err(ScaffoldError::Name(request.name.clone()));
-    }
-    if let Some(incident) = request.incident.as_ref().filter(|id| !is_incident_id(id)) {
-        return Err(ScaffoldError::Incident(incident.clone()));
-    }
-    if let Some(bad) = request
-        .references
-        .iter()
-        .find(|cited| !reference::is_reference(cited))
-    {
-        return Err(ScaffoldError::Reference(bad.clone()));
-    }
+    let code = check_request(codex, request)?;
     if request.incident.is_none() && request.references.is_empty() {
         return Err(ScaffoldError::NoSource);
     }
-    let code = match &request.id {
-        Some(id) => chosen_code(codex, id)?,
-        None => next_code(codex, request.prefix.as_deref())?,
-    };
     let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
     let fixtures = request.rule_dir.join(&request.name);
-    for path in [&rule_file, &fixtures] {
-        if path.exists() {
-            return Err(ScaffoldError::Exists(path.clone()));
-        }
-    }
     let mut created = Created {
         code: code.clone(),
         files: Vec::new(),
@@ -194,22 +176,60 @@ pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldErr
         ),
         &mut created,
     )?;
-    if let Some(incident) = &request.incident {
-        let incident_file = request.incident_dir.join(format!("{incident}.toml"));
-        if codex.incident(incident).is_some() || incident_file.exists() {
-            created.incident_to_edit = Some(incident_file);
-        } else {
-            write(
-                &incident_file,
-                &incident_text(&code, incident),
-                &mut created,
-            )?;
-        }
-    }
+    incident(codex, request, &code, &mut created)?;
     Ok(created)
 }
 
-fn write(path: &Path, text: &str, created: &mut Created) -> Result<(), ScaffoldError> {
+/// The code a new rule gets (`--id`, or the next free one), once `request`'s name, incident id
+/// and references are well formed and its files do not exist yet.
+pub(super) fn check_request(codex: &Codex, request: &Request) -> Result<String, ScaffoldError> {
+    if !crate::codex::load::is_kebab(&request.name) {
+        return Err(ScaffoldError::Name(request.name.clone()));
+    }
+    if let Some(incident) = request.incident.as_ref().filter(|id| !is_incident_id(id)) {
+        return Err(ScaffoldError::Incident(incident.clone()));
+    }
+    if let Some(bad) = request
+        .references
+        .iter()
+        .find(|cited| !reference::is_reference(cited))
+    {
+        return Err(ScaffoldError::Reference(bad.clone()));
+    }
+    let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
+    let fixtures = request.rule_dir.join(&request.name);
+    for path in [&rule_file, &fixtures] {
+        if path.exists() {
+            return Err(ScaffoldError::Exists(path.clone()));
+        }
+    }
+    match &request.id {
+        Some(id) => chosen_code(codex, id),
+        None => next_code(codex, request.prefix.as_deref()),
+    }
+}
+
+/// Writes the incident record `request` cites when it is missing, else notes that its `rules`
+/// need the new code; nothing when it cites none.
+pub(super) fn incident(
+    codex: &Codex,
+    request: &Request,
+    code: &str,
+    created: &mut Created,
+) -> Result<(), ScaffoldError> {
+    let Some(incident) = &request.incident else {
+        return Ok(());
+    };
+    let incident_file = request.incident_dir.join(format!("{incident}.toml"));
+    if codex.incident(incident).is_some() || incident_file.exists() {
+        created.incident_to_edit = Some(incident_file);
+        Ok(())
+    } else {
+        write(&incident_file, &incident_text(code, incident), created)
+    }
+}
+
+pub(super) fn write(path: &Path, text: &str, created: &mut Created) -> Result<(), ScaffoldError> {
     let wrap = |source| ScaffoldError::Write {
         path: path.to_path_buf(),
         source,
@@ -236,6 +256,12 @@ fn chosen_code(codex: &Codex, id: &str) -> Result<String, ScaffoldError> {
             by: format!("rule `{}` ({})", rule.name, rule.origin),
         });
     }
+    if let Some(rule) = codex.review_rule(id) {
+        return Err(ScaffoldError::Taken {
+            code: id.to_owned(),
+            by: format!("review rule `{}` ({})", rule.name, rule.origin),
+        });
+    }
     if let Some(incident) = codex
         .incidents()
         .iter()
@@ -250,8 +276,9 @@ fn chosen_code(codex: &Codex, id: &str) -> Result<String, ScaffoldError> {
 }
 
 /// The next free code with `prefix`, or when `codex.toml` names none, with the prefix every
-/// rule of the project's own folders shares. Codes cited by incident records count as used,
-/// and so does the range reserved for built-in rules.
+/// rule (finding or review) of the project's own folders shares. Codes of review rules and
+/// those cited by incident records count as used, and so does the range reserved for built-in
+/// rules.
 fn next_code(codex: &Codex, prefix: Option<&str>) -> Result<String, ScaffoldError> {
     let split = |id: &str| {
         let digits = id.trim_start_matches(|c: char| c.is_ascii_uppercase());
@@ -264,11 +291,17 @@ fn next_code(codex: &Codex, prefix: Option<&str>) -> Result<String, ScaffoldErro
     let prefix = if let Some(prefix) = prefix {
         prefix.to_owned()
     } else {
-        let mut shared = codex
+        let on_disk = codex
             .rules()
             .iter()
             .filter(|rule| rule.file.is_some())
-            .map(|rule| split(&rule.id).0);
+            .map(|rule| &rule.id);
+        let review_on_disk = codex
+            .review_rules()
+            .iter()
+            .filter(|rule| rule.file.is_some())
+            .map(|rule| &rule.id);
+        let mut shared = on_disk.chain(review_on_disk).map(|id| split(id).0);
         let first = shared.next().ok_or(ScaffoldError::NoPrefix)?;
         if !shared.all(|other| other == first) {
             return Err(ScaffoldError::NoPrefix);
@@ -279,6 +312,7 @@ fn next_code(codex: &Codex, prefix: Option<&str>) -> Result<String, ScaffoldErro
         .rules()
         .iter()
         .map(|rule| rule.id.as_str())
+        .chain(codex.review_rules().iter().map(|rule| rule.id.as_str()))
         .chain(
             codex
                 .incidents()

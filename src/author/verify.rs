@@ -127,6 +127,24 @@ pub fn verify(codex: &Codex, bless: bool) -> Verification {
             failures,
         });
     }
+    for rule in codex.review_rules() {
+        let Some(file) = &rule.file else { continue };
+        let mut failures = Vec::new();
+        failures.extend(placeholder::in_toml(file, &rule.origin));
+        let fixtures = rule.origin.strip_suffix(".toml").unwrap_or(&rule.origin);
+        for fixture in ["applies.rs", "not_applies.rs"] {
+            failures.extend(placeholder::in_fixture(
+                &file.with_extension("").join(fixture),
+                &format!("{fixtures}/{fixture}"),
+            ));
+        }
+        failures.extend(super::review::test_rule(rule));
+        verification.rules.push(RuleResult {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            failures,
+        });
+    }
     verification
 }
 
@@ -136,7 +154,7 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
     let mut problems = Vec::new();
     for incident in codex.incidents() {
         for code in &incident.rules {
-            if codex.find(code).is_none() {
+            if codex.find(code).is_none() && codex.review_rule(code).is_none() {
                 problems.push(format!(
                     "incident {} lists unknown rule {code}",
                     incident.id
@@ -175,6 +193,7 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
             }
         }
     }
+    problems.extend(super::review::integrity(codex));
     problems
 }
 

@@ -59,6 +59,10 @@ pub(super) enum Command {
     /// Scaffold a new rule (file, fixtures, incident record) with the next free code of the
     /// project's prefix (`prefix` in codex.toml).
     New(NewArgs),
+    /// The review brief of a merge request, for a review bot: per changed hunk, its function,
+    /// findings, the review rules that apply, suppressions and baseline entries added, and
+    /// changes to the Codex itself.
+    Review(Box<super::review::ReviewArgs>),
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
@@ -94,6 +98,10 @@ pub(super) struct NewArgs {
     /// The rule's code, e.g. ACME0042, instead of the next free one.
     #[arg(long, value_name = "CODE")]
     pub(super) id: Option<String>,
+    /// A review rule: a check only a reviewer can judge, listed in the review brief beside the
+    /// code it applies to, never a finding (it cites an --incident).
+    #[arg(long)]
+    pub(super) review: bool,
 }
 
 // Each flag is one independent switch, as clap reads them.
