@@ -17,14 +17,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use cargo_codex::author::verify;
-use cargo_codex::codex::{Codex, load};
+use cargo_codex::codex::{Codex, Overrides, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
 use cargo_codex::filter::rules::RuleFilter;
 use cargo_codex::fix;
 use cargo_codex::pipeline::{self, BaselinePolicy, FixPolicy, PipelineError, Request};
 use cargo_codex::report;
-use cargo_codex::select::{Changes, Selection};
+use cargo_codex::select::{self, Changes, Selection};
 use clap::Parser as _;
 
 use args::{CheckArgs, Cli, ColorChoice, Command};
@@ -94,11 +94,12 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         start,
         codex_from: cli.codex_from.clone(),
         today,
+        force_exclude: matches!(&cli.command, Command::Check(args) if args.force_exclude),
     };
     if cli.codex_from.is_some()
         && matches!(
             cli.command,
-            Command::Test { .. } | Command::New { .. } | Command::Server
+            Command::Test { .. } | Command::New(_) | Command::Server
         )
     {
         let mut err = io::stderr().lock();
@@ -115,8 +116,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Ok(settings) => settings,
         Err(errors) => return report_load_errors(&errors, color, cli.codex_from.as_deref()),
     };
-    if let Command::Test { dirs, .. } = &cli.command {
-        verify::select_rule_dirs(&mut settings, dirs, &cwd);
+    match &cli.command {
+        Command::Test { dirs, .. } => verify::select_rule_dirs(&mut settings, dirs, &cwd),
+        // A rule `codex.toml` turns off still holds its code.
+        Command::New(_) => settings.overrides = Overrides::default(),
+        _ => {}
     }
     let codex = match load::load_from(&settings.sources, &settings.overrides, &settings.origin) {
         Ok(codex) => codex,
@@ -133,12 +137,8 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         Command::Review(args) => review::run(&codex, &settings, args, &cwd, &mut out),
         Command::Explain { rule } => author::explain(&codex, rule, &mut out),
         Command::Rules { format } => author::rules(&codex, *format, &mut out),
-        Command::Test { bless, .. } => author::test(&codex, *bless, &mut out),
-        Command::New {
-            name,
-            incident,
-            review,
-        } => author::new_rule(&codex, &settings, (name, incident, *review), &mut out),
+        Command::Test { bless, .. } => author::test(&codex, &settings, *bless, &mut out),
+        Command::New(args) => author::new_rule(&codex, &settings, args, &mut out),
         Command::Server | Command::Mcp { .. } => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
@@ -275,6 +275,16 @@ fn check(
     };
     // `--quiet`: the findings only; `--silent`: errors only.
     let talk = !args.quiet && !args.silent;
+    if talk {
+        for path in select::excluded_named(settings, &request.selection) {
+            writeln!(
+                io::stderr().lock(),
+                "note: {} is not checked: `exclude` or a rule folder covers it, and \
+                 --force-exclude (or `force_exclude` in codex.toml) leaves such files out",
+                report::visible(&path.strip_prefix(cwd).unwrap_or(&path).to_string_lossy())
+            )?;
+        }
+    }
     let outcome = match pipeline::run(codex, &request) {
         Ok(outcome) => outcome,
         Err(error) => {

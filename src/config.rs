@@ -6,8 +6,10 @@
 //! rule_dirs = ["codex-rules"]     # the project's own rule files
 //! incident_dirs = ["codex"]       # the project's incident records (default: ./codex if present)
 //! exclude = ["generated/**"]      # globs relative to the project root
+//! force_exclude = false           # true: files named on the command line are excluded too
 //! max_file_size = 33_554_432      # bytes; larger files are reported, not read
 //! rule_url = "https://git.example.com/org/repo/-/blob/main/{path}"
+//! prefix = "ACME"                 # the project's rule codes: ACME0001, ACME0002…
 //! baseline = "codex-baseline.json" # findings to hide, as `--baseline` does
 //!
 //! [rules.CX0001]                  # by code or name
@@ -69,6 +71,9 @@ pub struct Flags {
     /// The day to take as today for suppressions' `until` dates, instead of the clock's
     /// (the command line reads it from `CARGO_CODEX_TODAY`).
     pub today: Option<Date>,
+    /// Leave out files named on the command line that `exclude` or a rule folder covers
+    /// (`--force-exclude`), as a pre-commit hook passing every staged file needs.
+    pub force_exclude: bool,
 }
 
 /// Resolved settings for a run.
@@ -92,6 +97,12 @@ pub struct Settings {
     pub origin: Origin,
     /// The day suppressions' `until` dates are compared with; `None` for today's date in UTC.
     pub today: Option<Date>,
+    /// Whether files named explicitly are left out when `exclude` or a rule folder covers them
+    /// (`force_exclude`, `--force-exclude`); by default a named file is always checked.
+    pub force_exclude: bool,
+    /// The letters the project's rule codes start with (`ACME` for `ACME0001`), which
+    /// `cargo codex new` gives new rules; `None` when `codex.toml` does not say.
+    pub prefix: Option<String>,
 }
 
 /// Finds and reads the configuration, and merges it with `flags`.
@@ -166,5 +177,7 @@ pub fn resolve(flags: &Flags, cwd: &Path) -> Result<Settings, Vec<LoadError>> {
         baseline,
         origin,
         today: flags.today,
+        prefix: options.prefix.map(Spanned::into_inner),
+        force_exclude: flags.force_exclude || options.force_exclude.unwrap_or(false),
     })
 }

@@ -38,6 +38,8 @@ pub struct Diagnostic {
     pub scope: Scope,
     /// Incidents the rule was born from.
     pub incidents: Vec<String>,
+    /// Public references the rule cites: links and advisory ids.
+    pub references: Vec<String>,
     /// Link to the rule.
     pub url: Option<String>,
     /// Stable identity of the finding across unrelated edits; see [`assign_fingerprints`].
@@ -119,6 +121,7 @@ impl Diagnostic {
             item: location.item,
             scope: location.scope,
             incidents: rule.incidents.clone(),
+            references: rule.references.clone(),
             url: rule.url.clone(),
             fingerprint: String::new(),
             related: None,

@@ -10,9 +10,15 @@ use common::{Project, heads};
 
 const DOC: &str = "doc = \"## What it does\\nx\\n## Why is this bad?\\ny\\n## Example\\nz\"\n";
 
+/// A rule file: `stage = "enforce"` unless `extra` gives the stage.
 fn rule(id: &str, extra: &str, matcher: &str) -> String {
+    let stage = if extra.contains("stage =") {
+        ""
+    } else {
+        "stage = \"enforce\"\n"
+    };
     format!(
-        "id = \"{id}\"\ntitle = \"t\"\nseverity = \"error\"\nmessage = \"m\"\n{extra}{DOC}\n[match]\n{matcher}\n"
+        "id = \"{id}\"\ntitle = \"t\"\nseverity = \"error\"\n{stage}references = [\"https://example.com/rule\"]\nmessage = \"m\"\n{extra}{DOC}\n[match]\n{matcher}\n"
     )
 }
 
@@ -301,14 +307,14 @@ fn every_mistake_in_a_clippy_key_is_shown_with_its_place() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     let err = &out.stderr;
     for expected in [
-        "codex-rules/prefixed.toml:5:10: `clippy::unwrap_used` is not a clippy lint name",
-        "codex-rules/unknown-name.toml:5:33: `unlock` is not a name this rule matches",
-        "codex-rules/table-without-names.toml:5:10: a `clippy` table maps the names",
-        "codex-rules/empty-table.toml:5:10: the `clippy` table is empty",
-        "codex-rules/wrong-type.toml:5:10: invalid type: integer `3`, expected a clippy lint name",
-        "codex-rules/two-kinds.toml:9:9: a rule has one matcher kind",
-        "codex-rules/bad-lint.toml:5:18: `dbg-macro` is not a clippy lint name: write it as in",
-        "codex-rules/const-contexts.toml:5:18: invalid type: string \"no\", expected a boolean",
+        "codex-rules/prefixed.toml:7:10: `clippy::unwrap_used` is not a clippy lint name",
+        "codex-rules/unknown-name.toml:7:33: `unlock` is not a name this rule matches",
+        "codex-rules/table-without-names.toml:7:10: a `clippy` table maps the names",
+        "codex-rules/empty-table.toml:7:10: the `clippy` table is empty",
+        "codex-rules/wrong-type.toml:7:10: invalid type: integer `3`, expected a clippy lint name",
+        "codex-rules/two-kinds.toml:11:9: a rule has one matcher kind",
+        "codex-rules/bad-lint.toml:7:18: `dbg-macro` is not a clippy lint name: write it as in",
+        "codex-rules/const-contexts.toml:7:18: invalid type: string \"no\", expected a boolean",
         "the Codex could not be loaded: 8 errors",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");

@@ -71,7 +71,7 @@ fn incidents_are_cited_and_complete() {
         .unwrap();
     assert_eq!(
         incident.rules,
-        ["CX0001", "CX0002", "CX0003", "CX0004", "CX0007"]
+        ["CX0001", "CX0002", "CX0003", "CX0004", "CX0006", "CX0007"]
     );
     assert!(incident.summary.contains("200"));
     assert!(verify::integrity(&codex).is_empty());
@@ -177,7 +177,9 @@ fn the_docs_and_the_scaffold_list_the_matcher_kinds_the_loader_accepts() {
     assert_eq!(table, keys, "codex/README.md's table of matcher kinds");
 
     let project = crate::common::Project::new();
-    project.file("src/lib.rs", "");
+    project
+        .file("src/lib.rs", "")
+        .file("codex.toml", "prefix = \"ACME\"\n");
     let out = project.run(&[
         "new",
         "lock-in-handler",

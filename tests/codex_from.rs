@@ -10,6 +10,7 @@ use common::{Output, Project, git, heads, run_in};
 const RULE: &str = r###"id = "CX0100"
 title = "call to `dangerous()`"
 severity = "error"
+stage = "enforce"
 incidents = ["2026-01-01-dangerous"]
 message = "`dangerous()` must not be called"
 doc = "## What it does\nFlags `dangerous()`.\n\n## Why is this bad?\nIt is.\n\n## Example\n    x.dangerous()\nUse instead:\n    x.safe()"

@@ -426,13 +426,43 @@ fn sum_200kb_on_one_line() {
 /// A rule file matching `pattern`, in the shape of `tests/fixtures/rules/`.
 fn pattern_rule(pattern: &str) -> String {
     format!(
-        "id = \"HOST0001\"\ntitle = \"a call\"\nseverity = \"warning\"\nmessage = \"calls a\"\n\
+        "id = \"HOST0001\"\ntitle = \"a call\"\nseverity = \"warning\"\nstage = \"enforce\"\nreferences = [\"https://example.com/rule\"]\nmessage = \"calls a\"\n\
          doc = \"\"\"\n## What it does\nFlags `.a()`.\n\n## Why is this bad?\nA test rule.\n\n\
          ## Example\nSee the test.\n\"\"\"\n\n[match]\npattern = \"{pattern}\"\n"
     )
 }
 
 const RULE_DIRS: &str = "rule_dirs = [\"codex-rules\"]\n";
+
+/// Issue 9: a rule file's shape errors are found entry by entry and the errors a wrong entry
+/// causes are dropped by a search per error: 20k unknown keys and 20k bad names are reported
+/// one by one, in linear time.
+#[test]
+fn rule_file_with_20k_unknown_keys_and_20k_bad_names() {
+    let shape = "rule file with 20k unknown keys and 20k bad names";
+    let keys: String = (0..20_000).fold(String::new(), |mut keys, i| {
+        let _ = writeln!(keys, "k{i} = 1");
+        keys
+    });
+    let names = vec!["\"a b\""; 20_000].join(", ");
+    let unknown = format!("{}{keys}", pattern_rule("$X.a()"));
+    let bad = pattern_rule("$X.a()")
+        .replace("HOST0001", "HOST0002")
+        .replace("pattern = \"$X.a()\"", &format!("method = [{names}]"));
+    let project = project(&[
+        (b"codex.toml", RULE_DIRS.as_bytes()),
+        (b"codex-rules/unknown-keys.toml", unknown.as_bytes()),
+        (b"codex-rules/bad-names.toml", bad.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_eq!(ran.code, 2, "{shape}");
+    assert!(
+        ran.stderr
+            .ends_with("the Codex could not be loaded: 40000 errors\n"),
+        "{shape}: {}",
+        tail(&ran.stderr)
+    );
+}
 
 #[test]
 fn pattern_rule_on_a_10k_chain() {

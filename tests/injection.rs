@@ -29,6 +29,8 @@ const NAMES: [&str; 5] = [
 const RULE: &str = r#"id = "CX0100"
 title = "<img src=x onerror=alert(1)> \u001b]8;;http://evil.example\u0007link\u001b]8;;\u0007 @everyone #1 </details>"
 severity = "warning"
+stage = "enforce"
+references = ["https://example.com/rule"]
 message = "[click](javascript:alert(1)) ![x](http://evil.example/x.png) \u001b[2J`co`de` | cell \u202e <!-- @here"
 help = "line1\n::error file=forged.rs::forged\r\n/merge\n# heading"
 url = "javascript:alert(1)"

@@ -10,9 +10,15 @@ use common::{Project, heads};
 
 const DOC: &str = "doc = \"## What it does\\nx\\n## Why is this bad?\\ny\\n## Example\\nz\"\n";
 
+/// A rule file: `stage = "enforce"` unless `extra` gives the stage.
 fn rule(id: &str, extra: &str, matcher: &str) -> String {
+    let stage = if extra.contains("stage =") {
+        ""
+    } else {
+        "stage = \"enforce\"\n"
+    };
     format!(
-        "id = \"{id}\"\ntitle = \"t\"\nseverity = \"error\"\nmessage = \"m\"\n{extra}{DOC}\n[match]\n{matcher}\n"
+        "id = \"{id}\"\ntitle = \"t\"\nseverity = \"error\"\n{stage}references = [\"https://example.com/rule\"]\nmessage = \"m\"\n{extra}{DOC}\n[match]\n{matcher}\n"
     )
 }
 
@@ -185,7 +191,7 @@ enforce_paths = [\"src/core/**\"]
     let out = project.run(&["check", "--format", "json"]);
     assert!(
         out.stderr.contains(
-            "warning: codex-rules/map-lookup.toml:6:18: `enforce_paths` of ACME0002 has no effect: the rule's stage is `shadow`"
+            "warning: codex-rules/map-lookup.toml:7:18: `enforce_paths` of ACME0002 has no effect: the rule's stage is `shadow`"
         ),
         "{}",
         out.stderr
@@ -222,10 +228,10 @@ fn bad_call_paths_and_index_keys_are_located() {
         );
     let out = project.run(&["check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("bad-call.toml:8:9: invalid call path `std::process::*`: the last segment must name the function"), "{}", out.stderr);
+    assert!(out.stderr.contains("bad-call.toml:10:9: invalid call path `std::process::*`: the last segment must name the function"), "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("bad-key.toml:8:17: unknown index key `value`"),
+            .contains("bad-key.toml:10:17: unknown index key `value`"),
         "{}",
         out.stderr
     );
@@ -268,7 +274,7 @@ fn pattern_rules_match_structurally_with_metavariables() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
-            .contains("broken.toml:8:19: pattern does not parse as a Rust expression"),
+            .contains("broken.toml:10:19: pattern does not parse as a Rust expression"),
         "{}",
         out.stderr
     );
@@ -383,7 +389,7 @@ fn before_rules_match_methods_of_imported_types_once_per_statement() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
-            .contains("bad.toml:8:9: `acme::Server.start` names a method of a type"),
+            .contains("bad.toml:10:9: `acme::Server.start` names a method of a type"),
         "{}",
         out.stderr
     );

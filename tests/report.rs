@@ -143,7 +143,7 @@ fn fixable() -> Project {
         .file("codex.toml", "rule_dirs = [\"rules\"]\n")
         .file(
             "rules/unwrap-in-option-fn.toml",
-            "id = \"ACME0001\"\ntitle = \"`.unwrap()` where `?` would do\"\nseverity = \"error\"\nstage = \"warn\"\nmessage = \"`?` hands the `None` to the caller\"\nhelp = \"write `?`\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[fix]\nkind = \"try-operator\"\napplicability = \"safe\"\n\n[match]\nmethod = [\"unwrap\"]\n",
+            "id = \"ACME0001\"\ntitle = \"`.unwrap()` where `?` would do\"\nseverity = \"error\"\nstage = \"warn\"\nreferences = [\"https://example.com/rule\"]\nmessage = \"`?` hands the `None` to the caller\"\nhelp = \"write `?`\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[fix]\nkind = \"try-operator\"\napplicability = \"safe\"\n\n[match]\nmethod = [\"unwrap\"]\n",
         );
     project
 }
@@ -266,7 +266,7 @@ fn the_comment_links_files_lines_and_project_rules_at_the_analysed_commit() {
         .file("proxy/codex.toml", "rule_dirs = [\"rules\"]\n")
         .file(
             "proxy/rules/no-exit.toml",
-            "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
+            "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nstage = \"enforce\"\nreferences = [\"https://example.com/rule\"]\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
         )
         .file("proxy/src/exit.rs", "pub fn g() { std::process::exit(1) }\n");
     assert!(
@@ -491,7 +491,7 @@ fn the_rule_url_template_links_project_rules_only() {
         )
         .file(
             "rules/no-exit.toml",
-            "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
+            "id = \"ACME0002\"\ntitle = \"exit in a library\"\nseverity = \"error\"\nstage = \"enforce\"\nreferences = [\"https://example.com/rule\"]\nmessage = \"this ends the process\"\ndoc = \"\"\"\n## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n\"\"\"\n\n[match]\ncall = [\"std::process::exit\"]\n",
         );
     let markdown = project.run(&["check", "--format", "markdown"]).stdout;
     assert!(

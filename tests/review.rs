@@ -719,7 +719,8 @@ fn review_rules_in_explain_rules_test_and_new() {
     assert_eq!(ids, ["ACME0101", "CX0007", "CX0008"]);
     assert!(!strings(&json["rules"], "id").contains(&"CX0007".to_owned()));
 
-    // `new --review` scaffolds a review rule that loads and passes its own fixtures.
+    // `new --review` scaffolds a review rule that loads, and passes its own fixtures once its
+    // placeholders are replaced (until then `test` names each one).
     let out = project.run(&[
         "new",
         "--review",
@@ -740,6 +741,29 @@ fn review_rules_in_explain_rules_test_and_new() {
         text.replace("[\"ACME0101\"]", "[\"ACME0101\", \"ACME0102\"]"),
     )
     .unwrap();
+    let out = project.run(&["test"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "codex-rules/cache-entry-assumed-fresh.toml:5:10: title = \"TODO: what the reviewer checks"
+        ),
+        "{}",
+        out.stdout
+    );
+    for file in [
+        "codex-rules/cache-entry-assumed-fresh.toml",
+        "codex-rules/cache-entry-assumed-fresh/applies.rs",
+        "codex-rules/cache-entry-assumed-fresh/not_applies.rs",
+    ] {
+        let path = project.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("TODO: ", "")
+                .replace("replace_me", "parse_config"),
+        )
+        .unwrap();
+    }
     let out = project.run(&["test"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(

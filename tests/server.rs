@@ -561,7 +561,7 @@ fn rules_reload_when_a_rule_file_or_codex_toml_changes() {
 #[test]
 fn fix_all_applies_every_safe_fix() {
     let project = Project::new();
-    let safe_rule = "id = \"ACME0002\"\ntitle = \"unwrap\"\nseverity = \"error\"\nstage = \"enforce\"\n\
+    let safe_rule = "id = \"ACME0002\"\ntitle = \"unwrap\"\nseverity = \"error\"\nstage = \"enforce\"\nreferences = [\"https://example.com/rule\"]\n\
 message = \"unwrap\"\ndoc = \"## What it does\\nx\\n## Why is this bad?\\ny\\n## Example\\nz\"\n\
 [fix]\nkind = \"try-operator\"\napplicability = \"safe\"\ndescription = \"use `?`\"\n\
 [match]\nmethod = [\"unwrap\"]\n";

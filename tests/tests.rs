@@ -7,6 +7,9 @@
 // A temporary project to run the binary in, and git with a fixed identity.
 mod common;
 
+// Authoring rules: code prefixes and `new`, references, `test`'s harness, rule-file errors,
+// explicitly named files.
+mod author;
 // Bad input: unreadable, unparsable, empty or huge files are reported, the run goes on.
 mod bad_input;
 // Baselines: legacy findings hidden, new ones reported.

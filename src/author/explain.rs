@@ -1,16 +1,16 @@
-//! The Codex for people: a rule's documentation, incident and matcher (`cargo codex explain`)
+//! The Codex for people: a rule's documentation, incidents, references and matcher (`cargo codex explain`)
 //! and the list of rules, as a table or as JSON (`cargo codex rules`). A language server's
 //! hover shows the same explanation.
 
 use std::fmt::Write as _;
 
-use crate::codex::{Codex, IndexKey, Matcher, Rule};
+use crate::codex::{Codex, IndexKey, Matcher, Rule, reference};
 
 /// Identifies the shape of [`catalog`].
 pub const CATALOG_SCHEMA: &str = "cargo-codex/rules/v1";
 
 /// What `rule` is: code, name and title; severity, stage, scopes and origin; what it matches;
-/// its doc, then each incident it comes from.
+/// its doc, then each incident it comes from and each public reference it cites.
 pub fn explanation(codex: &Codex, rule: &Rule) -> String {
     let mut text = String::new();
     // Writing to a String cannot fail.
@@ -43,6 +43,15 @@ fn write_explanation(out: &mut String, codex: &Codex, rule: &Rule) -> std::fmt::
             )?;
             if let Some(source) = &incident.source {
                 writeln!(out, "\nPost-mortem: {source}")?;
+            }
+        }
+    }
+    if !rule.references.is_empty() {
+        writeln!(out, "\n## References")?;
+        for cited in &rule.references {
+            match reference::link(cited).filter(|link| link != cited) {
+                Some(link) => writeln!(out, "- {cited}: {link}")?,
+                None => writeln!(out, "- {cited}")?,
             }
         }
     }
@@ -113,7 +122,7 @@ pub fn catalog(codex: &Codex) -> serde_json::Value {
             serde_json::json!({
                 "id": rule.id, "name": rule.name, "title": rule.title,
                 "severity": rule.severity, "stage": rule.stage, "scopes": rule.scopes,
-                "incidents": rule.incidents, "clippy": rule.clippy, "message": rule.message,
+                "incidents": rule.incidents, "references": rule.references, "clippy": rule.clippy, "message": rule.message,
                 "help": rule.help, "doc": rule.doc, "matcher": describe(&rule.matcher),
                 "url": rule.url, "origin": rule.origin,
             })

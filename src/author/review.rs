@@ -192,6 +192,10 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
 /// A malformed name or incident id, a file that already exists, or a write that fails.
 pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldError> {
     let code = scaffold::check_request(codex, request)?;
+    // A review rule cites incident records only.
+    let Some(incident) = request.incident.as_deref() else {
+        return Err(ScaffoldError::ReviewIncident);
+    };
     let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
     let fixtures = request.rule_dir.join(&request.name);
     let mut created = Created {
@@ -199,7 +203,7 @@ pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldErr
         files: Vec::new(),
         incident_to_edit: None,
     };
-    scaffold::write(&rule_file, &rule_text(&code, request), &mut created)?;
+    scaffold::write(&rule_file, &rule_text(&code, incident), &mut created)?;
     scaffold::write(
         &fixtures.join("applies.rs"),
         &format!(
@@ -216,7 +220,7 @@ pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldErr
     Ok(created)
 }
 
-fn rule_text(code: &str, request: &Request) -> String {
+fn rule_text(code: &str, incident: &str) -> String {
     format!(
         r#"# A review rule: a check only a reviewer can judge. It never reports a finding; the review
 # brief (`cargo codex review`) lists it beside the changed code its selector applies to.
@@ -250,7 +254,6 @@ within = "function"
 
 [match]
 call = ["replace_me"]
-"#,
-        incident = request.incident
+"#
     )
 }

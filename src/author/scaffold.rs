@@ -1,15 +1,24 @@
-//! `cargo codex new`: the files a new rule starts from. The scaffold loads, passes its own
-//! fixtures and ships in the `shadow` stage, so committing it changes nothing until the author
-//! has replaced the placeholder matcher with the real one.
+//! `cargo codex new`: the files a new rule starts from, with a code of the project's prefix.
+//! The scaffold loads and ships in the `shadow` stage, so committing it changes nothing; its
+//! placeholders ([`TODO`], [`PLACEHOLDER`]) make `cargo codex test` fail, naming each line, until
+//! the author has replaced them with the real rule.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::codex::Codex;
 use crate::codex::matcher::{KINDS, kind_names};
+use crate::codex::{Codex, reference};
 use crate::config::Settings;
+
+/// How the scaffold starts each text a human must write; `cargo codex test` fails while a
+/// string or doc line of a rule file or incident record still starts with it.
+pub const TODO: &str = "TODO:";
+
+/// The name the scaffold's matcher and fixtures use for the code to match; `cargo codex test`
+/// fails while it is left in a rule file or a fixture.
+pub const PLACEHOLDER: &str = "replace_me";
 
 /// What to scaffold.
 #[derive(Debug, Clone)]
@@ -17,7 +26,13 @@ pub struct Request {
     /// Kebab-case rule name, e.g. `lock-held-across-await`.
     pub name: String,
     /// Incident id, e.g. `2026-02-03-lock-convoy`.
-    pub incident: String,
+    pub incident: Option<String>,
+    /// Public references (links, advisory ids) the rule cites.
+    pub references: Vec<String>,
+    /// The code to give the rule; `None` for the next free code with `prefix`.
+    pub id: Option<String>,
+    /// The project's code prefix (`codex.toml`'s `prefix`), e.g. `ACME`.
+    pub prefix: Option<String>,
     /// Folder the rule file goes in.
     pub rule_dir: PathBuf,
     /// Folder incident records go in.
@@ -25,10 +40,10 @@ pub struct Request {
 }
 
 impl Request {
-    /// Rule `name` from `incident`, in the project's first rule folder (`rules/` when it names
-    /// none) with its incident record in the first incident folder (else `codex/` beside the
-    /// rule folder).
-    pub fn in_project(settings: &Settings, name: &str, incident: &str) -> Self {
+    /// Rule `name` in the project's first rule folder (`rules/` when it names none), with its
+    /// incident record (if any) in the first incident folder (else `codex/` beside the rule
+    /// folder), and the project's code prefix.
+    pub fn in_project(settings: &Settings, name: &str) -> Self {
         let rule_dir = settings
             .sources
             .rule_dirs
@@ -47,7 +62,10 @@ impl Request {
             });
         Request {
             name: name.to_owned(),
-            incident: incident.to_owned(),
+            incident: None,
+            references: Vec::new(),
+            id: None,
+            prefix: settings.prefix.clone(),
             rule_dir,
             incident_dir,
         }
@@ -65,6 +83,40 @@ pub enum ScaffoldError {
     /// The incident id is not `YYYY-MM-DD-words`.
     #[error("incident id `{0}` must be a date and kebab-case words, like `2026-02-03-lock-convoy`")]
     Incident(String),
+    /// A reference is neither a link nor an advisory id.
+    #[error("`{0}` is not a reference: give {forms}", forms = reference::FORMS)]
+    Reference(String),
+    /// Neither an incident nor a reference.
+    #[error(
+        "a rule cites where it comes from: give --incident YYYY-MM-DD-words (writes its record) \
+         or --reference (a link or an advisory id), or both"
+    )]
+    NoSource,
+    /// A review rule without an incident.
+    #[error("a review rule cites the incident it comes from: give --incident YYYY-MM-DD-words")]
+    ReviewIncident,
+    /// `--id` is not a code.
+    #[error("`{0}` is not a rule code: upper-case letters then digits, like `ACME0001`")]
+    Code(String),
+    /// `--id` is reserved for the tool's own rules.
+    #[error("codes CX9000 to CX9999 are reserved for the tool's own rules; pick another")]
+    Reserved,
+    /// `--id` is taken.
+    #[error(
+        "code {code} is already used by {by}; pick another, or leave out --id for the next free one"
+    )]
+    Taken {
+        /// The code.
+        code: String,
+        /// What uses it: a rule or an incident record.
+        by: String,
+    },
+    /// No prefix is known to number the rule with.
+    #[error(
+        "this project has no rule code prefix: add `prefix = \"ACME\"` (your letters) to codex.toml \
+         for codes ACME0001, ACME0002…, or pass --id"
+    )]
+    NoPrefix,
     /// A file would be overwritten.
     #[error("{} already exists; pick another name", .0.display())]
     Exists(PathBuf),
@@ -90,13 +142,18 @@ pub struct Created {
     pub incident_to_edit: Option<PathBuf>,
 }
 
-/// Writes the rule file, its fixtures and, when missing, the incident record.
+/// Writes the rule file, its fixtures and, when the rule cites an incident that has none yet,
+/// the incident record.
 ///
 /// # Errors
 ///
-/// A malformed name or incident id, a file that already exists, or a write that fails.
+/// A malformed name, incident id, reference or code; no incident and no reference; a code
+/// already used or none to give; a file that already exists, or a write that fails.
 pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldError> {
     let code = check_request(codex, request)?;
+    if request.incident.is_none() && request.references.is_empty() {
+        return Err(ScaffoldError::NoSource);
+    }
     let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
     let fixtures = request.rule_dir.join(&request.name);
     let mut created = Created {
@@ -108,27 +165,36 @@ pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldErr
     write(
         &fixtures.join("fail.rs"),
         &format!(
-            "// Each line marked `//~ {code}` must be reported, and no other.\n// Replace with the code from the incident.\npub fn example(input: &Input) {{\n    input.replace_me(); //~ {code}\n}}\n"
+            "// Each line marked `//~ {code}` must be reported, and no other.\n// Replace with the code from the incident.\npub fn example(input: &Input) {{\n    input.{PLACEHOLDER}(); //~ {code}\n}}\n"
         ),
         &mut created,
     )?;
     write(
         &fixtures.join("pass.rs"),
-        "// Near misses that must stay silent: the safe way to write the same thing.\npub fn example(input: &Input) {\n    input.replace_me_safely();\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn tests_are_exempt() {\n        input().replace_me();\n    }\n}\n",
+        &format!(
+            "// Near misses that must stay silent: the safe way to write the same thing.\npub fn example(input: &Input) {{\n    input.{PLACEHOLDER}_safely();\n}}\n\n#[cfg(test)]\nmod tests {{\n    #[test]\n    fn tests_are_exempt() {{\n        input().{PLACEHOLDER}();\n    }}\n}}\n"
+        ),
         &mut created,
     )?;
     incident(codex, request, &code, &mut created)?;
     Ok(created)
 }
 
-/// The code a new rule gets, once `request`'s name and incident id are well formed and its
-/// files do not exist yet.
+/// The code a new rule gets (`--id`, or the next free one), once `request`'s name, incident id
+/// and references are well formed and its files do not exist yet.
 pub(super) fn check_request(codex: &Codex, request: &Request) -> Result<String, ScaffoldError> {
     if !crate::codex::load::is_kebab(&request.name) {
         return Err(ScaffoldError::Name(request.name.clone()));
     }
-    if !is_incident_id(&request.incident) {
-        return Err(ScaffoldError::Incident(request.incident.clone()));
+    if let Some(incident) = request.incident.as_ref().filter(|id| !is_incident_id(id)) {
+        return Err(ScaffoldError::Incident(incident.clone()));
+    }
+    if let Some(bad) = request
+        .references
+        .iter()
+        .find(|cited| !reference::is_reference(cited))
+    {
+        return Err(ScaffoldError::Reference(bad.clone()));
     }
     let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
     let fixtures = request.rule_dir.join(&request.name);
@@ -137,29 +203,29 @@ pub(super) fn check_request(codex: &Codex, request: &Request) -> Result<String, 
             return Err(ScaffoldError::Exists(path.clone()));
         }
     }
-    Ok(next_code(codex))
+    match &request.id {
+        Some(id) => chosen_code(codex, id),
+        None => next_code(codex, request.prefix.as_deref()),
+    }
 }
 
-/// Writes the incident record of `request` when it is missing, else notes that its `rules`
-/// need the new code.
+/// Writes the incident record `request` cites when it is missing, else notes that its `rules`
+/// need the new code; nothing when it cites none.
 pub(super) fn incident(
     codex: &Codex,
     request: &Request,
     code: &str,
     created: &mut Created,
 ) -> Result<(), ScaffoldError> {
-    let incident_file = request
-        .incident_dir
-        .join(format!("{}.toml", request.incident));
-    if codex.incident(&request.incident).is_some() || incident_file.exists() {
+    let Some(incident) = &request.incident else {
+        return Ok(());
+    };
+    let incident_file = request.incident_dir.join(format!("{incident}.toml"));
+    if codex.incident(incident).is_some() || incident_file.exists() {
         created.incident_to_edit = Some(incident_file);
         Ok(())
     } else {
-        write(
-            &incident_file,
-            &incident_text(code, &request.incident),
-            created,
-        )
+        write(&incident_file, &incident_text(code, incident), created)
     }
 }
 
@@ -176,49 +242,93 @@ pub(super) fn write(path: &Path, text: &str, created: &mut Created) -> Result<()
     Ok(())
 }
 
-/// The next free code with the prefix most rules loaded from disk use (`CX` otherwise),
-/// outside the range reserved for built-in rules.
-fn next_code(codex: &Codex) -> String {
+/// `id`, when it is a code no rule or incident record of `codex` uses yet.
+fn chosen_code(codex: &Codex, id: &str) -> Result<String, ScaffoldError> {
+    if !crate::codex::load::is_rule_code(id) {
+        return Err(ScaffoldError::Code(id.to_owned()));
+    }
+    if id.starts_with("CX9") {
+        return Err(ScaffoldError::Reserved);
+    }
+    if let Some(rule) = codex.find(id).and_then(|index| codex.rule(index)) {
+        return Err(ScaffoldError::Taken {
+            code: id.to_owned(),
+            by: format!("rule `{}` ({})", rule.name, rule.origin),
+        });
+    }
+    if let Some(rule) = codex.review_rule(id) {
+        return Err(ScaffoldError::Taken {
+            code: id.to_owned(),
+            by: format!("review rule `{}` ({})", rule.name, rule.origin),
+        });
+    }
+    if let Some(incident) = codex
+        .incidents()
+        .iter()
+        .find(|incident| incident.rules.iter().any(|code| code == id))
+    {
+        return Err(ScaffoldError::Taken {
+            code: id.to_owned(),
+            by: format!("incident record {}", incident.origin),
+        });
+    }
+    Ok(id.to_owned())
+}
+
+/// The next free code with `prefix`, or when `codex.toml` names none, with the prefix every
+/// rule (finding or review) of the project's own folders shares. Codes of review rules and
+/// those cited by incident records count as used, and so does the range reserved for built-in
+/// rules.
+fn next_code(codex: &Codex, prefix: Option<&str>) -> Result<String, ScaffoldError> {
     let split = |id: &str| {
         let digits = id.trim_start_matches(|c: char| c.is_ascii_uppercase());
-        (
-            id[..id.len() - digits.len()].to_owned(),
-            digits.len(),
-            digits.parse::<u32>().ok(),
-        )
+        let prefix = id
+            .get(..id.len() - digits.len())
+            .unwrap_or_default()
+            .to_owned();
+        (prefix, digits.len(), digits.parse::<u32>().ok())
     };
-    let mut prefixes: Vec<(String, usize)> = Vec::new();
-    let on_disk = codex
-        .rules()
-        .iter()
-        .filter(|r| r.file.is_some())
-        .map(|r| &r.id);
-    let review_on_disk = codex.review_rules().iter().filter(|r| r.file.is_some());
-    for id in on_disk.chain(review_on_disk.map(|r| &r.id)) {
-        let (prefix, _, _) = split(id);
-        match prefixes.iter_mut().find(|(p, _)| *p == prefix) {
-            Some((_, count)) => *count += 1,
-            None => prefixes.push((prefix, 1)),
+    let prefix = if let Some(prefix) = prefix {
+        prefix.to_owned()
+    } else {
+        let on_disk = codex
+            .rules()
+            .iter()
+            .filter(|rule| rule.file.is_some())
+            .map(|rule| &rule.id);
+        let review_on_disk = codex
+            .review_rules()
+            .iter()
+            .filter(|rule| rule.file.is_some())
+            .map(|rule| &rule.id);
+        let mut shared = on_disk.chain(review_on_disk).map(|id| split(id).0);
+        let first = shared.next().ok_or(ScaffoldError::NoPrefix)?;
+        if !shared.all(|other| other == first) {
+            return Err(ScaffoldError::NoPrefix);
         }
-    }
-    let prefix = prefixes
-        .iter()
-        .max_by_key(|(_, count)| *count)
-        .map_or_else(|| "CX".to_owned(), |(p, _)| p.clone());
-    let review = codex.review_rules().iter().map(|r| &r.id);
-    let (width, highest) = codex
+        first
+    };
+    let used = codex
         .rules()
         .iter()
-        .map(|r| &r.id)
-        .chain(review)
-        .map(|id| split(id))
-        .filter(|(p, _, number)| {
-            *p == prefix && number.is_some_and(|n| !(prefix == "CX" && n >= 9000))
-        })
-        .fold((4, 0), |(width, high), (_, digits, number)| {
-            (width.max(digits), high.max(number.unwrap_or(0)))
-        });
-    format!("{prefix}{:0width$}", highest + 1)
+        .map(|rule| rule.id.as_str())
+        .chain(codex.review_rules().iter().map(|rule| rule.id.as_str()))
+        .chain(
+            codex
+                .incidents()
+                .iter()
+                .flat_map(|incident| incident.rules.iter().map(String::as_str)),
+        )
+        .map(split)
+        .filter(|(p, _, number)| *p == prefix && number.is_some_and(|n| !(p == "CX" && n >= 9000)));
+    let (width, highest) = used.fold((4, 0), |(width, high), (_, digits, number)| {
+        (width.max(digits), high.max(number.unwrap_or(0)))
+    });
+    let code = format!("{prefix}{:0width$}", highest + 1);
+    if code.starts_with("CX9") {
+        return Err(ScaffoldError::Reserved);
+    }
+    Ok(code)
 }
 
 fn is_incident_id(id: &str) -> bool {
@@ -235,45 +345,65 @@ fn is_incident_id(id: &str) -> bool {
     date && crate::codex::load::is_kebab(&id[11..])
 }
 
+/// `text` as a TOML string.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
 fn rule_text(code: &str, request: &Request) -> String {
+    let mut cites = String::new();
+    if let Some(incident) = &request.incident {
+        let _ = writeln!(cites, "incidents = [{}]", quoted(incident));
+    }
+    if !request.references.is_empty() {
+        let list: Vec<String> = request.references.iter().map(|r| quoted(r)).collect();
+        let _ = writeln!(cites, "references = [{}]", list.join(", "));
+    }
+    let source = request
+        .incident
+        .as_deref()
+        .or(request.references.first().map(String::as_str))
+        .unwrap_or_default();
     let mut text = String::new();
     let _ = write!(
         text,
         r#"id = "{code}"
-title = "TODO: the pattern, in a few words"
+title = "{TODO} the pattern, in a few words"
 severity = "error"
-# shadow: reported only in machine formats. Move to "warn", then "enforce", once the rule's
-# findings on the codebase have been reviewed (or set the stage per path with enforce_paths).
+# Required. shadow: findings appear only in JSON and SARIF and never fail the run. Move to
+# "warn", then "enforce", once its findings on the codebase have been reviewed (or enforce it
+# on some paths only with enforce_paths).
 stage = "shadow"
-incidents = ["{incident}"]
-scopes = ["prod"]
-message = "TODO: what is wrong, lowercase, no final period"
-help = "TODO: how to fix it"
+# Where the rule comes from: incident records (codex/<id>.toml) and/or public references
+# (links, CVE-…, GHSA-…, RUSTSEC-…, CWE-… ids); at least one.
+{cites}scopes = ["prod"]
+message = "{TODO} what is wrong, lowercase, no final period"
+help = "{TODO} how to fix it"
 
 doc = """
 ## What it does
-TODO: what the rule flags.
+{TODO} what the rule flags.
 
 ## Why is this bad?
-TODO: what happened in {incident}, and why this code pattern caused it.
+{TODO} what happened ({source}), and why this code pattern caused it.
 
 ## Example
 ```rust
-input.replace_me();
+input.{PLACEHOLDER}();
 ```
 Use instead:
 ```rust
-input.replace_me_safely();
+input.{PLACEHOLDER}_safely();
 ```
 """
 
 # One matcher kind: {kinds} ({combined} may be combined):
 {examples}
 # See `cargo codex explain CX0001` for a complete rule, and codex/README.md for the workflow.
+# `cargo codex test` fails, naming the line, while a `{TODO}` or `{PLACEHOLDER}` is left.
 [match]
-method = ["replace_me"]
+method = ["{PLACEHOLDER}"]
 "#,
-        incident = request.incident,
         kinds = kind_names(KINDS),
         combined = kind_names(KINDS.iter().filter(|kind| kind.combines)).replace(" or ", " and "),
         examples = KINDS
@@ -287,7 +417,7 @@ method = ["replace_me"]
 
 fn incident_text(code: &str, id: &str) -> String {
     format!(
-        "date = \"{date}\"\ntitle = \"TODO: what failed, in one line\"\nsummary = \"\"\"\nTODO: what happened, from the post-mortem: the trigger, the code that assumed its input was valid,\nand why it failed everywhere at once.\n\"\"\"\nimpact = \"TODO: who was affected, how badly, for how long\"\nsource = \"TODO: link to the post-mortem\"\nrules = [\"{code}\"]\n",
-        date = &id[..10]
+        "date = \"{date}\"\ntitle = \"{TODO} what failed, in one line\"\nsummary = \"\"\"\n{TODO} what happened, from the post-mortem: the trigger, the code that assumed its input was valid,\nand why it failed everywhere at once.\n\"\"\"\nimpact = \"{TODO} who was affected, how badly, for how long\"\nsource = \"{TODO} link to the post-mortem\"\nrules = [\"{code}\"]\n",
+        date = id.get(..10).unwrap_or_default()
     )
 }

@@ -1,17 +1,19 @@
 //! Testing a Codex: each rule's fixtures (`<name>/fail.rs` must fire exactly on the lines
 //! marked `//~ CODE`, `<name>/pass.rs` must stay silent, `<name>/fail.stderr` holds the expected
-//! human output) and the Codex's integrity. `cargo codex test` and this project's test suite
-//! call the same function, as ast-grep's `sg test` does.
+//! human output; `verify/fixture.rs`), what `cargo codex new` left to replace
+//! (`verify/placeholder.rs`) and the Codex's integrity. `cargo codex test` and this project's test suite call the same
+//! function, as ast-grep's `sg test` does.
+
+mod fixture;
+mod placeholder;
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::codex::{Codex, Matcher, Overrides, Rule};
+use crate::codex::{Codex, Matcher, Overrides};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Summary};
-use crate::engine::{self, Inputs};
-use crate::report::{self, Format};
+
+pub use fixture::marked_lines;
 
 /// The outcome of testing one rule.
 #[derive(Debug, Clone)]
@@ -41,9 +43,14 @@ impl Verification {
 }
 
 /// Makes `settings` load the rules of `cargo codex test DIRS`: the rule folders `dirs`
-/// (relative to `cwd`) with their sibling `codex/` incident folders, instead of the embedded
-/// Codex, and without `codex.toml`'s rule changes.
+/// (relative to `cwd`) instead of those of `codex.toml` and of the embedded Codex, with their
+/// sibling `codex/` incident folders; and without `codex.toml`'s rule changes.
 pub fn select_rule_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &Path) {
+    if !dirs.is_empty() {
+        settings.sources.rule_dirs.clear();
+        // Rules tested from disk would clash with their embedded copies.
+        settings.sources.embedded = false;
+    }
     for dir in dirs {
         let dir = cwd.join(dir);
         if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir()) {
@@ -55,159 +62,90 @@ pub fn select_rule_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &Path) {
             settings.sources.rule_dirs.push(dir);
         }
     }
-    if !dirs.is_empty() {
-        // Rules tested from disk would clash with their embedded copies.
-        settings.sources.embedded = false;
-    }
     // Fixtures test rules as written; stage and severity overrides do not change what matches.
     settings.overrides = Overrides::default();
 }
 
-/// Tests every rule of `codex` that was loaded from disk. With `bless`, missing or outdated
-/// `fail.stderr` files are written instead of compared.
+/// Why a run of `cargo codex test` has nothing to test, when no rule was loaded from disk: no
+/// rule folder was named or configured, or the folders hold no rule file.
+pub fn nothing_to_test(settings: &Settings, verification: &Verification) -> Option<String> {
+    if !verification.rules.is_empty() {
+        return None;
+    }
+    let dirs = &settings.sources.rule_dirs;
+    if dirs.is_empty() {
+        return Some(
+            "no rule folder to test: name one (`cargo codex test rules`) or list it in \
+             codex.toml (`rule_dirs = [\"rules\"]`)"
+                .to_owned(),
+        );
+    }
+    let shown: Vec<String> = dirs
+        .iter()
+        .map(|dir| crate::codex::load::display_path(dir, &settings.root))
+        .collect();
+    Some(format!(
+        "no rule files (`*.toml`) in {}: `cargo codex new <name> --incident <id>` writes one",
+        shown.join(", ")
+    ))
+}
+
+/// Tests every rule of `codex` that was loaded from disk, and what `cargo codex new` left to
+/// replace in them and in the incident records read from disk. With `bless`, missing or
+/// outdated `fail.stderr` files are written instead of compared.
 pub fn verify(codex: &Codex, bless: bool) -> Verification {
     let mut verification = Verification {
         integrity: integrity(codex),
         ..Verification::default()
     };
+    for incident in codex.incidents() {
+        if let Some(left) = incident
+            .file
+            .as_ref()
+            .and_then(|path| placeholder::in_toml(path, &incident.origin))
+        {
+            verification.integrity.push(left);
+        }
+    }
     for rule in codex.rules() {
         let Some(file) = &rule.file else { continue };
-        let failures = test_rule(codex, rule, &file.with_extension(""), bless);
+        let dir = file.with_extension("");
+        let mut failures = Vec::new();
+        failures.extend(placeholder::in_toml(file, &rule.origin));
+        // As the project shows it: `rules/<name>/fail.rs`.
+        let fixtures = rule.origin.strip_suffix(".toml").unwrap_or(&rule.origin);
+        for fixture in ["fail.rs", "pass.rs"] {
+            failures.extend(placeholder::in_fixture(
+                &dir.join(fixture),
+                &format!("{fixtures}/{fixture}"),
+            ));
+        }
+        failures.extend(fixture::test_rule(codex, rule, &dir, bless));
         verification.rules.push(RuleResult {
             id: rule.id.clone(),
             name: rule.name.clone(),
             failures,
         });
     }
-    for rule in codex
-        .review_rules()
-        .iter()
-        .filter(|rule| rule.file.is_some())
-    {
+    for rule in codex.review_rules() {
+        let Some(file) = &rule.file else { continue };
+        let mut failures = Vec::new();
+        failures.extend(placeholder::in_toml(file, &rule.origin));
+        let fixtures = rule.origin.strip_suffix(".toml").unwrap_or(&rule.origin);
+        for fixture in ["applies.rs", "not_applies.rs"] {
+            failures.extend(placeholder::in_fixture(
+                &file.with_extension("").join(fixture),
+                &format!("{fixtures}/{fixture}"),
+            ));
+        }
+        failures.extend(super::review::test_rule(rule));
         verification.rules.push(RuleResult {
             id: rule.id.clone(),
             name: rule.name.clone(),
-            failures: super::review::test_rule(rule),
+            failures,
         });
     }
     verification
-}
-
-fn test_rule(codex: &Codex, rule: &Rule, dir: &Path, bless: bool) -> Vec<String> {
-    let mut failures = Vec::new();
-    let root = dir.parent().unwrap_or(dir).to_path_buf();
-    for (fixture, must_fire) in [("fail.rs", true), ("pass.rs", false)] {
-        let path = dir.join(fixture);
-        let Ok(text) = fs::read_to_string(&path) else {
-            failures.push(format!("missing fixture {}", path.display()));
-            continue;
-        };
-        let found = run(codex, rule, &root, &path);
-        let found_lines: Vec<usize> = found.iter().map(|d| d.start.line).collect();
-        let expected = if must_fire {
-            marked_lines(&text, &rule.id)
-        } else {
-            Vec::new()
-        };
-        if must_fire && expected.is_empty() {
-            failures.push(format!("{fixture} marks no line with `//~ {}`", rule.id));
-        }
-        if found_lines != expected {
-            failures.push(line_diff(fixture, &expected, &found_lines));
-        }
-        if must_fire {
-            compare_stderr(&found, &dir.join("fail.stderr"), bless, &mut failures);
-        }
-    }
-    failures
-}
-
-fn run(codex: &Codex, rule: &Rule, root: &Path, path: &Path) -> Vec<Diagnostic> {
-    let inputs = Inputs {
-        root: root.to_path_buf(),
-        files: vec![path.to_path_buf()],
-        max_file_size: crate::config::DEFAULT_MAX_FILE_SIZE,
-        ..Inputs::default()
-    };
-    engine::check(codex, &inputs)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.rule == rule.id)
-        .collect()
-}
-
-/// Lines carrying `//~ CODE` (the finding is on that line) or `//~^ CODE` (on the line above).
-pub fn marked_lines(text: &str, code: &str) -> Vec<usize> {
-    let mut lines = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(at) = rest.find("//~") {
-            rest = &rest[at + 3..];
-            let ups = rest.chars().take_while(|&c| c == '^').count();
-            let marked = rest[ups..]
-                .split_whitespace()
-                .take_while(|word| !word.starts_with("//"));
-            let count = marked
-                .filter(|word| word.trim_end_matches(',') == code)
-                .count();
-            lines.extend(std::iter::repeat_n((index + 1).saturating_sub(ups), count));
-        }
-    }
-    lines.sort_unstable();
-    lines
-}
-
-fn line_diff(fixture: &str, expected: &[usize], found: &[usize]) -> String {
-    let missing: Vec<String> = expected
-        .iter()
-        .filter(|l| !found.contains(l))
-        .map(ToString::to_string)
-        .collect();
-    let extra: Vec<String> = found
-        .iter()
-        .filter(|l| !expected.contains(l))
-        .map(ToString::to_string)
-        .collect();
-    let mut text = format!("{fixture}: expected findings on lines {expected:?}, found {found:?}");
-    if !missing.is_empty() {
-        let _ = write!(
-            text,
-            "\n  - expected but not found: line {}",
-            missing.join(", ")
-        );
-    }
-    if !extra.is_empty() {
-        let _ = write!(
-            text,
-            "\n  + found but not expected: line {}",
-            extra.join(", ")
-        );
-    }
-    text
-}
-
-fn compare_stderr(found: &[Diagnostic], path: &PathBuf, bless: bool, failures: &mut Vec<String>) {
-    let mut rendered = Vec::new();
-    let summary = Summary::of(found, 1, 0);
-    let context = report::Context::default();
-    if report::render(Format::Human, &mut rendered, found, &summary, &context).is_err() {
-        failures.push("cannot render the human output".to_owned());
-        return;
-    }
-    let rendered = String::from_utf8_lossy(&rendered).into_owned();
-    match fs::read_to_string(path) {
-        Ok(expected) if expected == rendered => {}
-        _ if bless => {
-            if let Err(error) = fs::write(path, &rendered) {
-                failures.push(format!("cannot write {}: {error}", path.display()));
-            }
-        }
-        Ok(expected) => failures.push(format!(
-            "{} differs from the output (run with --bless to update):\n--- expected\n{expected}\n+++ actual\n{rendered}",
-            path.display()
-        )),
-        Err(_) => failures.push(format!("missing {} (run with --bless to write it)", path.display())),
-    }
 }
 
 /// Problems with the Codex as a whole: incidents naming unknown rules, rules without docs'
@@ -290,17 +228,4 @@ pub fn summarize(verification: &Verification) -> String {
         failed + usize::from(!verification.integrity.is_empty())
     );
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marks_on_the_line_and_above() {
-        let text =
-            "a.unwrap(); //~ CX0001\nb.unwrap(); c.unwrap(); //~ CX0001 CX0001\n//~^ CX0002\n";
-        assert_eq!(marked_lines(text, "CX0001"), [1, 2, 2]);
-        assert_eq!(marked_lines(text, "CX0002"), [2]);
-    }
 }

@@ -91,6 +91,7 @@ fn describe(rule: &Rule, out: &mut String) {
         stage,
         enforce_paths,
         incidents,
+        references,
         scopes,
         clippy,
         const_contexts,
@@ -113,9 +114,9 @@ fn describe(rule: &Rule, out: &mut String) {
     let globs = |set: Option<&globset::GlobSet>| set.map(globset::GlobSet::len);
     let _ = writeln!(
         out,
-        "{id:?} {name:?} {title:?} {severity:?} {stage:?} {incidents:?} {scopes:?} {clippy:?} \
-         {const_contexts:?} {message:?} {help:?} {doc:?} {matcher:?} {fix:?} {origin:?} \
-         {file:?} {url:?} {:?} {:?} {:?} {:?} {:?}",
+        "{id:?} {name:?} {title:?} {severity:?} {stage:?} {incidents:?} {references:?} {scopes:?} \
+         {clippy:?} {const_contexts:?} {message:?} {help:?} {doc:?} {matcher:?} {fix:?} \
+         {origin:?} {file:?} {url:?} {:?} {:?} {:?} {:?} {:?}",
         globs(enforce_paths.as_ref()),
         globs(paths.as_ref()),
         globs(exclude_paths.as_ref()),

@@ -56,18 +56,9 @@ pub(super) enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
-    /// Scaffold a new rule (file, fixtures, incident record) with the next free code.
-    New {
-        /// Kebab-case name of the pattern, e.g. lock-held-across-await.
-        name: String,
-        /// The incident it comes from, e.g. 2026-02-03-lock-convoy.
-        #[arg(long)]
-        incident: String,
-        /// A review rule: a check only a reviewer can judge, listed in the review brief
-        /// beside the code it applies to, never a finding.
-        #[arg(long)]
-        review: bool,
-    },
+    /// Scaffold a new rule (file, fixtures, incident record) with the next free code of the
+    /// project's prefix (`prefix` in codex.toml).
+    New(NewArgs),
     /// The review brief of a merge request, for a review bot: per changed hunk, its function,
     /// findings, the review rules that apply, suppressions and baseline entries added, and
     /// changes to the Codex itself.
@@ -91,12 +82,46 @@ pub(super) enum Command {
     },
 }
 
+/// `new`: what the rule is called, where it comes from (at least one incident or reference),
+/// and optionally its code.
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("source")
+        .required(true)
+        .multiple(true)
+        .args(["incident", "references"])
+))]
+pub(super) struct NewArgs {
+    /// Kebab-case name of the pattern, e.g. lock-held-across-await.
+    pub(super) name: String,
+    /// The incident it comes from, e.g. 2026-02-03-lock-convoy (its record is written when
+    /// missing).
+    #[arg(long)]
+    pub(super) incident: Option<String>,
+    /// A public reference it comes from: a link, or a CVE, GHSA, RUSTSEC or CWE id
+    /// (repeatable).
+    #[arg(long = "reference", value_name = "LINK_OR_ID")]
+    pub(super) references: Vec<String>,
+    /// The rule's code, e.g. ACME0042, instead of the next free one.
+    #[arg(long, value_name = "CODE")]
+    pub(super) id: Option<String>,
+    /// A review rule: a check only a reviewer can judge, listed in the review brief beside the
+    /// code it applies to, never a finding (it cites an --incident).
+    #[arg(long)]
+    pub(super) review: bool,
+}
+
 // Each flag is one independent switch, as clap reads them.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// Files or folders to check.
+    /// Files or folders to check. A file named here is checked even where `exclude` or a rule
+    /// folder would leave it out, unless --force-exclude.
     pub(super) paths: Vec<PathBuf>,
+    /// Leave out files named on the command line that `exclude` or a rule folder covers, as
+    /// when walking the project (for hooks that pass every changed file).
+    #[arg(long)]
+    pub(super) force_exclude: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(super) format: Format,

@@ -8,7 +8,7 @@ use cargo_codex::codex::Codex;
 use cargo_codex::config::Settings;
 
 use super::Status;
-use super::args::ListFormat;
+use super::args::{ListFormat, NewArgs};
 
 /// `explain CODE`: a rule's documentation, or exit 2 for an unknown code.
 pub(super) fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
@@ -44,11 +44,17 @@ pub(super) fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> i
 pub(super) fn new_rule(
     codex: &Codex,
     settings: &Settings,
-    (name, incident, review): (&str, &str, bool),
+    args: &NewArgs,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
-    let request = scaffold::Request::in_project(settings, name, incident);
-    let made = if review {
+    let name = &args.name;
+    let request = scaffold::Request {
+        incident: args.incident.clone(),
+        references: args.references.clone(),
+        id: args.id.clone(),
+        ..scaffold::Request::in_project(settings, name)
+    };
+    let made = if args.review {
         cargo_codex::author::review::scaffold(codex, &request)
     } else {
         scaffold::scaffold(codex, &request)
@@ -60,7 +66,7 @@ pub(super) fn new_rule(
             return Ok(Status::Failure);
         }
     };
-    if review {
+    if args.review {
         writeln!(out, "created review rule {} `{name}`:", created.code)?;
     } else {
         writeln!(
@@ -83,7 +89,7 @@ pub(super) fn new_rule(
     writeln!(
         out,
         "next: write the {}, then `cargo codex test {}`",
-        if review {
+        if args.review {
             "check, examples, selector and fixtures"
         } else {
             "matcher and fixtures"
@@ -99,9 +105,21 @@ pub(super) fn new_rule(
     Ok(Status::Clean)
 }
 
-/// `test`: the Codex's rules against their fixtures; exit 1 when one fails.
-pub(super) fn test(codex: &Codex, bless: bool, out: &mut dyn Write) -> io::Result<Status> {
+/// `test`: the Codex's rules against their fixtures; exit 1 when one fails, 2 when there is
+/// nothing to test.
+pub(super) fn test(
+    codex: &Codex,
+    settings: &Settings,
+    bless: bool,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
     let verification = verify::verify(codex, bless);
+    // Nothing tested is not a pass: a wrong folder or a missing `rule_dirs` would otherwise
+    // leave a Codex untested in CI without anyone noticing.
+    if let Some(reason) = verify::nothing_to_test(settings, &verification) {
+        writeln!(io::stderr().lock(), "error: {reason}")?;
+        return Ok(Status::Failure);
+    }
     write!(out, "{}", verify::summarize(&verification))?;
     Ok(if verification.passed() {
         Status::Clean

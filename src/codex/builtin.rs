@@ -170,6 +170,7 @@ impl Builtin {
             stage: spec.stage,
             enforce_paths: None,
             incidents: Vec::new(),
+            references: Vec::new(),
             scopes: vec![
                 Scope::Prod,
                 Scope::Test,

@@ -9,13 +9,14 @@ mod file;
 mod incident;
 mod review;
 mod rule;
+mod shape;
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use file::{LoadError, LoadWarning, TextFile};
-pub(crate) use file::{display_path, text_file};
+pub(crate) use file::{display_path, text_file, toml_message};
 
 use super::{Builtin, Codex, Incident, Rule, Scope, Severity, Stage};
 use crate::source::boundary::Boundary;
@@ -164,7 +165,7 @@ pub fn load_from(
                 );
                 rules.push(rule);
             }
-            Err(mut found) => errors.append(&mut found),
+            Err(found) => errors.extend(without_consequences(found)),
         }
     }
     for kind in Builtin::ALL {
@@ -186,14 +187,78 @@ pub fn load_from(
     }
 }
 
+/// The errors of one file without those that only follow from another: an error about a
+/// whole list or table (`[match]` names no matcher kind, `call` lists no path) is left out
+/// when an error about something inside it (the entry that was wrong) is given. The others
+/// come in the order they stand in the file.
+fn without_consequences(errors: Vec<LoadError>) -> Vec<LoadError> {
+    let span = |error: &LoadError| match error {
+        LoadError::Invalid { file, span, .. } => Some(section(&file.text, span.clone())),
+        LoadError::Read { .. } => None,
+    };
+    // By start, so that the errors inside one are found by a binary search (and the first
+    // looked at is usually inside: linear in practice, however many entries are wrong).
+    let mut inner: Vec<Range<usize>> = errors
+        .iter()
+        .filter_map(span)
+        .filter(|span| !span.is_empty())
+        .collect();
+    inner.sort_by_key(|span| (span.start, span.end));
+    inner.dedup();
+    let holds_another = |outer: &Range<usize>| {
+        let from = inner.partition_point(|span| span.start < outer.start);
+        inner
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|span| span.start < outer.end)
+            .any(|span| span != outer && span.end <= outer.end)
+    };
+    let mut kept: Vec<LoadError> = errors
+        .into_iter()
+        .filter(|error| !span(error).is_some_and(|outer| holds_another(&outer)))
+        .collect();
+    // In the order they stand in the file.
+    kept.sort_by_key(|error| span(error).map_or(0, |span| span.start));
+    kept
+}
+
+/// `span`, or when it is a table's header (`[match]`), the table's whole section: up to the
+/// next header or the end of the file.
+fn section(text: &str, span: Range<usize>) -> Range<usize> {
+    let line_start = text
+        .get(..span.start)
+        .map_or(0, |before| before.rfind('\n').map_or(0, |at| at + 1));
+    let is_header = text.get(span.clone()).is_some_and(|t| t.starts_with('['))
+        && text
+            .get(line_start..span.start)
+            .is_some_and(|indent| indent.trim().is_empty());
+    if !is_header {
+        return span;
+    }
+    let rest = text.get(span.end..).unwrap_or_default();
+    let mut offset = span.end;
+    for line in rest.split_inclusive('\n').skip(1) {
+        if line.trim_start().starts_with('[') {
+            break;
+        }
+        offset += line.len();
+    }
+    let first = rest.split_inclusive('\n').next().map_or(0, str::len);
+    span.start..(offset + first).min(text.len())
+}
+
 /// The incident records of `files`, each id once.
 fn parse_incidents(
     files: &[(TextFile, Option<PathBuf>)],
     errors: &mut Vec<LoadError>,
 ) -> Vec<Incident> {
     let mut incidents: Vec<Incident> = Vec::new();
-    for (file, _) in files {
-        match incident::parse(file) {
+    for (file, disk) in files {
+        match incident::parse(file).map(|incident| Incident {
+            file: disk.clone(),
+            ..incident
+        }) {
             Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
                 errors.push(LoadError::invalid(
                     file,
@@ -202,7 +267,7 @@ fn parse_incidents(
                 ));
             }
             Ok(incident) => incidents.push(incident),
-            Err(error) => errors.push(error),
+            Err(found) => errors.extend(found),
         }
     }
     incidents

@@ -9,6 +9,7 @@ mod compile;
 pub mod load;
 pub mod matcher;
 pub mod pattern;
+pub mod reference;
 pub mod review;
 
 use std::collections::HashMap;
@@ -177,6 +178,8 @@ pub struct Rule {
     pub enforce_paths: Option<globset::GlobSet>,
     /// Incident ids the rule was born from.
     pub incidents: Vec<String>,
+    /// Public references it cites: links and advisory ids (see [`mod@reference`]).
+    pub references: Vec<String>,
     /// Scopes in which the rule applies.
     pub scopes: Vec<Scope>,
     /// The clippy lints whose `allow`/`expect` attributes also suppress this rule.
@@ -237,6 +240,9 @@ pub struct Incident {
     pub rules: Vec<String>,
     /// Where the record came from.
     pub origin: String,
+    /// The record on disk, when it was read from one.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Index of a rule inside its [`Codex`].

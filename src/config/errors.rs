@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::options::{Options, RuleOptions};
-use crate::codex::load::{LoadError, TextFile};
+use crate::codex::load::{LoadError, TextFile, toml_message};
 
 /// Only the `[rules]` tables, with the span of each.
 #[derive(Deserialize)]
@@ -70,7 +70,7 @@ fn check_keys(
                     LoadError::invalid(file, key.span(), message),
                 ));
             } else {
-                let message = format!("`{name}`: {message}");
+                let message = format!("`{name}`: {}", toml_message(file, span.clone(), message));
                 errors.push((span.start, LoadError::invalid(file, span, message)));
             }
         }

@@ -25,6 +25,8 @@ pub(super) struct Options {
     pub(super) exclude: Option<Vec<Spanned<String>>>,
     pub(super) max_file_size: Option<u64>,
     pub(super) rule_url: Option<String>,
+    pub(super) prefix: Option<Spanned<String>>,
+    pub(super) force_exclude: Option<bool>,
     pub(super) baseline: Option<Spanned<String>>,
     pub(super) rules: Option<BTreeMap<Spanned<String>, RuleOptions>>,
 }
@@ -129,6 +131,19 @@ fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadErr
             "`max_file_size` must be at least 1 byte; remove it for the default (32 MiB)",
         ));
     }
+    if let Some(prefix) = &options.prefix {
+        if !is_prefix(prefix.get_ref()) {
+            errors.push(LoadError::invalid(
+                file,
+                prefix.span(),
+                format!(
+                    "`prefix` `{}` must be 1 to 8 upper-case ASCII letters, like `ACME`: rule codes \
+                     are the prefix then digits (`ACME0001`)",
+                    prefix.get_ref()
+                ),
+            ));
+        }
+    }
     for (code, change) in options.rules.iter().flatten() {
         if let Some(written) = &change.scopes {
             check_scopes(file, code.get_ref(), written, errors);
@@ -143,6 +158,11 @@ fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadErr
             }
         }
     }
+}
+
+/// Whether `prefix` can start a rule code: 1 to 8 upper-case ASCII letters.
+pub(super) fn is_prefix(prefix: &str) -> bool {
+    (1..=8).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// The scopes written for rule `code`: at least one, each name checked where it is written.

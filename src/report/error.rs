@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::frame::{self, Body, Kind};
+use super::frame::{self, Body};
 use super::terminal::visible;
 use crate::codex::LoadError;
 use crate::text::LineIndex;
@@ -46,9 +46,18 @@ pub fn render_load_errors(
                     .entry(Arc::as_ptr(&file.text).addr())
                     .or_insert_with(|| LineIndex::new(text));
                 let start = span.start.min(text.len());
-                let end = span.end.clamp(start, text.len());
+                let mut end = span.end.clamp(start, text.len());
+                if end == start {
+                    // An error about a place, not a text (a missing field): its first character.
+                    end = text
+                        .get(start..)
+                        .and_then(|rest| rest.chars().next())
+                        .filter(|c| *c != '\n')
+                        .map_or(start, |c| start + c.len_utf8());
+                }
                 let from = index.position(text, start);
-                // The plain `path:line:col: message` line first, for logs and editors.
+                // Said once, on one line (`path:line:col: message`, for logs and editors),
+                // then the place underlined below it.
                 writeln!(
                     writer,
                     "error: {}:{}:{}: {}",
@@ -62,21 +71,9 @@ pub fn render_load_errors(
                 }
                 drawn += 1;
                 let excerpt = index.excerpt(text, start, end);
-                let (span, lines) =
-                    frame::labelled(&excerpt, from, index.position(text, end), message);
-                let report = frame::Report {
-                    kind: Kind::Error,
-                    code: None,
-                    title: "invalid Codex configuration",
-                    path: &file.path,
-                    line: from.line,
-                    column: from.column,
-                    body: Body::Source(span, lines),
-                    help: None,
-                    note: None,
-                    fixable: false,
-                };
-                writer.write_all(frame::draw(&report, color).as_bytes())?;
+                let (span, lines) = frame::labelled(&excerpt, from, index.position(text, end), "");
+                writer
+                    .write_all(frame::draw_excerpt(&Body::Source(span, lines), color).as_bytes())?;
             }
             LoadError::Read { .. } => writeln!(writer, "error: {}", visible(&error.to_string()))?,
         }

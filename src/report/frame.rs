@@ -13,7 +13,7 @@ mod draw;
 use anstyle::Style;
 
 use crate::text::{Excerpt, Position};
-pub(super) use draw::draw;
+pub(super) use draw::{draw, draw_excerpt};
 
 /// How bad, as the header says it.
 #[derive(Debug, Clone, Copy)]

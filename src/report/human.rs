@@ -59,6 +59,9 @@ fn report(d: &Diagnostic, path: &str, explained: bool, color: bool) -> String {
     if !d.incidents.is_empty() {
         let _ = write!(note, "; from incident {}", d.incidents.join(", "));
     }
+    if !d.references.is_empty() {
+        let _ = write!(note, "; references {}", d.references.join(", "));
+    }
     let _ = write!(note, "; see `cargo codex explain {}`", d.rule);
     let report = frame::Report {
         kind: kind(Level::of_diagnostic(d)),

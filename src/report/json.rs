@@ -44,6 +44,7 @@ struct Entry<'a> {
     item: Option<&'a str>,
     scope: &'static str,
     incidents: &'a [String],
+    references: &'a [String],
     url: Option<&'a str>,
     fingerprint: &'a str,
     fix: Option<FixEntry<'a>>,
@@ -120,6 +121,7 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
         item: d.item.as_deref(),
         scope: d.scope.as_str(),
         incidents: &d.incidents,
+        references: &d.references,
         url: d.url.as_deref(),
         fingerprint: &d.fingerprint,
         fix: d.fix.as_ref().map(|fix| FixEntry {

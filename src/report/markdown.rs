@@ -243,6 +243,10 @@ fn finding(text: &mut String, d: &Diagnostic, explained: bool, links: &Links<'_>
         let incidents: Vec<String> = d.incidents.iter().map(|i| markup::text(i)).collect();
         let _ = write!(text, " (incident {})", incidents.join(", "));
     }
+    if !d.references.is_empty() {
+        let references: Vec<String> = d.references.iter().map(|r| markup::text(r)).collect();
+        let _ = write!(text, " (see {})", references.join(", "));
+    }
     text.push_str("\n\n");
     if !d.snippet.is_empty() {
         markup::code_block(text, "rust", &d.snippet.text);

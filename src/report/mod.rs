@@ -230,6 +230,7 @@ mod tests {
             item: Some("m::f".to_owned()),
             scope: Scope::Prod,
             incidents: vec!["2025-11-18-bot-management-feature-file".to_owned()],
+            references: Vec::new(),
             url: Some("rules/unwrap-outside-tests.toml".to_owned()),
             fingerprint: format!("{line:032x}"),
             related: None,

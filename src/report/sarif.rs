@@ -106,6 +106,7 @@ struct Fingerprints<'a> {
 struct Properties<'a> {
     incidents: &'a [String],
     item: Option<&'a str>,
+    references: &'a [String],
     scope: &'static str,
     stage: &'static str,
 }
@@ -341,6 +342,7 @@ fn result<'a>(d: &'a Diagnostic, uri: &'a str, index: &HashMap<&str, usize>) -> 
         properties: Properties {
             incidents: &d.incidents,
             item: d.item.as_deref(),
+            references: &d.references,
             scope: d.scope.as_str(),
             stage: d.stage.as_str(),
         },

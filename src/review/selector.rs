@@ -88,6 +88,7 @@ fn as_rule(rule: &ReviewRule, keep_paths: bool) -> Option<Rule> {
         stage: Stage::Shadow,
         enforce_paths: None,
         incidents: Vec::new(),
+        references: Vec::new(),
         scopes: code.scopes.clone(),
         clippy: None,
         const_contexts: true,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::engine::Inputs;
 use crate::source::boundary::normalize;
-use crate::source::discover;
+use crate::source::discover::{self, Named};
 use changes::ChangedLines;
 use staged::StagedTree;
 
@@ -105,6 +105,18 @@ pub fn inputs(
     if paths.is_empty() && *cwd != settings.root && cwd.starts_with(&settings.root) {
         paths.push(cwd.clone());
     }
+    // Files named on the command line are checked even where `exclude` or a rule folder
+    // would leave them out, unless `force_exclude` says otherwise; files a diff or the index
+    // selects are the project's, and are left out alike.
+    let mut named = if settings.force_exclude {
+        Vec::new()
+    } else {
+        paths
+            .iter()
+            .filter(|path| !path.is_dir())
+            .cloned()
+            .collect()
+    };
     if let (Some(changed), true) = (changed, selection.paths.is_empty()) {
         // Only the changed files need checking; deleted ones are gone.
         paths = changed
@@ -114,6 +126,7 @@ pub fn inputs(
             .collect();
     }
     if let Some(tree) = staged {
+        named.clear();
         paths = tree
             .files
             .iter()
@@ -135,12 +148,17 @@ pub fn inputs(
     let mut found = if (narrowed || !new.is_empty()) && paths.is_empty() {
         discover::Discovered::default()
     } else {
-        discover::discover(root, &paths, &settings.exclude)
+        let mode = if named.is_empty() {
+            Named::Excluded
+        } else {
+            Named::Kept
+        };
+        discover::discover(root, &paths, &settings.exclude, mode)
     };
     found.files.extend(new);
     found.files.sort();
     found.files.dedup();
-    outside_rule_dirs(settings, root, &mut found.files);
+    outside_rule_dirs(settings, root, &mut found.files, &named);
     let mut context = if paths.is_empty() {
         Vec::new()
     } else {
@@ -172,8 +190,8 @@ pub fn inputs(
 /// Every file of the project as found under `root` (the project, or a copy of it such as the
 /// merge base's tree).
 pub fn project(settings: &Settings, root: &Path) -> Inputs {
-    let mut found = discover::discover(root, &[], &settings.exclude);
-    outside_rule_dirs(settings, root, &mut found.files);
+    let mut found = discover::discover(root, &[], &settings.exclude, Named::Excluded);
+    outside_rule_dirs(settings, root, &mut found.files, &[]);
     Inputs {
         root: root.to_path_buf(),
         files: found.files,
@@ -186,9 +204,21 @@ pub fn project(settings: &Settings, root: &Path) -> Inputs {
 }
 
 /// Leaves out of `files` (under `root`, the project or a copy of it) those in rule folders:
-/// they hold fixtures written to fire, tested by `cargo codex test`.
-fn outside_rule_dirs(settings: &Settings, root: &Path, files: &mut Vec<PathBuf>) {
-    let rule_dirs: Vec<PathBuf> = settings
+/// they hold fixtures written to fire, tested by `cargo codex test`. Files in `named` (named
+/// on the command line) stay.
+fn outside_rule_dirs(
+    settings: &Settings,
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    named: &[PathBuf],
+) {
+    let rule_dirs = rule_dirs_under(settings, root);
+    files.retain(|file| named.contains(file) || !rule_dirs.iter().any(|dir| file.starts_with(dir)));
+}
+
+/// The rule folders, as they are under `root` (the project or a copy of it).
+fn rule_dirs_under(settings: &Settings, root: &Path) -> Vec<PathBuf> {
+    settings
         .sources
         .rule_dirs
         .iter()
@@ -196,6 +226,27 @@ fn outside_rule_dirs(settings: &Settings, root: &Path, files: &mut Vec<PathBuf>)
             dir.strip_prefix(&settings.root)
                 .map_or_else(|_| dir.clone(), |relative| root.join(relative))
         })
-        .collect();
-    files.retain(|file| !rule_dirs.iter().any(|dir| file.starts_with(dir)));
+        .collect()
+}
+
+/// The files `selection` names that `force_exclude` leaves out (those `exclude` or a rule
+/// folder covers), so that a front end can say why they were not checked.
+pub fn excluded_named(settings: &Settings, selection: &Selection) -> Vec<PathBuf> {
+    if !settings.force_exclude {
+        return Vec::new();
+    }
+    let rule_dirs = rule_dirs_under(settings, &settings.root);
+    selection
+        .paths
+        .iter()
+        .map(|path| normalize(&selection.cwd.join(path)))
+        .filter(|path| path.is_file())
+        .filter(|path| {
+            rule_dirs.iter().any(|dir| path.starts_with(dir))
+                || (!settings.exclude.is_empty()
+                    && settings
+                        .exclude
+                        .is_match(crate::codex::load::display_path(path, &settings.root)))
+        })
+        .collect()
 }

@@ -101,7 +101,7 @@ fn describe_rule(out: &mut String, codex: &Codex, rule: &Rule) {
     describe_doc(out, codex, rule);
 }
 
-/// The rule's documentation, its incidents and its link.
+/// The rule's documentation, its incidents, its references and its link.
 fn describe_doc(out: &mut String, codex: &Codex, rule: &Rule) {
     out.push_str(rule.doc.trim_end());
     for id in &rule.incidents {
@@ -122,6 +122,12 @@ fn describe_doc(out: &mut String, codex: &Codex, rule: &Rule) {
             None => {
                 let _ = write!(out, "\n\n### Incident {id}");
             }
+        }
+    }
+    if !rule.references.is_empty() {
+        out.push_str("\n\n### References");
+        for cited in &rule.references {
+            let _ = write!(out, "\n- {cited}");
         }
     }
     if let Some(url) = &rule.url {

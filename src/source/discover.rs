@@ -24,12 +24,24 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
 }
 
+/// Which files `exclude` leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// Files named in `paths` are listed even when `exclude` matches them: someone asked for
+    /// them (as ruff and ripgrep treat a path on the command line).
+    Kept,
+    /// Every file `exclude` matches is left out, named or found (`--force-exclude`, and the
+    /// files a diff or the index selects).
+    Excluded,
+}
+
 /// Finds the Rust files under `paths` (or under `root` when `paths` is empty).
 ///
-/// Files named explicitly are checked even without a `.rs` extension; files under folders must
-/// end in `.rs`. `exclude` globs are matched against paths relative to `root`. Paths under
-/// `root` that resolve outside it are reported in `errors`, never listed in `files`.
-pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
+/// Files named explicitly are checked even without a `.rs` extension, and even when `exclude`
+/// matches them unless `named` says otherwise; files under folders must end in `.rs`.
+/// `exclude` globs are matched against paths relative to `root`. Paths under `root` that
+/// resolve outside it are reported in `errors`, never listed in `files`.
+pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet, named: Named) -> Discovered {
     let mut found = Discovered::default();
     let boundary = Boundary::new(root);
     let roots = if paths.is_empty() {
@@ -40,7 +52,7 @@ pub fn discover(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovered
     let excluded = |path: &Path| !exclude.is_empty() && exclude.is_match(display_path(path, root));
     for start in roots {
         let is_dir = std::fs::symlink_metadata(&start).is_ok_and(|m| m.is_dir());
-        if !is_dir && excluded(&start) {
+        if !is_dir && named == Named::Excluded && excluded(&start) {
             continue;
         }
         if let Err(error) = boundary.admit(&start) {

@@ -33,6 +33,7 @@ pub(crate) const LOCK_RULE: &str = r###"id = "ACME0001"
 title = "mutex lock"
 severity = "warning"
 stage = "enforce"
+references = ["https://example.com/lock-convoy"]
 message = "locking a mutex on the request path"
 help = "use the actor instead"
 doc = "## What it does\nx\n## Why is this bad?\ny\n## Example\nz"

@@ -104,12 +104,38 @@ impl LoadError {
         }
     }
 
-    /// Turns a TOML syntax or shape error into a located error.
+    /// Turns a TOML syntax or shape error into a located error, in the words of a TOML file:
+    /// a value where a list is expected says so and shows the list to write.
     pub fn from_toml(file: &TextFile, error: &toml::de::Error) -> Self {
         let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim_end().to_owned();
+        let message = toml_message(file, span.clone(), error.message());
         LoadError::invalid(file, span, message)
     }
+}
+
+/// A TOML error's `message` about `span` of `file`, in the words of a TOML file: a value where
+/// a list is expected says so and shows the list to write.
+pub(crate) fn toml_message(file: &TextFile, span: Range<usize>, message: &str) -> String {
+    let message = message.trim_end();
+    match message.strip_prefix("invalid type: ") {
+        Some(found) if found.ends_with(", expected a sequence") => {
+            let found = found.trim_end_matches(", expected a sequence");
+            expected_list(file.text.get(span).unwrap_or(""), found)
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// The error for `written` (a `found` value: `string "x"`) where a list is expected: the list
+/// holding it, when it is short enough to show.
+fn expected_list(written: &str, found: &str) -> String {
+    let written = written.trim();
+    if written.is_empty() || written.len() > 80 || written.contains('\n') {
+        return format!(
+            "expected a list, found {found}: put the values in brackets, like `[\"a\", \"b\"]`"
+        );
+    }
+    format!("expected a list, found {found}: write `[{written}]`")
 }
 
 /// The bytes of a Codex file as text; a file that is not UTF-8 is an error at its first

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::shape::{self, Required};
 use super::{LoadError, TextFile, stem};
 use crate::codex::Incident;
 
@@ -20,11 +21,27 @@ struct IncidentFile {
     rules: Vec<String>,
 }
 
+/// The keys an incident record must have.
+const REQUIRED: &[Required] = &[
+    Required {
+        key: "date",
+        hint: None,
+    },
+    Required {
+        key: "title",
+        hint: None,
+    },
+    Required {
+        key: "summary",
+        hint: None,
+    },
+];
+
 /// The incident record `file`.
-pub(super) fn parse(file: &TextFile) -> Result<Incident, LoadError> {
-    let raw: IncidentFile =
-        toml::from_str(&file.text).map_err(|e| LoadError::from_toml(file, &e))?;
-    validate_incident(file, &raw)?;
+pub(super) fn parse(file: &TextFile) -> Result<Incident, Vec<LoadError>> {
+    let raw: IncidentFile = toml::from_str(&file.text)
+        .map_err(|first| shape::errors::<IncidentFile>(file, &first, REQUIRED))?;
+    validate_incident(file, &raw).map_err(|error| vec![error])?;
     let id = stem(&file.path).to_owned();
     let mut summary = raw.summary.trim().to_owned();
     if let Some(impact) = raw.impact {
@@ -39,6 +56,7 @@ pub(super) fn parse(file: &TextFile) -> Result<Incident, LoadError> {
         source: raw.source,
         rules: raw.rules,
         origin: file.path.clone(),
+        file: None,
     })
 }
 

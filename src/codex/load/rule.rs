@@ -1,5 +1,11 @@
 //! Rule files: one TOML file per rule, deserialized (`RuleFile`), checked field by field and
 //! compiled into a [`Rule`] with its matcher, `clippy` lints and fix.
+//!
+//! `stage` has no default (see [`REQUIRED`]): `cargo codex new` writes `shadow`. A rule cites
+//! where it comes from, `incidents` (records of the project's `codex/`) or `references` (links
+//! and advisory ids, [`crate::codex::reference`]) or both; citing neither is an error. A file
+//! that does not deserialize has every entry read again ([`super::shape`]), so that all its
+//! wrong entries and missing keys are reported in one run.
 
 use std::fmt;
 use std::ops::Range;
@@ -7,11 +13,49 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::shape::{self, Required};
 use super::{LoadError, Sources, TextFile, is_identifier, is_kebab, is_rule_code, stem};
 use crate::codex::{
     Applicability, ClippyLints, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity, Stage,
-    clippy, compile,
+    clippy, compile, reference,
 };
+
+/// The keys a rule file must have. `stage` has no default: a rule that leaves it out would
+/// either fail CI the day it lands (enforce) or, for rules written when `enforce` was the
+/// default, silently stop failing it (shadow); the file says which.
+pub(super) const REQUIRED: &[Required] = &[
+    Required {
+        key: "id",
+        hint: None,
+    },
+    Required {
+        key: "title",
+        hint: None,
+    },
+    Required {
+        key: "severity",
+        hint: None,
+    },
+    Required {
+        key: "stage",
+        hint: Some(
+            "write `stage = \"shadow\"` for a new rule (its findings appear in JSON and SARIF \
+             only), then `warn`, then `enforce` (fails the run) once they are reviewed",
+        ),
+    },
+    Required {
+        key: "message",
+        hint: None,
+    },
+    Required {
+        key: "doc",
+        hint: None,
+    },
+    Required {
+        key: "match",
+        hint: Some("`[match]` says what the rule matches, like `method = [\"lock\"]`"),
+    },
+];
 
 /// A rule file as written.
 #[derive(Debug, Deserialize)]
@@ -20,11 +64,10 @@ struct RuleFile {
     id: Spanned<String>,
     title: String,
     severity: Severity,
-    #[serde(default = "default_stage")]
     stage: Stage,
     enforce_paths: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    incidents: Vec<Spanned<String>>,
+    incidents: Option<Spanned<Vec<Spanned<String>>>>,
+    references: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default = "default_scopes")]
     scopes: Spanned<Vec<Scope>>,
     clippy: Option<Spanned<ClippyFile>>,
@@ -87,10 +130,6 @@ struct FixFile {
     description: Option<String>,
 }
 
-fn default_stage() -> Stage {
-    Stage::Enforce
-}
-
 fn default_const_contexts() -> bool {
     true
 }
@@ -115,8 +154,8 @@ pub(super) fn parse(
     sources: &Sources,
     incidents: &[Incident],
 ) -> Result<Parsed, Vec<LoadError>> {
-    let raw: RuleFile =
-        toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
+    let raw: RuleFile = toml::from_str(&file.text)
+        .map_err(|first| shape::errors::<RuleFile>(file, &first, REQUIRED))?;
     let mut errors = Vec::new();
     validate_fields(file, &raw, incidents, &mut errors);
     let name = stem(&file.path).to_owned();
@@ -194,7 +233,8 @@ pub(super) fn parse(
         severity: raw.severity,
         stage: raw.stage,
         enforce_paths,
-        incidents: raw.incidents.into_iter().map(Spanned::into_inner).collect(),
+        incidents: strings(raw.incidents),
+        references: strings(raw.references),
         scopes: raw.scopes.into_inner(),
         clippy,
         const_contexts: raw.const_contexts,
@@ -237,7 +277,7 @@ fn validate_fields(
             "codes CX9000 to CX9999 are reserved for the tool's own rules",
         ));
     }
-    for incident in &raw.incidents {
+    for incident in raw.incidents.iter().flat_map(Spanned::get_ref) {
         if !incidents
             .iter()
             .any(|known| &known.id == incident.get_ref())
@@ -253,6 +293,20 @@ fn validate_fields(
             ));
         }
     }
+    for cited in raw.references.iter().flat_map(Spanned::get_ref) {
+        if !reference::is_reference(cited.get_ref()) {
+            errors.push(LoadError::invalid(
+                file,
+                cited.span(),
+                format!(
+                    "`{}` is not a reference: write {}",
+                    cited.get_ref(),
+                    reference::FORMS
+                ),
+            ));
+        }
+    }
+    cites_a_source(file, raw, errors);
     if raw.message.get_ref().trim().is_empty() {
         errors.push(LoadError::invalid(
             file,
@@ -267,6 +321,39 @@ fn validate_fields(
             "`scopes` must name at least one scope",
         ));
     }
+}
+
+/// A rule cites where it comes from: an incident record, a public reference, or both. An
+/// empty list cites nothing; the error points at it, else at the rule's code.
+fn cites_a_source(file: &TextFile, raw: &RuleFile, errors: &mut Vec<LoadError>) {
+    let written = |list: &Option<Spanned<Vec<Spanned<String>>>>| {
+        list.as_ref()
+            .map(|list| (list.span(), list.get_ref().is_empty()))
+    };
+    let (incidents, references) = (written(&raw.incidents), written(&raw.references));
+    let cites = |list: Option<(Range<usize>, bool)>| list.is_some_and(|(_, empty)| !empty);
+    if cites(incidents.clone()) || cites(references.clone()) {
+        return;
+    }
+    let span = incidents
+        .or(references)
+        .map_or_else(|| raw.id.span(), |(span, _)| span);
+    errors.push(LoadError::invalid(
+        file,
+        span,
+        "cite where the rule comes from: `incidents = [\"2026-02-03-lock-convoy\"]` (records \
+         in codex/) or `references = [\"https://…\", \"CVE-2023-44487\", \"RUSTSEC-2024-0001\"]`, \
+         or both",
+    ));
+}
+
+/// The strings of a list as written, in order; none when it is not written.
+fn strings(list: Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
+    list.map(Spanned::into_inner)
+        .unwrap_or_default()
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect()
 }
 
 /// Checks a rule's `clippy` key against what the rule matches: lint names are identifiers
@@ -356,5 +443,46 @@ fn clippy_lints(
         Ok(ClippyLints::ByName(lints))
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &[(&str, &str)] = &[
+        ("id", "id = \"ACME1\""),
+        ("title", "title = \"t\""),
+        ("severity", "severity = \"error\""),
+        ("stage", "stage = \"shadow\""),
+        ("incidents", "incidents = [\"2026-01-01-x\"]"),
+        ("message", "message = \"m\""),
+        ("doc", "doc = \"d\""),
+        ("match", "[match]\nmethod = [\"lock\"]"),
+    ];
+
+    /// [`REQUIRED`] lists exactly the keys serde requires: the error that names all the
+    /// missing keys at once names the same ones serde would, one by one.
+    #[test]
+    fn the_required_keys_are_those_serde_requires() {
+        for field in REQUIRED {
+            assert!(MINIMAL.iter().any(|(key, _)| *key == field.key));
+        }
+        for (left_out, _) in MINIMAL {
+            let text: Vec<&str> = MINIMAL
+                .iter()
+                .filter(|(key, _)| key != left_out)
+                .map(|(_, line)| *line)
+                .collect();
+            let parsed = toml::from_str::<RuleFile>(&text.join("\n"));
+            let required = REQUIRED.iter().any(|field| field.key == *left_out);
+            match parsed {
+                Ok(_) => assert!(!required, "`{left_out}` is required by serde"),
+                Err(error) => assert!(
+                    required && error.message().contains(&format!("`{left_out}`")),
+                    "{left_out}: {error}"
+                ),
+            }
+        }
     }
 }

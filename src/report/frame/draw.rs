@@ -38,6 +38,34 @@ impl Canvas {
     }
 }
 
+/// Only the numbered source lines of `body`, underlined, with neither header nor closing
+/// rule: for a message already said on the line above it (a Codex file's error). A label
+/// without a message is underlined only.
+pub(in crate::report) fn draw_excerpt(body: &Body<'_>, color: bool) -> String {
+    let mut canvas = Canvas {
+        out: String::new(),
+        color,
+        accent: Kind::Error.style(),
+    };
+    let width = digits(match body {
+        Body::Message(_) => 1,
+        Body::Source(span, lines) => lines
+            .last()
+            .map(|line| line.number)
+            .or(span.as_ref().map(|span| span.last.0))
+            .unwrap_or(1),
+    });
+    let margin = Margin {
+        blank: " ".repeat(width + 2),
+        width,
+    };
+    canvas.push(&margin.blank);
+    canvas.paint(MARGIN, "│");
+    canvas.push("\n");
+    draw_body(&mut canvas, &margin, body);
+    canvas.out
+}
+
 /// Draws `report`; the text ends with a newline.
 pub(in crate::report) fn draw(report: &Report<'_>, color: bool) -> String {
     let mut canvas = Canvas {
@@ -174,10 +202,12 @@ fn draw_line(canvas: &mut Canvas, margin: &Margin, extra: &str, line: &Line<'_>)
     let cell = |column: usize| cells.get(column).copied().unwrap_or(1);
     let reach = label.end + 2;
     let attach = usize::midpoint(label.start, label.end);
+    // Without a message there is nothing to point an arrow at.
+    let arrow = !label.message.is_empty();
     let mut row = String::new();
     for column in 0..reach {
         let under = (label.start..label.end).contains(&column);
-        let (head, tail) = match (column == attach, under) {
+        let (head, tail) = match (arrow && column == attach, under) {
             (true, true) => ('┬', '─'),
             (true, false) => ('│', ' '),
             (false, true) => ('─', '─'),
@@ -196,6 +226,9 @@ fn draw_line(canvas: &mut Canvas, margin: &Margin, extra: &str, line: &Line<'_>)
     margin.open(canvas, extra);
     painted(canvas, &row);
     canvas.push("\n");
+    if !arrow {
+        return;
+    }
     row.clear();
     for column in 0..reach {
         let (head, tail) = match column.cmp(&attach) {
