@@ -53,10 +53,10 @@ pub fn select_rule_dirs(settings: &mut Settings, dirs: &[PathBuf], cwd: &Path) {
     }
     for dir in dirs {
         let dir = cwd.join(dir);
-        if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir()) {
-            if !settings.sources.incident_dirs.contains(&incidents) {
-                settings.sources.incident_dirs.push(incidents);
-            }
+        if let Some(incidents) = dir.parent().map(|p| p.join("codex")).filter(|p| p.is_dir())
+            && !settings.sources.incident_dirs.contains(&incidents)
+        {
+            settings.sources.incident_dirs.push(incidents);
         }
         if !settings.sources.rule_dirs.contains(&dir) {
             settings.sources.rule_dirs.push(dir);

@@ -106,13 +106,13 @@ impl Pattern {
         let (text, map) = substitute(source);
         // Patterns are compiled and matched recursively: bound their depth first, as the
         // engine does for source items. Text that does not lex is left to syn's error.
-        if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
-            if depth::stream_depth_units(&stream, MAX_DEPTH) > MAX_DEPTH {
-                return Err((
-                    0,
-                    format!("pattern nests more than {MAX_DEPTH} levels deep; simplify it"),
-                ));
-            }
+        if let Ok(stream) = text.parse::<proc_macro2::TokenStream>()
+            && depth::stream_depth_units(&stream, MAX_DEPTH) > MAX_DEPTH
+        {
+            return Err((
+                0,
+                format!("pattern nests more than {MAX_DEPTH} levels deep; simplify it"),
+            ));
         }
         let expr: Expr = syn::parse_str(&text).map_err(|error| {
             let at = error.span().byte_range().start;

@@ -131,18 +131,18 @@ fn validate_options(options: &Options, file: &TextFile, errors: &mut Vec<LoadErr
             "`max_file_size` must be at least 1 byte; remove it for the default (32 MiB)",
         ));
     }
-    if let Some(prefix) = &options.prefix {
-        if !is_prefix(prefix.get_ref()) {
-            errors.push(LoadError::invalid(
-                file,
-                prefix.span(),
-                format!(
-                    "`prefix` `{}` must be 1 to 8 upper-case ASCII letters, like `ACME`: rule codes \
+    if let Some(prefix) = &options.prefix
+        && !is_prefix(prefix.get_ref())
+    {
+        errors.push(LoadError::invalid(
+            file,
+            prefix.span(),
+            format!(
+                "`prefix` `{}` must be 1 to 8 upper-case ASCII letters, like `ACME`: rule codes \
                      are the prefix then digits (`ACME0001`)",
-                    prefix.get_ref()
-                ),
-            ));
-        }
+                prefix.get_ref()
+            ),
+        ));
     }
     for (code, change) in options.rules.iter().flatten() {
         if let Some(written) = &change.scopes {

@@ -88,12 +88,12 @@ fn inside_root(
         return Err(format!("`{written}` leads outside the project; {rule}"));
     }
     let path = normalize(&path);
-    if origin.revision().is_none() {
-        if let Err(FileError::Outside) = boundary.admit(&path) {
-            return Err(format!(
-                "`{written}` resolves outside the project through a symbolic link; {rule}"
-            ));
-        }
+    if origin.revision().is_none()
+        && let Err(FileError::Outside) = boundary.admit(&path)
+    {
+        return Err(format!(
+            "`{written}` resolves outside the project through a symbolic link; {rule}"
+        ));
     }
     Ok(path)
 }

@@ -189,10 +189,9 @@ impl Guards {
             return;
         }
         if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+            && let Some(cond) = args.first()
         {
-            if let Some(cond) = args.first() {
-                self.assume(cond, true);
-            }
+            self.assume(cond, true);
         }
     }
 

@@ -251,16 +251,16 @@ fn drop_unused_rules(brief: &mut Brief) -> usize {
 /// Cuts the baseline entries and Codex changes to their first few, as a last resort.
 fn cut_lists(brief: &mut Brief) {
     const KEEP: usize = 20;
-    if let Some(baseline) = &mut brief.baseline {
-        if baseline.added.len() > KEEP {
-            let count = baseline.added.len() - KEEP;
-            baseline.added.truncate(KEEP);
-            brief.dropped.push(Dropped {
-                part: "baseline-entries",
-                count,
-                note: format!("baseline entries added, past the first {KEEP}"),
-            });
-        }
+    if let Some(baseline) = &mut brief.baseline
+        && baseline.added.len() > KEEP
+    {
+        let count = baseline.added.len() - KEEP;
+        baseline.added.truncate(KEEP);
+        brief.dropped.push(Dropped {
+            part: "baseline-entries",
+            count,
+            note: format!("baseline entries added, past the first {KEEP}"),
+        });
     }
     if brief.codex_changes.len() > KEEP {
         let count = brief.codex_changes.len() - KEEP;

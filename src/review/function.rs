@@ -139,22 +139,22 @@ fn find(tokens: &Tokens<'_>, text: &str) -> Vec<Found> {
             }
             Kind::Open(delimiter) => {
                 let mut inner = Level::default();
-                if delimiter == Delimiter::Brace {
-                    if let Some(level) = levels.last_mut() {
-                        if let Some((start, name)) = level.function.take() {
-                            let owner = level.owner.as_deref();
-                            let end = tokens
-                                .get(token.link as usize)
-                                .map_or(text.len(), |t| t.end as usize);
-                            found.push(Found {
-                                name: qualified(owner, tokens.name(name)),
-                                signature: signature(tokens, text, start, i),
-                                bytes: tokens.bytes(start, start + 1).start..end,
-                            });
-                            level.block = None;
-                        } else if let Some(keyword) = level.block.take() {
-                            inner.owner = block_type(tokens, keyword, i);
-                        }
+                if delimiter == Delimiter::Brace
+                    && let Some(level) = levels.last_mut()
+                {
+                    if let Some((start, name)) = level.function.take() {
+                        let owner = level.owner.as_deref();
+                        let end = tokens
+                            .get(token.link as usize)
+                            .map_or(text.len(), |t| t.end as usize);
+                        found.push(Found {
+                            name: qualified(owner, tokens.name(name)),
+                            signature: signature(tokens, text, start, i),
+                            bytes: tokens.bytes(start, start + 1).start..end,
+                        });
+                        level.block = None;
+                    } else if let Some(keyword) = level.block.take() {
+                        inner.owner = block_type(tokens, keyword, i);
                     }
                 }
                 levels.push(inner);

@@ -227,13 +227,15 @@ fn walk_items(
             Err(error) => broken.push((item.range.clone(), error)),
         }
     }
-    if !broken.is_empty() && !too_deep && outline.depth() <= limit {
-        if let Ok(file) = syn::parse_file(outline.source()) {
-            for item in &file.items {
-                syn::visit::Visit::visit_item(walker, item);
-            }
-            return;
+    if !broken.is_empty()
+        && !too_deep
+        && outline.depth() <= limit
+        && let Ok(file) = syn::parse_file(outline.source())
+    {
+        for item in &file.items {
+            syn::visit::Visit::visit_item(walker, item);
         }
+        return;
     }
     for (range, error) in broken {
         let at = error.span().byte_range().start;

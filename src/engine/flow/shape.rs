@@ -244,10 +244,10 @@ pub(super) fn format_captures(text: &str, start: usize) -> Vec<(String, Range<us
                 }
                 let argument = !in_spec && begin == i + 1;
                 let count = in_spec && bytes.get(j) == Some(&b'$');
-                if argument || count {
-                    if let Some(name) = text.get(begin..j) {
-                        found.push((name.to_owned(), start + begin..start + j));
-                    }
+                if (argument || count)
+                    && let Some(name) = text.get(begin..j)
+                {
+                    found.push((name.to_owned(), start + begin..start + j));
                 }
                 continue;
             }

@@ -108,11 +108,11 @@ impl<'ast> Visit<'ast> for Flow<'_> {
         let ctx = std::mem::take(&mut self.ctx);
         match expr {
             Expr::Path(path) => {
-                if let (None, Some(ident)) = (&path.qself, path.path.get_ident()) {
-                    if !self.names.is_empty() {
-                        let at = ident.span().byte_range();
-                        self.mention(&ident.to_string(), &ctx, &at);
-                    }
+                if let (None, Some(ident)) = (&path.qself, path.path.get_ident())
+                    && !self.names.is_empty()
+                {
+                    let at = ident.span().byte_range();
+                    self.mention(&ident.to_string(), &ctx, &at);
                 }
             }
             Expr::Paren(e) => self.read(&e.expr, ctx),

@@ -374,20 +374,19 @@ pub fn split_range(tokens: &Tokens<'_>, from: usize, to: usize) -> (Item, Vec<It
     };
     while let Some(token) = tokens.get(at).filter(|_| at < to) {
         let starts_item = token.kind == Kind::Ident || tokens.is_punct(at, '#');
-        if ends_item && starts_item {
-            if let Some(started) = current.take() {
-                close(&mut items, started, at, top);
-            }
+        if ends_item
+            && starts_item
+            && let Some(started) = current.take()
+        {
+            close(&mut items, started, at, top);
         }
         ends_item = token.kind == Kind::Open(Delimiter::Brace);
         let semicolon = tokens.is_punct(at, ';');
         current.get_or_insert((at, top));
         at = tokens.next_sibling(at);
         top += 1;
-        if semicolon {
-            if let Some(started) = current.take() {
-                close(&mut items, started, at, top);
-            }
+        if semicolon && let Some(started) = current.take() {
+            close(&mut items, started, at, top);
         }
     }
     if let Some(started) = current {

@@ -49,11 +49,11 @@ pub fn scan(text: &str) -> Option<Tokens<'_>> {
     let mut at = 0;
     loop {
         at = skip_whitespace(bytes, at)?;
-        if bytes.get(at) == Some(&b'/') {
-            if let Some(next) = doc_comment(bytes, at, &mut list).ok()? {
-                at = next;
-                continue;
-            }
+        if bytes.get(at) == Some(&b'/')
+            && let Some(next) = doc_comment(bytes, at, &mut list).ok()?
+        {
+            at = next;
+            continue;
         }
         let Some(&first) = bytes.get(at) else {
             break;
@@ -138,15 +138,13 @@ fn leaf_token(text: &str, at: usize) -> Option<(usize, Kind)> {
     let bytes = text.as_bytes();
     let first = *bytes.get(at)?;
     let may_be_literal = matches!(first, b'"' | b'\'' | b'0'..=b'9' | b'r' | b'b' | b'c');
-    if may_be_literal {
-        if let Some(end) = super::literal::literal(text, at) {
-            return Some((end, Kind::Literal));
-        }
+    if may_be_literal && let Some(end) = super::literal::literal(text, at) {
+        return Some((end, Kind::Literal));
     }
-    if punctuation(first) {
-        if let Some((end, kind)) = punct(bytes, at) {
-            return Some((end, kind));
-        }
+    if punctuation(first)
+        && let Some((end, kind)) = punct(bytes, at)
+    {
+        return Some((end, kind));
     }
     ident(bytes, at).map(|end| (end, Kind::Ident))
 }
