@@ -1,6 +1,7 @@
 //! Rule files: one TOML file per rule, deserialized (`RuleFile`), checked field by field and
 //! compiled into a [`Rule`] with its matcher, `clippy` lints and fix.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -8,10 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{LoadError, Sources, TextFile, is_identifier, is_kebab, is_rule_code, stem};
-use crate::codex::{
-    Applicability, ClippyLints, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity, Stage,
-    clippy, compile,
-};
+use crate::codex::{ClippyLints, Incident, Matcher, Rule, Scope, Severity, Stage, clippy, compile};
 
 /// A rule file as written.
 #[derive(Debug, Deserialize)]
@@ -36,7 +34,10 @@ struct RuleFile {
     url: Option<String>,
     #[serde(rename = "match")]
     matcher: Spanned<compile::MatchFile>,
-    fix: Option<Spanned<FixFile>>,
+    fix: Option<Spanned<compile::FixFile>>,
+    /// Utility rules of this file, for `matches` (see docs/rules.md).
+    #[serde(default)]
+    utils: BTreeMap<String, Spanned<compile::MatchFile>>,
 }
 
 /// `clippy` as written: one lint name, or a table from matched name to lint name.
@@ -78,15 +79,6 @@ impl<'de> Deserialize<'de> for ClippyFile {
     }
 }
 
-/// `[fix]` as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FixFile {
-    kind: Spanned<String>,
-    applicability: Applicability,
-    description: Option<String>,
-}
-
 fn default_stage() -> Stage {
     Stage::Enforce
 }
@@ -114,8 +106,9 @@ pub(super) fn parse(
     file: &TextFile,
     sources: &Sources,
     incidents: &[Incident],
+    utils: &mut compile::Utils,
 ) -> Result<Parsed, Vec<LoadError>> {
-    let raw: RuleFile =
+    let mut raw: RuleFile =
         toml::from_str(&file.text).map_err(|e| vec![LoadError::from_toml(file, &e)])?;
     let mut errors = Vec::new();
     validate_fields(file, &raw, incidents, &mut errors);
@@ -135,7 +128,8 @@ pub(super) fn parse(
     });
     let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
-    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);
+    utils.set_local(file, std::mem::take(&mut raw.utils), &mut errors);
+    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, utils, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -146,37 +140,10 @@ pub(super) fn parse(
         .clippy
         .map(|written| clippy_lints(file, written, &matcher))
         .transpose()?;
-    let fix = match raw.fix {
-        None => None,
-        Some(fix) => {
-            let span = fix.span();
-            let fix = fix.into_inner();
-            if fix.kind.get_ref() != "try-operator" {
-                return Err(vec![LoadError::invalid(
-                    file,
-                    fix.kind.span(),
-                    format!(
-                        "unknown fix kind `{}`: the one kind is `try-operator`",
-                        fix.kind.get_ref()
-                    ),
-                )]);
-            }
-            if !matches!(matcher, Matcher::Method(_)) {
-                return Err(vec![LoadError::invalid(
-                    file,
-                    span,
-                    "a `try-operator` fix needs a `method` matcher",
-                )]);
-            }
-            Some(FixSpec {
-                kind: FixKind::TryOperator,
-                applicability: fix.applicability,
-                description: fix
-                    .description
-                    .unwrap_or_else(|| "propagate with `?`".to_owned()),
-            })
-        }
-    };
+    let fix = raw
+        .fix
+        .map(|fix| compile::fix(file, fix, &matcher))
+        .transpose()?;
     // The rule's own `url`, else the `rule_url` template, else the rule file's path.
     let url = raw.url.or_else(|| {
         Some(match sources.url_template.as_deref() {

@@ -1,44 +1,172 @@
 //! Compiling a rule's `[match]` table into a [`Matcher`] and its [`Narrowing`], with a located
-//! error for every mistake.
+//! error for every mistake. A table holding only one of the original matcher kinds compiles as
+//! it always did; one with relational, composite or constraint keys is a rule object
+//! ([`object`]), which may name utility rules ([`utils`]).
 
+mod fix;
+mod object;
+mod utils;
+
+use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
-use super::matcher::{KINDS, kind_names};
+use super::matcher::{Atomic, KINDS, RuleObject, kind_names};
 use super::pattern::Pattern;
 use super::{IndexKey, Matcher, Narrowing, PathPattern, ValidateSpec};
+pub use fix::FixFile;
+pub(crate) use fix::fix;
+pub use utils::Utils;
 
-/// The `[match]` table as written: one matcher kind plus optional narrowing.
-#[derive(Debug, Deserialize)]
+/// The `[match]` table as written, and any rule object nested in it: one matcher kind,
+/// relational, composite and constraint keys, plus optional narrowing (at the top only).
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct MatchFile {
-    method: Option<Spanned<Vec<Spanned<String>>>>,
+pub struct MatchFile {
+    method: Option<Spanned<Names>>,
     #[serde(rename = "macro")]
-    macro_: Option<Spanned<Vec<Spanned<String>>>>,
-    call: Option<Spanned<Vec<Spanned<String>>>>,
+    macro_: Option<Spanned<Names>>,
+    call: Option<Spanned<Names>>,
     index: Option<Spanned<IndexFile>>,
     pattern: Option<Spanned<String>>,
     before: Option<Spanned<BeforeFile>>,
     validate: Option<Spanned<ValidateFile>>,
+    kind: Option<Spanned<String>>,
+    regex: Option<Spanned<String>>,
+    not_regex: Option<Spanned<String>>,
+    inside: Option<Spanned<Box<MatchFile>>>,
+    not_inside: Option<Spanned<Box<MatchFile>>>,
+    has: Option<Spanned<Box<MatchFile>>>,
+    not_has: Option<Spanned<Box<MatchFile>>>,
+    all: Option<Spanned<Vec<Spanned<MatchFile>>>>,
+    any: Option<Spanned<Vec<Spanned<MatchFile>>>>,
+    not: Option<Spanned<Box<MatchFile>>>,
+    matches: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    where_: Option<Spanned<BTreeMap<String, Spanned<MatchFile>>>>,
+    stop_by: Option<Spanned<StopByFile>>,
     inside_fn: Option<Vec<Spanned<String>>>,
     not_inside_fn: Option<Vec<Spanned<String>>>,
     paths: Option<Vec<Spanned<String>>>,
     exclude_paths: Option<Vec<Spanned<String>>>,
 }
 
+impl MatchFile {
+    /// Whether the table holds only `regex` / `not_regex`: what a run (`$...X`) can be held to.
+    fn only_text(&self) -> bool {
+        self.method.is_none()
+            && self.macro_.is_none()
+            && self.call.is_none()
+            && self.index.is_none()
+            && self.pattern.is_none()
+            && self.before.is_none()
+            && self.validate.is_none()
+            && self.kind.is_none()
+            && self.inside.is_none()
+            && self.not_inside.is_none()
+            && self.has.is_none()
+            && self.not_has.is_none()
+            && self.all.is_none()
+            && self.any.is_none()
+            && self.not.is_none()
+            && self.matches.is_none()
+            && self.where_.is_none()
+    }
+}
+
+/// Names as written: a list, or one name alone (`call = "std::process::exit"`).
+#[derive(Debug, Clone)]
+struct Names(Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Names;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of names like [\"unwrap\", \"expect\"], or one name")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Names, E> {
+                Ok(Names(vec![Spanned::new(0..0, name.to_owned())]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element()? {
+                    names.push(name);
+                }
+                Ok(Names(names))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Names with their spans: one name written alone takes the span of the value.
+fn names(written: Spanned<Names>) -> Spanned<Vec<Spanned<String>>> {
+    let span = written.span();
+    let names = written
+        .into_inner()
+        .0
+        .into_iter()
+        .map(|name| {
+            if name.span() == (0..0) {
+                Spanned::new(span.clone(), name.into_inner())
+            } else {
+                name
+            }
+        })
+        .collect();
+    Spanned::new(span, names)
+}
+
+/// `stop_by` as written: `"neighbor"`, `"end"`, or a rule object.
+#[derive(Debug, Clone)]
+enum StopByFile {
+    Word(String),
+    Rule(Box<MatchFile>),
+}
+
+impl<'de> Deserialize<'de> for StopByFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StopByFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"neighbor\", \"end\", or a rule object like { kind = \"fn\" }")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<StopByFile, E> {
+                Ok(StopByFile::Word(word.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<StopByFile, A::Error> {
+                MatchFile::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|rule| StopByFile::Rule(Box::new(rule)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// `index = { key = "reference" }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFile {
     key: Option<Spanned<String>>,
 }
 
 /// `before = { trigger = [...], required = [...] }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BeforeFile {
     trigger: Spanned<Vec<Spanned<String>>>,
@@ -46,7 +174,7 @@ struct BeforeFile {
 }
 
 /// `validate = { sources = [...], source_methods = [...], validators = [...] }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ValidateFile {
     sources: Spanned<Vec<Spanned<String>>>,
@@ -56,34 +184,74 @@ struct ValidateFile {
 }
 
 /// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
+/// `utils` are the Codex's utility rules, with the rule file's own set as local ones.
 pub(super) fn compile(
     file: &TextFile,
     raw: MatchFile,
     span: Range<usize>,
+    utils: &mut Utils,
     errors: &mut Vec<LoadError>,
 ) -> Option<(Matcher, Narrowing)> {
+    let mut raw = raw;
     let narrowing = Narrowing {
-        paths: globs(file, raw.paths, errors),
-        exclude_paths: globs(file, raw.exclude_paths, errors),
-        inside_fn: globs(file, raw.inside_fn, errors),
-        not_inside_fn: globs(file, raw.not_inside_fn, errors),
+        paths: globs(file, raw.paths.take(), errors),
+        exclude_paths: globs(file, raw.exclude_paths.take(), errors),
+        inside_fn: globs(file, raw.inside_fn.take(), errors),
+        not_inside_fn: globs(file, raw.not_inside_fn.take(), errors),
     };
+    if object::uses_object_keys(&raw) {
+        let before = errors.len();
+        let mut cx = object::Context {
+            file: file.clone(),
+            utils,
+            below: false,
+            constrained: Vec::new(),
+        };
+        let compiled = object::compile(&mut cx, raw, span.clone(), object::Place::Top, errors);
+        check_constraints(&cx, &compiled, errors);
+        if errors.len() > before {
+            return None;
+        }
+        if compiled.tags().is_none() {
+            errors.push(LoadError::invalid(
+                file,
+                span,
+                "`[match]` must say what the flagged node is: a `pattern`, `method`, `macro`, \
+                 `call` or `kind` (possibly inside `any` / `all`); `not`, `regex` and relations \
+                 only narrow it",
+            ));
+            return None;
+        }
+        return Some((Matcher::Object(Arc::new(compiled)), narrowing));
+    }
+    if let Some(stop) = &raw.stop_by {
+        errors.push(LoadError::invalid(
+            file,
+            stop.span(),
+            "`stop_by` belongs in `inside`, `not_inside`, `has` or `not_has`",
+        ));
+    }
     let mut chosen: Vec<(Matcher, Range<usize>)> = Vec::new();
-    if let Some(names) = raw.method {
+    // A kind written but wrong is reported where it is written, and not again as missing.
+    let mut written = false;
+    if let Some(names) = raw.method.map(names) {
+        written = true;
         let span = names.span();
         chosen.push((
             Matcher::Method(identifiers(file, names, "method", errors)),
             span,
         ));
     }
-    if let Some(names) = raw.macro_ {
+    if let Some(names) = raw.macro_.map(names) {
+        written = true;
         let span = names.span();
         chosen.push((
             Matcher::Macro(identifiers(file, names, "macro", errors)),
             span,
         ));
     }
-    if let Some(paths) = raw.call {
+    if let Some(paths) = raw.call.map(names) {
+        written = true;
         let span = paths.span();
         chosen.push((
             Matcher::Call(path_patterns(file, paths, false, errors)),
@@ -91,6 +259,7 @@ pub(super) fn compile(
         ));
     }
     if let Some(index) = raw.index {
+        written = true;
         let span = index.span();
         chosen.push((
             Matcher::Index(index_key(file, index.into_inner(), errors)),
@@ -98,18 +267,15 @@ pub(super) fn compile(
         ));
     }
     if let Some(pattern) = raw.pattern {
+        written = true;
         let span = pattern.span();
         match Pattern::parse(pattern.get_ref()) {
             Ok(compiled) => chosen.push((Matcher::Pattern(compiled), span)),
-            Err((offset, message)) => {
-                // `offset` counts bytes of the decoded string; find them in the TOML literal.
-                let literal = file.text.get(span.clone()).unwrap_or("");
-                let at = (span.start + raw_offset(literal, offset)).min(span.end);
-                errors.push(LoadError::invalid(file, at..at + 1, message));
-            }
+            Err((offset, message)) => errors.push(pattern_error(file, span, offset, message)),
         }
     }
     if let Some(before) = raw.before {
+        written = true;
         let span = before.span();
         let before = before.into_inner();
         let trigger = path_patterns(file, before.trigger, true, errors);
@@ -117,6 +283,7 @@ pub(super) fn compile(
         chosen.push((Matcher::Before { trigger, required }, span));
     }
     if let Some(validate) = raw.validate {
+        written = true;
         let span = validate.span();
         let validate = validate.into_inner();
         let methods_span = validate
@@ -151,10 +318,80 @@ pub(super) fn compile(
         errors.push(LoadError::invalid(file, extra.clone(), two_kinds()));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {
-        errors.push(LoadError::invalid(file, span, no_kind()));
+        if !written {
+            errors.push(LoadError::invalid(file, span, no_kind()));
+        }
         return None;
     };
     Some((matcher, narrowing))
+}
+
+/// The error for a pattern that does not compile, at byte `offset` of the pattern, found in
+/// the TOML string literal written at `span` (`offset` counts bytes of the decoded string).
+fn pattern_error(file: &TextFile, span: Range<usize>, offset: usize, message: String) -> LoadError {
+    let literal = file.text.get(span.clone()).unwrap_or("");
+    let at = (span.start + raw_offset(literal, offset)).min(span.end);
+    LoadError::invalid(file, at..at + 1, message)
+}
+
+/// Checks that every metavariable `[match.where]` constrains is bound by a pattern of the rule,
+/// and that a run (`$...X`) is held only to `regex` / `not_regex`.
+fn check_constraints(cx: &object::Context<'_>, object: &RuleObject, errors: &mut Vec<LoadError>) {
+    let vars = bound_vars(object);
+    for (name, span, only_text) in &cx.constrained {
+        match vars.iter().find(|(known, _)| known == name) {
+            None => errors.push(LoadError::invalid(
+                &cx.file,
+                span.clone(),
+                format!(
+                    "`${name}` is not a metavariable of this rule's patterns: constraints apply to \
+                     the code a pattern binds (`inside` binds only for itself)"
+                ),
+            )),
+            Some((_, true)) if !only_text => errors.push(LoadError::invalid(
+                &cx.file,
+                span.clone(),
+                format!(
+                    "`$...{name}` is a run: hold it to `regex` or `not_regex` only, or bind one \
+                     node with `${name}`"
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The metavariables the patterns of `object` bind where the rule can use them (not those of
+/// `inside` / `not_inside`, which bind for themselves), and whether each is a run.
+pub(super) fn bound_vars(object: &RuleObject) -> Vec<(String, bool)> {
+    let mut vars: Vec<(String, bool)> = Vec::new();
+    let mut stack = vec![object];
+    while let Some(object) = stack.pop() {
+        if let Some(Atomic::Pattern(pattern)) = &object.atomic {
+            for (name, run) in &pattern.vars {
+                if !vars.iter().any(|(known, _)| known == name) {
+                    vars.push((name.clone(), *run));
+                }
+            }
+        }
+        for relation in [&object.has, &object.not_has].into_iter().flatten() {
+            stack.push(&relation.rule);
+        }
+        stack.extend(object.all.iter().chain(&object.any));
+        if let Some(util) = &object.matches {
+            stack.push(&util.object);
+        }
+    }
+    vars
+}
+
+/// The metavariables a rule's matcher binds, for its fix template.
+pub(super) fn matcher_vars(matcher: &Matcher) -> Vec<(String, bool)> {
+    match matcher {
+        Matcher::Pattern(pattern) => pattern.vars.clone(),
+        Matcher::Object(object) => bound_vars(object),
+        _ => Vec::new(),
+    }
 }
 
 /// The error for a `[match]` with two kinds that cannot be combined.
@@ -178,13 +415,14 @@ fn no_kind() -> String {
     )
 }
 
-fn identifiers(
+pub(super) fn identifiers(
     file: &TextFile,
     names: Spanned<Vec<Spanned<String>>>,
     kind: &str,
     errors: &mut Vec<LoadError>,
 ) -> Vec<String> {
     let list_span = names.span();
+    let written = names.get_ref().len();
     let names: Vec<String> = names
         .into_inner()
         .into_iter()
@@ -204,7 +442,7 @@ fn identifiers(
             None
         })
         .collect();
-    if names.is_empty() {
+    if written == 0 {
         errors.push(LoadError::invalid(
             file,
             list_span,
@@ -215,13 +453,14 @@ fn identifiers(
 }
 
 /// Path patterns; `Type.method` patterns only where `methods` allows them (`before` lists).
-fn path_patterns(
+pub(super) fn path_patterns(
     file: &TextFile,
     paths: Spanned<Vec<Spanned<String>>>,
     methods: bool,
     errors: &mut Vec<LoadError>,
 ) -> Vec<PathPattern> {
     let list_span = paths.span();
+    let written = paths.get_ref().len();
     let patterns: Vec<PathPattern> = paths
         .into_inner()
         .into_iter()
@@ -248,7 +487,7 @@ fn path_patterns(
             }
         })
         .collect();
-    if patterns.is_empty() {
+    if written == 0 {
         errors.push(LoadError::invalid(
             file,
             list_span,
@@ -383,6 +622,7 @@ mod tests {
                 &TextFile::new("r.toml", text.as_str()),
                 raw,
                 0..0,
+                &mut Utils::default(),
                 &mut errors,
             );
             assert!(
@@ -395,7 +635,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         let (_, expected) = error.split_once("expected one of").unwrap();
-        let narrowing = ["inside_fn", "not_inside_fn", "paths", "exclude_paths"];
+        let narrowing = [
+            "inside_fn",
+            "not_inside_fn",
+            "paths",
+            "exclude_paths",
+            "kind",
+            "regex",
+            "not_regex",
+            "inside",
+            "not_inside",
+            "has",
+            "not_has",
+            "all",
+            "any",
+            "not",
+            "matches",
+            "where",
+            "stop_by",
+        ];
         let accepted: Vec<&str> = expected
             .split('`')
             .skip(1)
