@@ -1,7 +1,5 @@
 //! Diagnostics as plain data: what every output format renders, and nothing about rendering.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -174,14 +172,7 @@ pub fn assign_fingerprints(diagnostics: &mut [Diagnostic]) {
         hasher.update(rank.to_string().as_bytes());
         *rank += 1;
         let digest = hasher.finalize();
-        diagnostic.fingerprint =
-            digest
-                .iter()
-                .take(16)
-                .fold(String::with_capacity(32), |mut hex, byte| {
-                    let _ = write!(hex, "{byte:02x}");
-                    hex
-                });
+        diagnostic.fingerprint = hex::encode(&digest[..16]);
     }
 }
 

@@ -156,3 +156,38 @@ fn unmerged_entries_beside_the_staged_files_are_left_out() {
         "{staged:?}"
     );
 }
+
+/// A staged file or parent edited again after `git add`: the index's bytes are checked, in a
+/// repository of either object format (the working tree is compared with the index by hashing
+/// it the way git names blobs).
+#[test]
+fn files_edited_after_staging_are_read_from_the_index_in_both_object_formats() {
+    for format in ["sha1", "sha256"] {
+        let project = Project::new();
+        let init = git(
+            &project,
+            &["init", "-q", &format!("--object-format={format}")],
+        );
+        assert!(init.status.success(), "{format}: {init:?}");
+        project
+            .file("codex.toml", "")
+            .file("src/lib.rs", "mod engine;\n#[cfg(test)]\nmod helpers;\n")
+            .file("src/engine.rs", "pub fn e() {}\n")
+            .file("src/helpers.rs", "pub fn h() {}\n");
+        commit_all(&project, "base");
+        project
+            .file("src/engine.rs", UNWRAP)
+            .file("src/helpers.rs", UNWRAP);
+        assert!(git(&project, &["add", "-A"]).status.success());
+        // After staging: engine.rs loses its unwrap, lib.rs makes helpers production code.
+        project
+            .file("src/engine.rs", "pub fn e() {}\n")
+            .file("src/lib.rs", "mod engine;\nmod helpers;\n");
+        let staged = project.run(&["check", "--staged", "--format", "concise"]);
+        assert_eq!(
+            heads(&staged.stdout),
+            ["src/engine.rs:1:28 CX0001"],
+            "{format}: {staged:?}"
+        );
+    }
+}

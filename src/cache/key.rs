@@ -70,12 +70,7 @@ impl Fingerprint {
 
     /// The name of the pack file holding results of this fingerprint.
     pub(crate) fn file_name(self) -> String {
-        let mut name = String::with_capacity(37);
-        for byte in self.0.iter().take(16) {
-            let _ = write!(name, "{byte:02x}");
-        }
-        name.push_str(".pack");
-        name
+        format!("{}.pack", hex::encode(&self.0[..16]))
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod checkout;
+pub mod staged;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::engine::Inputs;
 use crate::source::boundary::normalize;
 use crate::source::discover;
 use changes::ChangedLines;
-use checkout::StagedTree;
+use staged::StagedTree;
 
 /// Which files a run checks, and which of their findings it reports.
 #[derive(Debug, Clone, Default)]

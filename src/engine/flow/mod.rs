@@ -16,6 +16,7 @@
 
 mod forms;
 mod shape;
+mod values;
 mod walk;
 
 use std::collections::HashMap;
