@@ -98,7 +98,10 @@ impl<'de> Deserialize<'de> for Names {
                 Ok(Names(vec![Spanned::new(0..0, name.to_owned())]))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Names, A::Error> {
                 let mut names = Vec::new();
                 while let Some(name) = seq.next_element()? {
                     names.push(name);
@@ -149,7 +152,10 @@ impl<'de> Deserialize<'de> for StopByFile {
                 Ok(StopByFile::Word(word.to_owned()))
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<StopByFile, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<StopByFile, A::Error> {
                 MatchFile::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(|rule| StopByFile::Rule(Box::new(rule)))
             }

@@ -71,15 +71,33 @@ pub(super) fn compile(
     let before = errors.len();
     let invalid = |span: Range<usize>, message: String| LoadError::invalid(&file, span, message);
     for (key, written) in [
-        ("paths", raw.paths.as_ref().and_then(|v| v.first()).map(Spanned::span)),
+        (
+            "paths",
+            raw.paths
+                .as_ref()
+                .and_then(|v| v.first())
+                .map(Spanned::span),
+        ),
         (
             "exclude_paths",
-            raw.exclude_paths.as_ref().and_then(|v| v.first()).map(Spanned::span),
+            raw.exclude_paths
+                .as_ref()
+                .and_then(|v| v.first())
+                .map(Spanned::span),
         ),
-        ("inside_fn", raw.inside_fn.as_ref().and_then(|v| v.first()).map(Spanned::span)),
+        (
+            "inside_fn",
+            raw.inside_fn
+                .as_ref()
+                .and_then(|v| v.first())
+                .map(Spanned::span),
+        ),
         (
             "not_inside_fn",
-            raw.not_inside_fn.as_ref().and_then(|v| v.first()).map(Spanned::span),
+            raw.not_inside_fn
+                .as_ref()
+                .and_then(|v| v.first())
+                .map(Spanned::span),
         ),
     ] {
         if let (Some(at), false) = (written, place == Place::Top) {
@@ -148,7 +166,13 @@ pub(super) fn compile(
         }
         for element in list.into_inner() {
             let span = element.span();
-            target.push(compile(cx, element.into_inner(), span, Place::Composite, errors));
+            target.push(compile(
+                cx,
+                element.into_inner(),
+                span,
+                Place::Composite,
+                errors,
+            ));
         }
     }
     if let Some(not) = raw.not {
@@ -169,7 +193,13 @@ pub(super) fn compile(
             let span = rule.span();
             let below = std::mem::replace(&mut cx.below, true);
             let only_text = rule.get_ref().only_text();
-            let compiled = compile(cx, rule.into_inner(), span.clone(), Place::Constraint, errors);
+            let compiled = compile(
+                cx,
+                rule.into_inner(),
+                span.clone(),
+                Place::Constraint,
+                errors,
+            );
             cx.below = below;
             cx.constrained.push((name.clone(), span, only_text));
             object.constraints.push((name, compiled));
@@ -200,15 +230,24 @@ fn atomic(cx: &mut Context<'_>, raw: &MatchFile, errors: &mut Vec<LoadError>) ->
     let mut written: Vec<(Range<usize>, Option<Atomic>)> = Vec::new();
     if let Some(names) = &raw.method {
         let names = super::names(names.clone());
-        written.push((names.span(), Some(Atomic::Method(identifiers(&file, names, "method", errors)))));
+        written.push((
+            names.span(),
+            Some(Atomic::Method(identifiers(&file, names, "method", errors))),
+        ));
     }
     if let Some(names) = &raw.macro_ {
         let names = super::names(names.clone());
-        written.push((names.span(), Some(Atomic::Macro(identifiers(&file, names, "macro", errors)))));
+        written.push((
+            names.span(),
+            Some(Atomic::Macro(identifiers(&file, names, "macro", errors))),
+        ));
     }
     if let Some(paths) = &raw.call {
         let paths = super::names(paths.clone());
-        written.push((paths.span(), Some(Atomic::Call(path_patterns(&file, paths, false, errors)))));
+        written.push((
+            paths.span(),
+            Some(Atomic::Call(path_patterns(&file, paths, false, errors))),
+        ));
     }
     if let Some(pattern) = &raw.pattern {
         let compiled = match Pattern::parse(pattern.get_ref()) {
@@ -231,7 +270,11 @@ fn atomic(cx: &mut Context<'_>, raw: &MatchFile, errors: &mut Vec<LoadError>) ->
     written.into_iter().next().and_then(|(_, atomic)| atomic)
 }
 
-fn kind_test(file: &TextFile, kind: &Spanned<String>, errors: &mut Vec<LoadError>) -> Option<KindTest> {
+fn kind_test(
+    file: &TextFile,
+    kind: &Spanned<String>,
+    errors: &mut Vec<LoadError>,
+) -> Option<KindTest> {
     let text = kind.get_ref();
     let (negated, name) = match text.strip_prefix("not-") {
         Some(name) => (true, name),
@@ -252,7 +295,11 @@ fn kind_test(file: &TextFile, kind: &Spanned<String>, errors: &mut Vec<LoadError
     None
 }
 
-fn regex(file: &TextFile, written: &Spanned<String>, errors: &mut Vec<LoadError>) -> Option<TextRegex> {
+fn regex(
+    file: &TextFile,
+    written: &Spanned<String>,
+    errors: &mut Vec<LoadError>,
+) -> Option<TextRegex> {
     match regex::Regex::new(written.get_ref()) {
         Ok(compiled) => Some(TextRegex(compiled)),
         Err(error) => {

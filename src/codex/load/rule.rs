@@ -129,7 +129,13 @@ pub(super) fn parse(
     let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
     utils.set_local(file, std::mem::take(&mut raw.utils), &mut errors);
-    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, utils, &mut errors);
+    let matcher = compile::compile(
+        file,
+        raw.matcher.into_inner(),
+        match_span,
+        utils,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -314,7 +314,7 @@ impl RuleObject {
 
     /// Words one of which every match contains; `None` when they cannot be derived, and the
     /// items must all be parsed.
-    pub fn needles(&self) -> Option<Vec<Needle>> {
+    pub(in crate::codex) fn needles(&self) -> Option<Vec<Needle>> {
         if self
             .tags()
             .is_none_or(|tags| !tags.intersection(block_items()).is_empty())
@@ -380,6 +380,50 @@ impl RuleObject {
         }
         for (_, constraint) in &self.constraints {
             constraint.walk(visit);
+        }
+    }
+
+    /// What the object matches, in one line (`explain`).
+    pub fn describe(&self) -> String {
+        let what = match &self.atomic {
+            Some(Atomic::Pattern(pattern)) => format!("code matching `{}`", pattern.source),
+            Some(Atomic::Method(names)) => format!("method calls .{}()", names.join("(), .")),
+            Some(Atomic::Macro(names)) => format!("macro invocations {}!", names.join("!, ")),
+            Some(Atomic::Call(paths)) => {
+                let paths: Vec<String> = paths.iter().map(ToString::to_string).collect();
+                format!("function calls {}()", paths.join("(), "))
+            }
+            None => match (&self.kind, &self.matches) {
+                (Some(kind), _) => {
+                    let name = KIND_NAMES
+                        .iter()
+                        .find(|(known, _, _)| *known == kind.kind)
+                        .map_or("", |(_, name, _)| *name);
+                    format!("{}`{name}` nodes", if kind.negated { "non-" } else { "" })
+                }
+                (None, Some(util)) => format!("code matching the utility `{}`", util.name),
+                (None, None) => "code".to_owned(),
+            },
+        };
+        let mut conditions = Vec::new();
+        for (key, present) in [
+            ("inside", self.inside.is_some()),
+            ("not inside", self.not_inside.is_some()),
+            ("containing", self.has.is_some()),
+            ("not containing", self.not_has.is_some()),
+            ("any of several", !self.any.is_empty()),
+            ("all of several", !self.all.is_empty()),
+            ("not matching", self.not.is_some()),
+            ("constrained", !self.constraints.is_empty()),
+        ] {
+            if present {
+                conditions.push(key);
+            }
+        }
+        if conditions.is_empty() {
+            what
+        } else {
+            format!("{what} ({} rules)", conditions.join(", "))
         }
     }
 

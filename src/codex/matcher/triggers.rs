@@ -367,7 +367,9 @@ impl Objects {
 
     /// The rule object at `index` and its rule.
     pub fn rule(&self, index: usize) -> Option<(&RuleObject, RuleIndex)> {
-        self.rules.get(index).map(|(object, rule)| (&**object, *rule))
+        self.rules
+            .get(index)
+            .map(|(object, rule)| (&**object, *rule))
     }
 
     /// The rules that can match a node of kind `tag`.
@@ -394,7 +396,9 @@ impl Objects {
 
     /// The number of the `inside` rule `rule`.
     pub fn ancestor_id(&self, rule: &Arc<RuleObject>) -> Option<usize> {
-        self.ancestor_ids.get(&(Arc::as_ptr(rule) as usize)).copied()
+        self.ancestor_ids
+            .get(&(Arc::as_ptr(rule) as usize))
+            .copied()
     }
 }
 

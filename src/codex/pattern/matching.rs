@@ -48,7 +48,7 @@ pub enum Binding<'a> {
 /// Metavariables bound so far, in binding order.
 pub type Bindings<'r, 'a> = Vec<(&'r str, Binding<'a>)>;
 
-impl Binding<'_> {
+impl<'a> Binding<'a> {
     /// The bytes of the file the bound code spans, when known.
     pub fn range(&self) -> Option<Range<usize>> {
         let range = match self {
@@ -88,12 +88,15 @@ impl Binding<'_> {
     }
 
     /// The bound code as a target for sub-rules, when it is a node rules can be tested on.
-    pub fn target(&self) -> Option<Target<'_>> {
-        match self {
+    pub fn target(&self) -> Option<Target<'a>> {
+        match *self {
             Binding::Expr(e) => Some(Target::Expr(e)),
             Binding::Type(t) => Some(Target::Type(t)),
-            Binding::Stmt(Stmt::Expr(e, _)) => Some(Target::Expr(e)),
-            Binding::Stmt(Stmt::Local(l)) => Some(Target::Local(l)),
+            Binding::Stmt(stmt) => match stmt {
+                Stmt::Expr(e, _) => Some(Target::Expr(e)),
+                Stmt::Local(l) => Some(Target::Local(l)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -145,6 +148,11 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             bound: Vec::new(),
             starved: false,
         }
+    }
+
+    /// How paths are resolved: the file's imports.
+    pub fn resolver(&self) -> &'f dyn Fn(&[String]) -> Vec<Vec<String>> {
+        self.resolve
     }
 
     /// Whether a search ran out of budget since this matcher was made.
@@ -590,10 +598,13 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             return false;
         }
         self.attempt(|m| {
-            segment.iter().zip(&items[start..]).all(|(elem, item)| match elem {
-                Elem::One(node) => one(m, node, item),
-                Elem::Gap | Elem::Rest(_) => false,
-            })
+            segment
+                .iter()
+                .zip(&items[start..])
+                .all(|(elem, item)| match elem {
+                    Elem::One(node) => one(m, node, item),
+                    Elem::Gap | Elem::Rest(_) => false,
+                })
         })
     }
 
@@ -674,9 +685,7 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
         let candidate = strip_type(candidate);
         match (ty, candidate) {
             (TypeNode::Any(name), _) => self.bind(name, Binding::Type(candidate)),
-            (TypeNode::Path(path), Type::Path(p)) if p.qself.is_none() => {
-                self.path(path, &p.path)
-            }
+            (TypeNode::Path(path), Type::Path(p)) if p.qself.is_none() => self.path(path, &p.path),
             (TypeNode::Reference { mutable, elem }, Type::Reference(r)) => {
                 *mutable == r.mutability.is_some() && self.ty(elem, &r.elem)
             }
@@ -726,7 +735,12 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
 
     /// Whether a macro invocation matches: by the last segment of its path, then its tokens.
     pub fn mac(&mut self, node: &'r MacroNode, mac: &'a syn::Macro) -> bool {
-        if !mac.path.segments.last().is_some_and(|last| last.ident == node.name) {
+        if !mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == node.name)
+        {
             return false;
         }
         let trees: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
@@ -873,7 +887,8 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             }
             (ItemKind::Macro(node), Target::Macro(mac)) => self.mac(node, mac),
             (_, Target::Item(candidate)) => {
-                self.attrs(&item.attrs, item_attrs(candidate)) && self.item_kind(&item.kind, candidate)
+                self.attrs(&item.attrs, item_attrs(candidate))
+                    && self.item_kind(&item.kind, candidate)
             }
             _ => false,
         }
@@ -898,9 +913,9 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
                     }
                     && self.ty(self_ty, &i.self_ty)
                     && items.iter().all(|wanted| {
-                        i.items.iter().any(|member| {
-                            self.attempt(|m| m.impl_member(wanted, member))
-                        })
+                        i.items
+                            .iter()
+                            .any(|member| self.attempt(|m| m.impl_member(wanted, member)))
                     })
             }
             (ItemKind::Mod { name, items }, Item::Mod(m)) => {
@@ -1027,7 +1042,10 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
                 *reference == matches!(candidate.kind, syn::ReceiverKind::Reference(..))
                     && *mutable
                         == (candidate.mutability.is_some()
-                            || matches!(candidate.kind, syn::ReceiverKind::Reference(_, _, Some(_))))
+                            || matches!(
+                                candidate.kind,
+                                syn::ReceiverKind::Reference(_, _, Some(_))
+                            ))
             }
             (ParamNode::Typed { pat, ty }, FnArg::Typed(typed)) => {
                 self.pat(pat, &typed.pat) && self.ty(ty, &typed.ty)
@@ -1120,7 +1138,8 @@ fn without_attrs(stream: TokenStream) -> TokenStream {
         }
         let mut ahead = trees.clone();
         ahead.next();
-        if !matches!(ahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Bracket) {
+        if !matches!(ahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Bracket)
+        {
             return trees.collect();
         }
         trees.next();

@@ -14,6 +14,8 @@ mod target;
 pub mod tree;
 mod words;
 
+use std::ops::Range;
+
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
 
@@ -78,13 +80,35 @@ impl Pattern {
         let substituted = substitute(source);
         let Substituted { text, map, vars } = substituted;
         let original = |at: usize| original_offset(&map, at);
+        let first = text
+            .trim_start()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+            .next()
+            .unwrap_or("");
+        let after_first = text
+            .trim_start()
+            .get(first.len()..)
+            .unwrap_or("")
+            .trim_start();
+        let item_first = ITEM_WORDS.contains(&first)
+            || (matches!(first, "unsafe" | "const") && !after_first.starts_with('{'));
+        let what = if item_first {
+            "an item"
+        } else if text.contains(';') || first == "let" {
+            "statements"
+        } else {
+            "a Rust expression"
+        };
         let stream = match text.parse::<TokenStream>() {
             Ok(stream) => stream,
             Err(error) => {
                 let at = error.span().byte_range().start;
                 return Err((
                     original(at),
-                    format!("pattern does not parse as Rust tokens: {error}"),
+                    format!(
+                        "pattern does not parse as {what}: a delimiter is not closed, or a \
+                         character is no Rust token"
+                    ),
                 ));
             }
         };
@@ -102,14 +126,6 @@ impl Pattern {
         let built = |result: Result<Root, BuildError>| {
             result.map_err(|error| (original(error.at), error.message))
         };
-        let first = text
-            .trim_start()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
-            .next()
-            .unwrap_or("");
-        let item_first = ITEM_WORDS.contains(&first)
-            || (first == "unsafe" && !text.trim_start()["unsafe".len()..].trim_start().starts_with('{'))
-            || (first == "const" && !text.trim_start()["const".len()..].trim_start().starts_with('{'));
         let root = |root: Root| Pattern {
             source: source.to_owned(),
             root,
@@ -123,7 +139,7 @@ impl Pattern {
         if let Ok(expr) = &expr {
             return Ok(root(built(tree::expr_node(expr).map(Root::Node))?));
         }
-        let item_text = fn_params(&text);
+        let item_text = item_text(&text);
         let item = syn::parse_str::<syn::Item>(&item_text.text);
         if let Ok(item) = &item {
             let original = |at: usize| original(original_offset(&item_text.map, at));
@@ -142,24 +158,18 @@ impl Pattern {
             return Ok(root(built(tree::type_node(ty).map(Root::Type))?));
         }
         // None parses: report the error of the reading the pattern most looks like.
-        let (error, what) = if item_first {
-            (
-                item.err().map(|e| {
-                    let at = original_offset(&item_text.map, e.span().byte_range().start);
-                    (at, e.to_string())
-                }),
-                "an item",
-            )
-        } else if text.contains(';') || first == "let" {
-            (
-                stmts.err().map(|e| (e.span().byte_range().start, e.to_string())),
-                "statements",
-            )
+        let error = if item_first {
+            item.err().map(|e| {
+                let at = original_offset(&item_text.map, e.span().byte_range().start);
+                (at, e.to_string())
+            })
+        } else if what == "statements" {
+            stmts
+                .err()
+                .map(|e| (e.span().byte_range().start, e.to_string()))
         } else {
-            (
-                expr.err().map(|e| (e.span().byte_range().start, e.to_string())),
-                "a Rust expression",
-            )
+            expr.err()
+                .map(|e| (e.span().byte_range().start, e.to_string()))
         };
         let (at, message) = error.unwrap_or((0, "unexpected end of input".to_owned()));
         Err((
@@ -289,11 +299,8 @@ fn substitute(source: &str) -> Substituted {
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(after.len());
         let name = &after[..name_len];
-        let chain = run
-            && name.is_empty()
-            && skip == 3
-            && text.ends_with('.')
-            && after.starts_with('.');
+        let chain =
+            run && name.is_empty() && skip == 3 && text.ends_with('.') && after.starts_with('.');
         if chain {
             text.push_str(CHAIN);
             text.push_str("()");
@@ -314,36 +321,48 @@ fn substitute(source: &str) -> Substituted {
     Substituted { text, map, vars }
 }
 
-/// `text` with the parameters `(..)` of its first `fn` written as one placeholder parameter,
-/// which syn accepts.
-fn fn_params(text: &str) -> Substituted {
-    let unchanged = || Substituted {
-        text: text.to_owned(),
-        map: vec![(0, 0)],
-        vars: Vec::new(),
-    };
-    let Some(fn_at) = find_keyword(text, "fn") else {
-        return unchanged();
-    };
-    let Some(open) = text[fn_at..].find('(').map(|at| fn_at + at) else {
-        return unchanged();
-    };
-    let inside_end = text[open + 1..].find(')').map(|at| open + 1 + at);
-    let Some(close) = inside_end else {
-        return unchanged();
-    };
-    if text[open + 1..close].trim() != ".." {
-        return unchanged();
+/// `text` rewritten where an item pattern uses `..` in places syn does not accept it: the
+/// parameters `(..)` of a function become one placeholder parameter, a function without a body
+/// gets `{ .. }` (any body), and the body `{ .. }` of an `impl`, trait or module becomes `{}`
+/// (its members are those written, and others may be there too).
+fn item_text(text: &str) -> Substituted {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let head_end = text.find('{').unwrap_or(text.len());
+    let head = &text[..head_end];
+    if let Some(fn_at) = find_keyword(head, "fn") {
+        if let Some(open) = text[fn_at..].find('(').map(|at| fn_at + at) {
+            if let Some(close) = text[open + 1..].find(')').map(|at| open + 1 + at) {
+                if text[open + 1..close].trim() == ".." {
+                    edits.push((open + 1..close, format!("{PARAMS}: {PARAMS}")));
+                }
+            }
+        }
+        let trimmed = text.trim_end();
+        if head_end == text.len() && trimmed.ends_with(';') {
+            edits.push((trimmed.len() - 1..trimmed.len(), " { .. }".to_owned()));
+        }
+    } else if ["impl", "mod", "trait"]
+        .iter()
+        .any(|word| find_keyword(head, word).is_some())
+    {
+        let trimmed = text.trim_end();
+        if trimmed.ends_with('}') && text[head_end + 1..trimmed.len() - 1].trim() == ".." {
+            edits.push((head_end + 1..trimmed.len() - 1, String::new()));
+        }
     }
-    let replacement = format!("{PARAMS}: {PARAMS}");
-    let mut out = String::with_capacity(text.len() + replacement.len());
-    out.push_str(&text[..=open]);
-    out.push_str(&replacement);
-    let after = out.len();
-    out.push_str(&text[close..]);
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut map = vec![(0, 0)];
+    let mut at = 0;
+    for (range, replacement) in edits {
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        map.push((out.len(), range.end));
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
     Substituted {
         text: out,
-        map: vec![(0, 0), (open + 1, open + 1), (after, close)],
+        map,
         vars: Vec::new(),
     }
 }

@@ -57,11 +57,56 @@ macro_rules! tags {
 }
 
 tags!(
-    ExprPath, MethodCall, Call, Field, Cast, Reference, Unary, Binary, Assign, Index, Try, Await,
-    ExprMacro, Lit, Struct, Block, Unsafe, Async, If, Let, While, ForLoop, Loop, Closure, Return,
-    Tuple, Array, Match, Range, OtherExpr, Local, Fn, Impl, Mod, Use, Static, Const, ItemStruct,
-    ItemEnum, Trait, ItemType, OtherItem, Macro, TypePath, TypeReference, TypeSlice, TypeTuple,
-    OtherType, Attr, Stmts,
+    ExprPath,
+    MethodCall,
+    Call,
+    Field,
+    Cast,
+    Reference,
+    Unary,
+    Binary,
+    Assign,
+    Index,
+    Try,
+    Await,
+    ExprMacro,
+    Lit,
+    Struct,
+    Block,
+    Unsafe,
+    Async,
+    If,
+    Let,
+    While,
+    ForLoop,
+    Loop,
+    Closure,
+    Return,
+    Tuple,
+    Array,
+    Match,
+    Range,
+    OtherExpr,
+    Local,
+    Fn,
+    Impl,
+    Mod,
+    Use,
+    Static,
+    Const,
+    ItemStruct,
+    ItemEnum,
+    Trait,
+    ItemType,
+    OtherItem,
+    Macro,
+    TypePath,
+    TypeReference,
+    TypeSlice,
+    TypeTuple,
+    OtherType,
+    Attr,
+    Stmts,
 );
 
 /// A set of [`Tag`]s.
@@ -135,7 +180,10 @@ impl Tags {
 
     /// The tags in the set.
     pub fn iter(self) -> impl Iterator<Item = Tag> {
-        Tag::ALL.iter().copied().filter(move |&tag| self.contains(tag))
+        Tag::ALL
+            .iter()
+            .copied()
+            .filter(move |&tag| self.contains(tag))
     }
 }
 
@@ -156,7 +204,7 @@ impl Target<'_> {
 }
 
 /// The tag of an expression.
-pub fn expr_tag(expr: &Expr) -> Tag {
+pub(crate) fn expr_tag(expr: &Expr) -> Tag {
     match expr {
         Expr::Path(_) => Tag::ExprPath,
         Expr::MethodCall(_) => Tag::MethodCall,
@@ -194,7 +242,7 @@ pub fn expr_tag(expr: &Expr) -> Tag {
 }
 
 /// The tag of an item.
-pub fn item_tag(item: &Item) -> Tag {
+pub(crate) fn item_tag(item: &Item) -> Tag {
     match item {
         Item::Fn(_) => Tag::Fn,
         Item::Impl(_) => Tag::Impl,

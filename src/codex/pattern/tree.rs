@@ -663,9 +663,7 @@ pub(crate) fn expr_node(expr: &Expr) -> Built<Node> {
         Expr::Paren(p) => expr_node(&p.expr)?,
         Expr::Group(g) => expr_node(&g.expr)?,
         Expr::Macro(m) => Node::Macro(macro_node(&m.mac)),
-        Expr::Lit(lit) if lit.attrs.is_empty() => {
-            Node::Lit(lit.lit.to_token_stream().to_string())
-        }
+        Expr::Lit(lit) if lit.attrs.is_empty() => Node::Lit(lit.lit.to_token_stream().to_string()),
         Expr::Struct(s) if s.qself.is_none() => {
             if s.rest.is_some() {
                 return Ok(Node::Other {
@@ -985,7 +983,11 @@ fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<Name>, out: &mut Vec<UseLeaf
 }
 
 /// A function: `vis`, signature and body as written in the pattern.
-fn fn_node(vis: &syn::Visibility, sig: &syn::Signature, body: Option<&syn::Block>) -> Built<FnNode> {
+fn fn_node(
+    vis: &syn::Visibility,
+    sig: &syn::Signature,
+    body: Option<&syn::Block>,
+) -> Built<FnNode> {
     let params = sig
         .inputs
         .iter()

@@ -8,9 +8,7 @@
 //! rule makes every item parsed.
 
 use super::Root;
-use super::tree::{
-    BlockNode, Elem, ItemKind, ItemNode, Name, Node, PatNode, PathNode, TypeNode,
-};
+use super::tree::{BlockNode, Elem, ItemKind, ItemNode, Name, Node, PatNode, PathNode, TypeNode};
 
 /// A word a pattern's matches contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +116,9 @@ fn node_words(node: &Node, words: &mut Vec<Word>) {
             node_words(inner, words);
         }
         Node::Macro(mac) => push(words, &mac.name, NAME),
-        Node::Struct { path: p, fields, .. } => {
+        Node::Struct {
+            path: p, fields, ..
+        } => {
             path(words, p);
             for (member, value) in fields {
                 name(words, member, PATH);
