@@ -822,7 +822,20 @@ pub(crate) fn tokens(stream: TokenStream) -> Vec<Token> {
             TokenTree::Group(group) => Token::Group(group.delimiter(), tokens(group.stream())),
         });
     }
-    out
+    // `..` is an element of a comma-separated list, as in argument lists: the commas around it
+    // are its separators, which the run takes along.
+    let mut list: Vec<Token> = Vec::with_capacity(out.len());
+    for token in out {
+        let comma = token == Token::Punct(',');
+        if comma && list.last() == Some(&Token::Gap) {
+            continue;
+        }
+        if token == Token::Gap && list.last() == Some(&Token::Punct(',')) {
+            list.pop();
+        }
+        list.push(token);
+    }
+    list
 }
 
 /// An attribute.
