@@ -365,6 +365,11 @@ impl Objects {
         self.rules.is_empty()
     }
 
+    /// How many rules there are.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     /// The rule object at `index` and its rule.
     pub fn rule(&self, index: usize) -> Option<(&RuleObject, RuleIndex)> {
         self.rules

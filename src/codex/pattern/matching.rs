@@ -583,7 +583,10 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
         one: One<'r, 'a, 'f, N, T>,
     ) -> Option<usize> {
         let last = items.len().checked_sub(segment.len())?;
-        (from..=last).find(|&start| self.charge(1) && self.segment(segment, items, start, one))
+        // The first place is free: only a search past it costs.
+        (from..=last).find(|&start| {
+            (start == from || self.charge(1)) && self.segment(segment, items, start, one)
+        })
     }
 
     /// Whether `segment` (single elements only) matches `items` from `start`.

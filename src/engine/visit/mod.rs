@@ -87,8 +87,9 @@ pub(crate) struct Walker<'a> {
     text: &'a str,
     /// The `inside` rules the enclosing nodes match.
     ancestry: object::Ancestry,
-    /// Steps left for `has` searches and run placements of pattern rules.
-    budget: Cell<usize>,
+    /// Steps left for `has` searches and run placements, per pattern or rule-object rule (and
+    /// one for the `inside` rules, last): a rule that exhausts its own starves no other.
+    budgets: Vec<Cell<usize>>,
 }
 
 /// How many times its own size a file's macro tokens may be parsed, summed over nesting levels.
@@ -128,7 +129,11 @@ impl<'a> Walker<'a> {
             macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
             text,
             ancestry: object::Ancestry::default(),
-            budget: Cell::new(bytes.saturating_mul(object::STEPS_PER_BYTE).max(1 << 16)),
+            budgets: {
+                let steps = bytes.saturating_mul(object::STEPS_PER_BYTE).max(1 << 16);
+                let count = codex.triggers().objects().len() + 1;
+                (0..count).map(|_| Cell::new(steps)).collect()
+            },
         }
     }
 

@@ -2,7 +2,7 @@
 //! can match its kind, then tested against the `inside` rules of the Codex, whose matches are
 //! kept on an ancestor record until the walk leaves the node. `inside` is then a look-up in
 //! that record; `has` searches the node's descendants, paid for from a per-file budget
-//! ([`Budget`]); fixes are filled from the file's own text.
+//! (a budget per rule and file); fixes are filled from the file's own text.
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -484,7 +484,10 @@ impl<'w> Walker<'w> {
             let imports = &self.imports;
             let resolve = |path: &[String]| imports.resolve(path);
             let mut matched = Vec::new();
-            let mut eval = Eval::new(&resolve, &self.budget, objects, &self.ancestry, self.text);
+            let Some(budget) = self.budgets.last() else {
+                return false;
+            };
+            let mut eval = Eval::new(&resolve, budget, objects, &self.ancestry, self.text);
             for &id in ups {
                 if let Some(up) = objects.ancestor(id) {
                     if eval.probe(up, target) {
@@ -542,7 +545,10 @@ impl<'w> Walker<'w> {
                     FixKind::Template(parts) => Some(parts.as_slice()),
                     FixKind::TryOperator => None,
                 });
-            let mut eval = Eval::new(&resolve, &self.budget, objects, &self.ancestry, self.text);
+            let Some(budget) = self.budgets.get(index) else {
+                continue;
+            };
+            let mut eval = Eval::new(&resolve, budget, objects, &self.ancestry, self.text);
             if let (Some(Atomic::Pattern(pattern)), Target::Stmts(stmts)) = (&object.atomic, target)
             {
                 if let Root::Node(Node::Seq(elems)) = &pattern.root {
