@@ -206,29 +206,8 @@ pub(super) fn compile(
         not_inside_fn: globs(file, raw.not_inside_fn.take(), errors),
     };
     if object::uses_object_keys(&raw) {
-        let before = errors.len();
-        let mut cx = object::Context {
-            file: file.clone(),
-            utils,
-            below: false,
-            constrained: Vec::new(),
-        };
-        let compiled = object::compile(&mut cx, raw, span.clone(), object::Place::Top, errors);
-        check_constraints(&cx, &compiled, errors);
-        if errors.len() > before {
-            return None;
-        }
-        if compiled.tags().is_none() {
-            errors.push(LoadError::invalid(
-                file,
-                span,
-                "`[match]` must say what the flagged node is: a `pattern`, `method`, `macro`, \
-                 `call` or `kind` (possibly inside `any` / `all`); `not`, `regex` and relations \
-                 only narrow it",
-            ));
-            return None;
-        }
-        return Some((Matcher::Object(Arc::new(compiled)), narrowing));
+        let matcher = compile_object(file, raw, span, utils, errors)?;
+        return Some((matcher, narrowing));
     }
     if let Some(stop) = &raw.stop_by {
         errors.push(LoadError::invalid(
@@ -312,13 +291,26 @@ pub(super) fn compile(
         };
         chosen.push((Matcher::Validate(spec), span));
     }
-    // `method`, `macro` and `call` name what they match and may be combined (`panic!` and
-    // `std::panic::panic_any`); every other kind stands alone.
+    let matcher = combine(file, chosen, written, span, errors)?;
+    Some((matcher, narrowing))
+}
+
+/// The matcher of the kinds `chosen`: `method`, `macro` and `call` name what they match and may
+/// be combined (`panic!` and `std::panic::panic_any`); every other kind stands alone. `written`:
+/// a kind was written, though it failed to compile (and was reported where it is written).
+fn combine(
+    file: &TextFile,
+    chosen: Vec<(Matcher, Range<usize>)>,
+    written: bool,
+    span: Range<usize>,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
     let named =
         |m: &Matcher| matches!(m, Matcher::Method(_) | Matcher::Macro(_) | Matcher::Call(_));
     if chosen.len() > 1 && chosen.iter().all(|(m, _)| named(m)) {
-        let parts = chosen.into_iter().map(|(m, _)| m).collect();
-        return Some((Matcher::Either(parts), narrowing));
+        return Some(Matcher::Either(
+            chosen.into_iter().map(|(m, _)| m).collect(),
+        ));
     }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(file, extra.clone(), two_kinds()));
@@ -329,7 +321,7 @@ pub(super) fn compile(
         }
         return None;
     };
-    Some((matcher, narrowing))
+    Some(matcher)
 }
 
 /// The error for a pattern that does not compile, at byte `offset` of the pattern, found in
@@ -398,6 +390,39 @@ pub(super) fn matcher_vars(matcher: &Matcher) -> Vec<(String, bool)> {
         Matcher::Object(object) => bound_vars(object),
         _ => Vec::new(),
     }
+}
+
+/// Compiles a `[match]` table with relational, composite or constraint keys.
+fn compile_object(
+    file: &TextFile,
+    raw: MatchFile,
+    span: Range<usize>,
+    utils: &mut Utils,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
+    let before = errors.len();
+    let mut cx = object::Context {
+        file: file.clone(),
+        utils,
+        below: false,
+        constrained: Vec::new(),
+    };
+    let compiled = object::compile(&mut cx, raw, span.clone(), object::Place::Top, errors);
+    check_constraints(&cx, &compiled, errors);
+    if errors.len() > before {
+        return None;
+    }
+    if compiled.tags().is_none() {
+        errors.push(LoadError::invalid(
+            file,
+            span,
+            "`[match]` must say what the flagged node is: a `pattern`, `method`, `macro`, \
+             `call` or `kind` (possibly inside `any` / `all`); `not`, `regex` and relations \
+             only narrow it",
+        ));
+        return None;
+    }
+    Some(Matcher::Object(Arc::new(compiled)))
 }
 
 /// The error for a `[match]` with two kinds that cannot be combined.

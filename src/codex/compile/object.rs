@@ -69,7 +69,69 @@ pub(super) fn compile(
 ) -> RuleObject {
     let file = cx.file.clone();
     let before = errors.len();
-    let invalid = |span: Range<usize>, message: String| LoadError::invalid(&file, span, message);
+    check_placement(&file, &raw, place, errors);
+    let mut object = RuleObject {
+        atomic: atomic(cx, &raw, errors),
+        ..RuleObject::default()
+    };
+    if let Some(kind) = &raw.kind {
+        object.kind = kind_test(&file, kind, errors);
+    }
+    object.regex = raw.regex.as_ref().and_then(|r| regex(&file, r, errors));
+    object.not_regex = raw.not_regex.as_ref().and_then(|r| regex(&file, r, errors));
+    object.inside = raw.inside.map(|rule| relation(cx, rule, "inside", errors));
+    object.not_inside = raw
+        .not_inside
+        .map(|rule| relation(cx, rule, "not_inside", errors));
+    object.has = raw.has.map(|rule| relation(cx, rule, "has", errors));
+    object.not_has = raw
+        .not_has
+        .map(|rule| relation(cx, rule, "not_has", errors));
+    composites(cx, &mut object, raw.all, raw.any, raw.not, errors);
+    if let Some(name) = &raw.matches {
+        object.matches = cx.utils.resolve(name, &file, cx.below, errors);
+    }
+    if let Some(constraints) = raw.where_ {
+        for (name, rule) in constraints.into_inner() {
+            let span = rule.span();
+            let below = std::mem::replace(&mut cx.below, true);
+            let only_text = rule.get_ref().only_text();
+            let compiled = compile(
+                cx,
+                rule.into_inner(),
+                span.clone(),
+                Place::Constraint,
+                errors,
+            );
+            cx.below = below;
+            cx.constrained.push((name.clone(), span, only_text));
+            object.constraints.push((name, compiled));
+        }
+    }
+    if cx.below && (object.inside.is_some() || object.not_inside.is_some()) {
+        errors.push(LoadError::invalid(
+            &file,
+            span.clone(),
+            "`inside` and `not_inside` cannot be used within `has` or `[match.where]`: the \
+             ancestors of a node found there are not known; move them to the enclosing rule"
+                .to_owned(),
+        ));
+    }
+    let empty = object == RuleObject::default();
+    if empty && errors.len() == before && place != Place::Constraint {
+        errors.push(LoadError::invalid(
+            &file,
+            span,
+            "this rule object is empty: give it a `pattern`, `kind`, `inside`, `has`, `any`…"
+                .to_owned(),
+        ));
+    }
+    object
+}
+
+/// Reports the keys `raw` holds that do not belong where it is written.
+fn check_placement(file: &TextFile, raw: &MatchFile, place: Place, errors: &mut Vec<LoadError>) {
+    let invalid = |span: Range<usize>, message: String| LoadError::invalid(file, span, message);
     for (key, written) in [
         (
             "paths",
@@ -128,38 +190,26 @@ pub(super) fn compile(
             ));
         }
     }
-    let mut object = RuleObject {
-        atomic: atomic(cx, &raw, errors),
-        ..RuleObject::default()
-    };
-    if let Some(kind) = &raw.kind {
-        object.kind = kind_test(&file, kind, errors);
-    }
-    object.regex = raw.regex.as_ref().and_then(|r| regex(&file, r, errors));
-    object.not_regex = raw.not_regex.as_ref().and_then(|r| regex(&file, r, errors));
-    object.inside = raw
-        .inside
-        .map(|rule| relation(cx, rule, "inside", errors))
-        .and_then(|r| r);
-    object.not_inside = raw
-        .not_inside
-        .map(|rule| relation(cx, rule, "not_inside", errors))
-        .and_then(|r| r);
-    object.has = raw
-        .has
-        .map(|rule| relation(cx, rule, "has", errors))
-        .and_then(|r| r);
-    object.not_has = raw
-        .not_has
-        .map(|rule| relation(cx, rule, "not_has", errors))
-        .and_then(|r| r);
+}
+
+/// Compiles `all`, `any` and `not` into `object`.
+fn composites(
+    cx: &mut Context<'_>,
+    object: &mut RuleObject,
+    all: Option<Spanned<Vec<Spanned<MatchFile>>>>,
+    any: Option<Spanned<Vec<Spanned<MatchFile>>>>,
+    not: Option<Spanned<Box<MatchFile>>>,
+    errors: &mut Vec<LoadError>,
+) {
+    let (raw_all, raw_any, raw_not) = (all, any, not);
     for (key, list, target) in [
-        ("all", raw.all, &mut object.all),
-        ("any", raw.any, &mut object.any),
+        ("all", raw_all, &mut object.all),
+        ("any", raw_any, &mut object.any),
     ] {
         let Some(list) = list else { continue };
         if list.get_ref().is_empty() {
-            errors.push(invalid(
+            errors.push(LoadError::invalid(
+                &cx.file,
                 list.span(),
                 format!("`{key}` is empty: list rule objects, like `[{{ pattern = \"..\" }}]`"),
             ));
@@ -175,7 +225,7 @@ pub(super) fn compile(
             ));
         }
     }
-    if let Some(not) = raw.not {
+    if let Some(not) = raw_not {
         let span = not.span();
         object.not = Some(Box::new(compile(
             cx,
@@ -185,43 +235,6 @@ pub(super) fn compile(
             errors,
         )));
     }
-    if let Some(name) = &raw.matches {
-        object.matches = cx.utils.resolve(name, &file, cx.below, errors);
-    }
-    if let Some(constraints) = raw.where_ {
-        for (name, rule) in constraints.into_inner() {
-            let span = rule.span();
-            let below = std::mem::replace(&mut cx.below, true);
-            let only_text = rule.get_ref().only_text();
-            let compiled = compile(
-                cx,
-                rule.into_inner(),
-                span.clone(),
-                Place::Constraint,
-                errors,
-            );
-            cx.below = below;
-            cx.constrained.push((name.clone(), span, only_text));
-            object.constraints.push((name, compiled));
-        }
-    }
-    if cx.below && (object.inside.is_some() || object.not_inside.is_some()) {
-        errors.push(invalid(
-            span.clone(),
-            "`inside` and `not_inside` cannot be used within `has` or `[match.where]`: the \
-             ancestors of a node found there are not known; move them to the enclosing rule"
-                .to_owned(),
-        ));
-    }
-    let empty = object == RuleObject::default();
-    if empty && errors.len() == before && place != Place::Constraint {
-        errors.push(invalid(
-            span,
-            "this rule object is empty: give it a `pattern`, `kind`, `inside`, `has`, `any`…"
-                .to_owned(),
-        ));
-    }
-    object
 }
 
 /// The one key saying what the node is, if any.
@@ -320,7 +333,7 @@ fn relation(
     rule: Spanned<Box<MatchFile>>,
     key: &str,
     errors: &mut Vec<LoadError>,
-) -> Option<Relation> {
+) -> Relation {
     let span = rule.span();
     let mut raw = *rule.into_inner();
     let stop = raw.stop_by.take();
@@ -368,8 +381,8 @@ fn relation(
             ),
         ));
     }
-    Some(Relation {
+    Relation {
         rule: Arc::new(compiled),
         stop_by,
-    })
+    }
 }

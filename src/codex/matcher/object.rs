@@ -177,8 +177,7 @@ impl Kind {
         match self {
             Kind::Expression => Tags::expressions(),
             Kind::Literal | Kind::String | Kind::Integer => of(Tag::Lit),
-            Kind::Identifier => Tags::all_of(&[Tag::ExprPath, Tag::TypePath]),
-            Kind::Path => Tags::all_of(&[Tag::ExprPath, Tag::TypePath]),
+            Kind::Identifier | Kind::Path => Tags::all_of(&[Tag::ExprPath, Tag::TypePath]),
             Kind::Call => of(Tag::Call),
             Kind::MethodCall => of(Tag::MethodCall),
             Kind::Macro => of(Tag::Macro),

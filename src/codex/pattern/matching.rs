@@ -113,8 +113,8 @@ impl<'a> Binding<'a> {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| strip(x) == strip(y))
             }
             (Binding::Tokens(a), Binding::Tokens(b)) => {
-                TokenStream::from_iter(a.iter().cloned()).to_string()
-                    == TokenStream::from_iter(b.iter().cloned()).to_string()
+                a.iter().cloned().collect::<TokenStream>().to_string()
+                    == b.iter().cloned().collect::<TokenStream>().to_string()
             }
             _ => match (self.ident(), other.ident()) {
                 (Some(a), Some(b)) => a == b,
@@ -134,6 +134,10 @@ pub struct Matching<'r, 'a, 'f> {
 }
 
 type One<'r, 'a, 'f, N, T> = fn(&mut Matching<'r, 'a, 'f>, &'r N, &'a T) -> bool;
+
+/// Single elements of a sequence pattern, and the run before them: `None` when there is none,
+/// `Some(None)` an unnamed run (`..`), `Some(Some(name))` a named one (`$...NAME`).
+type Segment<'r, N> = (Option<Option<&'r str>>, &'r [Elem<N>]);
 
 impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
     /// A matcher resolving paths with `resolve` (the file's imports), searching runs on
@@ -365,6 +369,17 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             (Node::Lit(lit), Expr::Lit(candidate)) => {
                 candidate.attrs.is_empty() && candidate.lit.to_token_stream().to_string() == *lit
             }
+            (Node::Other { tag, tokens }, _) => {
+                *tag == expr_tag(expr) && tokens_equal(tokens, expr.to_token_stream())
+            }
+            _ => self.compound(node, expr),
+        }
+    }
+
+    /// Whether the expression `expr` matches `node`, for the expressions holding blocks or
+    /// lists: struct literals, blocks, conditions, loops, closures, tuples and arrays.
+    fn compound(&mut self, node: &'r Node, expr: &'a Expr) -> bool {
+        match (node, expr) {
             (Node::Struct { path, fields, rest }, Expr::Struct(s)) if s.qself.is_none() => {
                 self.structure(path, fields, *rest, s)
             }
@@ -415,9 +430,6 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             },
             (Node::Tuple(elems), Expr::Tuple(t)) => self.exprs(elems, &t.elems),
             (Node::Array(elems), Expr::Array(a)) => self.exprs(elems, &a.elems),
-            (Node::Other { tag, tokens }, _) => {
-                *tag == expr_tag(expr) && tokens_equal(tokens, expr.to_token_stream())
-            }
             _ => false,
         }
     }
@@ -524,9 +536,7 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
         one: One<'r, 'a, 'f, N, T>,
         bind_run: fn(&[&'a T]) -> Binding<'a>,
     ) -> Option<usize> {
-        // Segments of single elements, each but the first after a run (bound to a name, or
-        // not): `Some(None)` is an unnamed run before the segment, `None` no run.
-        let mut segments: Vec<(Option<Option<&'r str>>, &'r [Elem<N>])> = Vec::new();
+        let mut segments: Vec<Segment<'r, N>> = Vec::new();
         let mut start = 0;
         let mut before: Option<Option<&'r str>> = (!anchored_start).then_some(None);
         for (i, elem) in elems.iter().enumerate() {
@@ -738,11 +748,11 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
 
     /// Whether a macro invocation matches: by the last segment of its path, then its tokens.
     pub fn mac(&mut self, node: &'r MacroNode, mac: &'a syn::Macro) -> bool {
-        if !mac
+        if mac
             .path
             .segments
             .last()
-            .is_some_and(|last| last.ident == node.name)
+            .is_none_or(|last| last.ident != node.name)
         {
             return false;
         }

@@ -80,25 +80,7 @@ impl Pattern {
         let substituted = substitute(source);
         let Substituted { text, map, vars } = substituted;
         let original = |at: usize| original_offset(&map, at);
-        let first = text
-            .trim_start()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
-            .next()
-            .unwrap_or("");
-        let after_first = text
-            .trim_start()
-            .get(first.len()..)
-            .unwrap_or("")
-            .trim_start();
-        let item_first = ITEM_WORDS.contains(&first)
-            || (matches!(first, "unsafe" | "const") && !after_first.starts_with('{'));
-        let what = if item_first {
-            "an item"
-        } else if text.contains(';') || first == "let" {
-            "statements"
-        } else {
-            "a Rust expression"
-        };
+        let what = reading(&text);
         let stream = match text.parse::<TokenStream>() {
             Ok(stream) => stream,
             Err(error) => {
@@ -158,7 +140,7 @@ impl Pattern {
             return Ok(root(built(tree::type_node(ty).map(Root::Type))?));
         }
         // None parses: report the error of the reading the pattern most looks like.
-        let error = if item_first {
+        let error = if what == "an item" {
             item.err().map(|e| {
                 let at = original_offset(&item_text.map, e.span().byte_range().start);
                 (at, e.to_string())
@@ -194,6 +176,27 @@ impl Pattern {
             .iter()
             .find(|(known, _)| known == name)
             .map(|(_, run)| *run)
+    }
+}
+
+/// What `text` reads as first, for the error when it parses as nothing: `an item` when it
+/// starts with an item keyword, `statements` when it holds `;` or starts with `let`, else `a
+/// Rust expression`.
+fn reading(text: &str) -> &'static str {
+    let trimmed = text.trim_start();
+    let first = trimmed
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+        .next()
+        .unwrap_or("");
+    let after_first = trimmed.get(first.len()..).unwrap_or("").trim_start();
+    if ITEM_WORDS.contains(&first)
+        || (matches!(first, "unsafe" | "const") && !after_first.starts_with('{'))
+    {
+        "an item"
+    } else if text.contains(';') || first == "let" {
+        "statements"
+    } else {
+        "a Rust expression"
     }
 }
 

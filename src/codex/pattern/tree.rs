@@ -286,6 +286,7 @@ pub enum ItemKind {
 }
 
 /// A function of a pattern.
+#[allow(clippy::struct_excessive_bools)] // independent modifiers, each required when written
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FnNode {
     /// `pub` written: the function must be visible outside its module in some way.
@@ -664,6 +665,17 @@ pub(crate) fn expr_node(expr: &Expr) -> Built<Node> {
         Expr::Group(g) => expr_node(&g.expr)?,
         Expr::Macro(m) => Node::Macro(macro_node(&m.mac)),
         Expr::Lit(lit) if lit.attrs.is_empty() => Node::Lit(lit.lit.to_token_stream().to_string()),
+        Expr::Range(r) if r.start.is_none() && r.end.is_none() => {
+            return single(Elem::Gap, 0);
+        }
+        other => return compound_node(other),
+    })
+}
+
+/// An expression holding blocks or lists: a struct literal, a block, a condition, a loop, a
+/// closure, a tuple, an array; any other is kept whole.
+fn compound_node(expr: &Expr) -> Built<Node> {
+    Ok(match expr {
         Expr::Struct(s) if s.qself.is_none() => {
             if s.rest.is_some() {
                 return Ok(Node::Other {
@@ -720,9 +732,6 @@ pub(crate) fn expr_node(expr: &Expr) -> Built<Node> {
         Expr::Return(r) => Node::Return(r.expr.as_deref().map(boxed).transpose()?),
         Expr::Tuple(t) => Node::Tuple(args(&t.elems)?),
         Expr::Array(a) => Node::Array(args(&a.elems)?),
-        Expr::Range(r) if r.start.is_none() && r.end.is_none() => {
-            return single(Elem::Gap, 0);
-        }
         other => Node::Other {
             tag: expr_tag(other),
             tokens: whole(other, "this expression")?,
@@ -861,32 +870,7 @@ fn attrs(attrs: &[Attribute]) -> Vec<AttrNode> {
 pub(crate) fn item_node(item: &Item) -> Built<ItemNode> {
     let kind = match item {
         Item::Fn(f) => ItemKind::Fn(fn_node(&f.vis, &f.sig, Some(&f.block))?),
-        Item::Impl(i) => ItemKind::Impl {
-            unsafety: i.unsafety.is_some(),
-            trait_: i
-                .trait_
-                .as_ref()
-                .map(|(trait_path, _)| path(trait_path))
-                .transpose()?,
-            self_ty: type_node(&i.self_ty)?,
-            items: i
-                .items
-                .iter()
-                .map(|member| match member {
-                    syn::ImplItem::Fn(f) => Ok(ItemNode {
-                        attrs: attrs(&f.attrs),
-                        kind: ItemKind::Fn(fn_node(&f.vis, &f.sig, Some(&f.block))?),
-                    }),
-                    other => Ok(ItemNode {
-                        attrs: Vec::new(),
-                        kind: ItemKind::Other {
-                            tag: Tag::OtherItem,
-                            tokens: whole(other, "this impl member")?,
-                        },
-                    }),
-                })
-                .collect::<Built<_>>()?,
-        },
+        Item::Impl(i) => impl_node(i)?,
         Item::Mod(m) => ItemKind::Mod {
             name: name(&m.ident),
             items: m
@@ -921,23 +905,40 @@ pub(crate) fn item_node(item: &Item) -> Built<ItemNode> {
             }
         }
     };
-    let written = match item {
-        Item::Fn(f) => &f.attrs[..],
-        Item::Impl(i) => &i.attrs[..],
-        Item::Mod(m) => &m.attrs[..],
-        Item::Use(u) => &u.attrs[..],
-        Item::Static(s) => &s.attrs[..],
-        Item::Const(c) => &c.attrs[..],
-        Item::Macro(m) => &m.attrs[..],
-        Item::Struct(s) => &s.attrs[..],
-        Item::Enum(e) => &e.attrs[..],
-        Item::Trait(t) => &t.attrs[..],
-        Item::Type(t) => &t.attrs[..],
-        _ => &[],
-    };
+    let written = super::matching::item_attrs(item);
     Ok(ItemNode {
         attrs: attrs(written),
         kind,
+    })
+}
+
+/// An `impl` block.
+fn impl_node(i: &syn::ItemImpl) -> Built<ItemKind> {
+    Ok(ItemKind::Impl {
+        unsafety: i.unsafety.is_some(),
+        trait_: i
+            .trait_
+            .as_ref()
+            .map(|(trait_path, _)| path(trait_path))
+            .transpose()?,
+        self_ty: type_node(&i.self_ty)?,
+        items: i
+            .items
+            .iter()
+            .map(|member| match member {
+                syn::ImplItem::Fn(f) => Ok(ItemNode {
+                    attrs: attrs(&f.attrs),
+                    kind: ItemKind::Fn(fn_node(&f.vis, &f.sig, Some(&f.block))?),
+                }),
+                other => Ok(ItemNode {
+                    attrs: Vec::new(),
+                    kind: ItemKind::Other {
+                        tag: Tag::OtherItem,
+                        tokens: whole(other, "this impl member")?,
+                    },
+                }),
+            })
+            .collect::<Built<_>>()?,
     })
 }
 

@@ -125,6 +125,21 @@ fn node_words(node: &Node, words: &mut Vec<Word>) {
                 node_words(value, words);
             }
         }
+        Node::Tuple(items) | Node::Array(items) | Node::Seq(items) => elems(words, items),
+        Node::Local { init, .. } => {
+            push(words, "let", KEYWORD);
+            if let Some(init) = init {
+                node_words(init, words);
+            }
+        }
+        Node::Item(item) => item_words(item, words),
+        _ => compound_words(node, words),
+    }
+}
+
+/// The words of blocks, conditions and loops.
+fn compound_words(node: &Node, words: &mut Vec<Word>) {
+    match node {
         Node::Block(body) => block(words, body),
         Node::Unsafe(body) => {
             push(words, "unsafe", KEYWORD);
@@ -172,14 +187,7 @@ fn node_words(node: &Node, words: &mut Vec<Word>) {
                 node_words(value, words);
             }
         }
-        Node::Tuple(items) | Node::Array(items) | Node::Seq(items) => elems(words, items),
-        Node::Local { init, .. } => {
-            push(words, "let", KEYWORD);
-            if let Some(init) = init {
-                node_words(init, words);
-            }
-        }
-        Node::Item(item) => item_words(item, words),
+        _ => {}
     }
 }
 
@@ -208,7 +216,7 @@ fn item_words(item: &ItemNode, words: &mut Vec<Word>) {
         }
         // The members of an `impl` or a module may be left out of the parse when they hold no
         // word: a pattern that looks into them cannot lean on one.
-        ItemKind::Impl { .. } | ItemKind::Mod { .. } => {}
+        ItemKind::Impl { .. } | ItemKind::Mod { .. } | ItemKind::Other { .. } => {}
         ItemKind::Use(_) => push(words, "use", KEYWORD),
         ItemKind::Static { name: n, .. } => {
             push(words, "static", KEYWORD);
@@ -219,6 +227,5 @@ fn item_words(item: &ItemNode, words: &mut Vec<Word>) {
             name(words, n, NAME);
         }
         ItemKind::Macro(mac) => push(words, &mac.name, NAME),
-        ItemKind::Other { .. } => {}
     }
 }

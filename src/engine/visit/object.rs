@@ -390,13 +390,13 @@ impl<'a> Visit<'a> for Descend<'_, '_, '_, 'a> {
 
     fn visit_local(&mut self, local: &'a syn::Local) {
         self.node(Target::Local(local), |search| {
-            visit::visit_local(search, local)
+            visit::visit_local(search, local);
         });
     }
 
     fn visit_item(&mut self, item: &'a syn::Item) {
         self.node(matching::item_target(item), |search| {
-            visit::visit_item(search, item)
+            visit::visit_item(search, item);
         });
     }
 
@@ -455,7 +455,7 @@ type Found = (
     Option<(Range<usize>, String)>,
 );
 
-impl<'w> Walker<'w> {
+impl Walker<'_> {
     /// Offers `target` to the pattern and rule-object rules that can match it, then records
     /// which `inside` rules it matches; `true` when [`Walker::leave_node`] must follow the walk
     /// of its children.
