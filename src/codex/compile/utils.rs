@@ -51,6 +51,7 @@ impl Utils {
                     continue;
                 }
             };
+            check_names(file, &tables, errors);
             for (name, table) in tables {
                 let span = table.span();
                 if let Some(other) = utils.shared.get(&name) {
@@ -64,7 +65,6 @@ impl Utils {
                     ));
                     continue;
                 }
-                check_name(file, &name, &span, errors);
                 utils.shared.insert(
                     name,
                     Written {
@@ -88,9 +88,9 @@ impl Utils {
     ) {
         self.local.clear();
         self.compiled.retain(|key, _| !key.starts_with("local:"));
+        check_names(file, &tables, errors);
         for (name, table) in tables {
             let span = table.span();
-            check_name(file, &name, &span, errors);
             self.local.insert(
                 name,
                 Written {
@@ -206,12 +206,19 @@ impl Utils {
     }
 }
 
-fn check_name(file: &TextFile, name: &str, span: &Range<usize>, errors: &mut Vec<LoadError>) {
-    if !is_kebab(name) {
-        errors.push(LoadError::invalid(
-            file,
-            span.clone(),
-            format!("utility name `{name}` must be kebab-case, like `is-literal`"),
-        ));
+/// Reports the utility names of `tables` that are not kebab-case.
+fn check_names(
+    file: &TextFile,
+    tables: &BTreeMap<String, Spanned<MatchFile>>,
+    errors: &mut Vec<LoadError>,
+) {
+    for (name, table) in tables {
+        if !is_kebab(name) {
+            errors.push(LoadError::invalid(
+                file,
+                table.span(),
+                format!("utility name `{name}` must be kebab-case, like `is-literal`"),
+            ));
+        }
     }
 }
