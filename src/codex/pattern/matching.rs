@@ -164,6 +164,11 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
         self.starved
     }
 
+    /// Marks the match as resting on something a search could not find out.
+    pub fn starve(&mut self) {
+        self.starved = true;
+    }
+
     /// Pays for one step of a search; false once the budget is spent.
     pub fn charge(&mut self, steps: usize) -> bool {
         let left = self.budget.get();
@@ -770,6 +775,8 @@ impl<'r, 'a, 'f> Matching<'r, 'a, 'f> {
             let last = pieces.peek().is_none();
             let found = if first {
                 self.token_piece(piece, trees, at)
+            } else if last && piece.is_empty() {
+                Some(trees.len())
             } else if last {
                 // Anchored at the end: try from the end's side, leftmost.
                 (at..=trees.len()).find_map(|start| {

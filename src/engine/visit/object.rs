@@ -14,7 +14,7 @@ use syn::{Expr, Lit, Stmt};
 use super::Walker;
 use super::anchor::{finding_range, node_range};
 use crate::codex::matcher::{Atomic, Kind, Objects, Relation, RuleObject, StopBy};
-use crate::codex::pattern::{Binding, FnRef, Matching, Target, matching, tree};
+use crate::codex::pattern::{Binding, FnRef, Matching, Tag, Target, matching, tree};
 use crate::codex::pattern::{Node, Root};
 use crate::codex::{FixKind, RuleIndex, TemplatePart};
 use crate::engine::imports::Imports;
@@ -28,6 +28,9 @@ pub(super) const STEPS_PER_BYTE: usize = 64;
 pub(crate) struct Ancestry {
     depth: usize,
     matched: Vec<(usize, usize)>,
+    /// An `inside` rule ran out of budget on some node: what ancestors match is unknown from
+    /// there on.
+    starved: bool,
 }
 
 impl Ancestry {
@@ -217,6 +220,11 @@ impl<'e, 'r, 'a> Eval<'e, 'r, 'a> {
     }
 
     fn inside(&mut self, relation: &'r Relation) -> bool {
+        if self.ancestry.starved {
+            // What the ancestors match is unknown: no finding may rest on it.
+            self.matching.starve();
+            return false;
+        }
         let Some(id) = self.objects.ancestor_id(&relation.rule) else {
             return false;
         };
@@ -495,6 +503,8 @@ impl Walker<'_> {
                     }
                 }
             }
+            let starved = eval.matching.starved();
+            self.ancestry.starved |= starved;
             let depth = self.ancestry.depth;
             self.ancestry
                 .matched
@@ -524,6 +534,10 @@ impl Walker<'_> {
     /// Adds a top-level `use` item's names to the imports, and offers it to the rules.
     pub(crate) fn visit_use(&mut self, item: &syn::ItemUse) {
         self.imports.add(item);
+        let objects = self.codex.triggers().objects();
+        if objects.for_tag(Tag::Use).is_empty() && objects.ancestors_for(Tag::Use).is_empty() {
+            return;
+        }
         let item = syn::Item::Use(item.clone());
         let entered = self.enter_node(Target::Item(&item));
         self.leave_node(entered);
