@@ -3,191 +3,28 @@
 //! it always did; one with relational, composite or constraint keys is a rule object
 //! ([`object`]), which may name utility rules ([`utils`]).
 
+mod file;
 mod fix;
 mod object;
 mod utils;
+mod vars;
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
-use super::matcher::{Atomic, KINDS, RuleObject, kind_names};
+use super::matcher::{KINDS, kind_names};
 use super::pattern::Pattern;
 use super::{IndexKey, Matcher, Narrowing, PathPattern, ValidateSpec};
+pub use file::MatchFile;
+use file::{IndexFile, names};
 pub use fix::FixFile;
 pub(crate) use fix::fix;
 pub use utils::Utils;
-
-/// The `[match]` table as written, and any rule object nested in it: one matcher kind,
-/// relational, composite and constraint keys, plus optional narrowing (at the top only).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchFile {
-    method: Option<Spanned<Names>>,
-    #[serde(rename = "macro")]
-    macro_: Option<Spanned<Names>>,
-    call: Option<Spanned<Names>>,
-    index: Option<Spanned<IndexFile>>,
-    pattern: Option<Spanned<String>>,
-    before: Option<Spanned<BeforeFile>>,
-    validate: Option<Spanned<ValidateFile>>,
-    kind: Option<Spanned<String>>,
-    regex: Option<Spanned<String>>,
-    not_regex: Option<Spanned<String>>,
-    inside: Option<Spanned<Box<MatchFile>>>,
-    not_inside: Option<Spanned<Box<MatchFile>>>,
-    has: Option<Spanned<Box<MatchFile>>>,
-    not_has: Option<Spanned<Box<MatchFile>>>,
-    all: Option<Spanned<Vec<Spanned<MatchFile>>>>,
-    any: Option<Spanned<Vec<Spanned<MatchFile>>>>,
-    not: Option<Spanned<Box<MatchFile>>>,
-    matches: Option<Spanned<String>>,
-    #[serde(rename = "where")]
-    where_: Option<Spanned<BTreeMap<String, Spanned<MatchFile>>>>,
-    stop_by: Option<Spanned<StopByFile>>,
-    inside_fn: Option<Vec<Spanned<String>>>,
-    not_inside_fn: Option<Vec<Spanned<String>>>,
-    paths: Option<Vec<Spanned<String>>>,
-    exclude_paths: Option<Vec<Spanned<String>>>,
-}
-
-impl MatchFile {
-    /// Whether the table holds only `regex` / `not_regex`: what a run (`$...X`) can be held to.
-    fn only_text(&self) -> bool {
-        self.method.is_none()
-            && self.macro_.is_none()
-            && self.call.is_none()
-            && self.index.is_none()
-            && self.pattern.is_none()
-            && self.before.is_none()
-            && self.validate.is_none()
-            && self.kind.is_none()
-            && self.inside.is_none()
-            && self.not_inside.is_none()
-            && self.has.is_none()
-            && self.not_has.is_none()
-            && self.all.is_none()
-            && self.any.is_none()
-            && self.not.is_none()
-            && self.matches.is_none()
-            && self.where_.is_none()
-    }
-}
-
-/// Names as written: a list, or one name alone (`call = "std::process::exit"`).
-#[derive(Debug, Clone)]
-struct Names(Vec<Spanned<String>>);
-
-impl<'de> Deserialize<'de> for Names {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Names;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of names like [\"unwrap\", \"expect\"], or one name")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Names, E> {
-                Ok(Names(vec![Spanned::new(0..0, name.to_owned())]))
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Names, A::Error> {
-                let mut names = Vec::new();
-                while let Some(name) = seq.next_element()? {
-                    names.push(name);
-                }
-                Ok(Names(names))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
-/// Names with their spans: one name written alone takes the span of the value.
-fn names(written: Spanned<Names>) -> Spanned<Vec<Spanned<String>>> {
-    let span = written.span();
-    let names = written
-        .into_inner()
-        .0
-        .into_iter()
-        .map(|name| {
-            if name.span() == (0..0) {
-                Spanned::new(span.clone(), name.into_inner())
-            } else {
-                name
-            }
-        })
-        .collect();
-    Spanned::new(span, names)
-}
-
-/// `stop_by` as written: `"neighbor"`, `"end"`, or a rule object.
-#[derive(Debug, Clone)]
-enum StopByFile {
-    Word(String),
-    Rule(Box<MatchFile>),
-}
-
-impl<'de> Deserialize<'de> for StopByFile {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StopByFile;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("\"neighbor\", \"end\", or a rule object like { kind = \"fn\" }")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<StopByFile, E> {
-                Ok(StopByFile::Word(word.to_owned()))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<StopByFile, A::Error> {
-                MatchFile::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(|rule| StopByFile::Rule(Box::new(rule)))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
-/// `index = { key = "reference" }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IndexFile {
-    key: Option<Spanned<String>>,
-}
-
-/// `before = { trigger = [...], required = [...] }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BeforeFile {
-    trigger: Spanned<Vec<Spanned<String>>>,
-    required: Spanned<Vec<Spanned<String>>>,
-}
-
-/// `validate = { sources = [...], source_methods = [...], validators = [...] }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ValidateFile {
-    sources: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    source_methods: Vec<Spanned<String>>,
-    validators: Spanned<Vec<Spanned<String>>>,
-}
+use vars::{check_constraints, matcher_vars};
 
 /// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
 /// `utils` are the Codex's utility rules, with the rule file's own set as local ones.
@@ -330,66 +167,6 @@ fn pattern_error(file: &TextFile, span: Range<usize>, offset: usize, message: St
     let literal = file.text.get(span.clone()).unwrap_or("");
     let at = (span.start + raw_offset(literal, offset)).min(span.end);
     LoadError::invalid(file, at..at + 1, message)
-}
-
-/// Checks that every metavariable `[match.where]` constrains is bound by a pattern of the rule,
-/// and that a run (`$...X`) is held only to `regex` / `not_regex`.
-fn check_constraints(cx: &object::Context<'_>, object: &RuleObject, errors: &mut Vec<LoadError>) {
-    let vars = bound_vars(object);
-    for (name, span, only_text) in &cx.constrained {
-        match vars.iter().find(|(known, _)| known == name) {
-            None => errors.push(LoadError::invalid(
-                &cx.file,
-                span.clone(),
-                format!(
-                    "`${name}` is not a metavariable of this rule's patterns: constraints apply to \
-                     the code a pattern binds (`inside` binds only for itself)"
-                ),
-            )),
-            Some((_, true)) if !only_text => errors.push(LoadError::invalid(
-                &cx.file,
-                span.clone(),
-                format!(
-                    "`$...{name}` is a run: hold it to `regex` or `not_regex` only, or bind one \
-                     node with `${name}`"
-                ),
-            )),
-            Some(_) => {}
-        }
-    }
-}
-
-/// The metavariables the patterns of `object` bind where the rule can use them (not those of
-/// `inside` / `not_inside`, which bind for themselves), and whether each is a run.
-pub(super) fn bound_vars(object: &RuleObject) -> Vec<(String, bool)> {
-    let mut vars: Vec<(String, bool)> = Vec::new();
-    let mut stack = vec![object];
-    while let Some(object) = stack.pop() {
-        if let Some(Atomic::Pattern(pattern)) = &object.atomic {
-            for (name, run) in &pattern.vars {
-                if !vars.iter().any(|(known, _)| known == name) {
-                    vars.push((name.clone(), *run));
-                }
-            }
-        }
-        for relation in [&object.has, &object.not_has].into_iter().flatten() {
-            stack.push(&relation.rule);
-        }
-        stack.extend(object.all.iter().chain(&object.any));
-        if let Some(util) = &object.matches {
-            stack.push(&util.object);
-        }
-    }
-    vars
-}
-
-/// The metavariables a rule's matcher binds, for its fix template.
-pub(super) fn matcher_vars(matcher: &Matcher) -> Vec<(String, bool)> {
-    match matcher {
-        Matcher::Pattern(pattern) => pattern.vars.clone(),
-        Matcher::Object(object) => bound_vars(object),
-        _ => Vec::new(),
-    }
 }
 
 /// Compiles a `[match]` table with relational, composite or constraint keys.

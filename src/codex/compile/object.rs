@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::file::StopByFile;
 use super::utils::Utils;
-use super::{MatchFile, StopByFile, identifiers, path_patterns, pattern_error};
+use super::{MatchFile, identifiers, path_patterns, pattern_error};
 use crate::codex::load::{LoadError, TextFile};
 use crate::codex::matcher::{
     Atomic, KIND_NAMES, Kind, KindTest, Relation, RuleObject, StopBy, TextRegex,

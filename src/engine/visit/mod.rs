@@ -6,6 +6,8 @@
 //! a node to the rules that look at it, and [`syntax`] reads small facts off syntax nodes.
 
 mod anchor;
+mod descend;
+mod eval;
 mod nodes;
 mod object;
 mod rules;
@@ -86,7 +88,7 @@ pub(crate) struct Walker<'a> {
     /// The file's text, for `regex` rules and fix templates.
     text: &'a str,
     /// The `inside` rules the enclosing nodes match.
-    ancestry: object::Ancestry,
+    ancestry: eval::Ancestry,
     /// Steps left for `has` searches and run placements, per pattern or rule-object rule (and
     /// one for the `inside` rules, last): a rule that exhausts its own starves no other.
     budgets: Vec<Cell<usize>>,
@@ -128,7 +130,7 @@ impl<'a> Walker<'a> {
             try_scopes: Vec::new(),
             macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
             text,
-            ancestry: object::Ancestry::default(),
+            ancestry: eval::Ancestry::default(),
             budgets: {
                 let steps = bytes.saturating_mul(object::STEPS_PER_BYTE).max(1 << 16);
                 let count = codex.triggers().objects().len() + 1;
