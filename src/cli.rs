@@ -1,11 +1,14 @@
-//! Command-line interface: `check`, `explain`, `rules`, `new` and `test`. Parses flags (see
+//! Command-line interface: `check`, `review`, `explain`, `rules`, `new` and `test`. Parses flags (see
 //! [`args`]), loads the configuration and the Codex, calls the library, writes the output and
 //! decides the exit status. The work itself is the library's: [`cargo_codex::pipeline::run`]
-//! for `check`, [`cargo_codex::author`] for the rest.
+//! for `check`, [`cargo_codex::review::brief`] for `review` (in [`review`]),
+//! [`cargo_codex::author`] for the rest.
 
 mod args;
+mod author;
 mod cache;
 mod output;
+mod review;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -13,7 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use cargo_codex::author::{explain, scaffold, verify};
+use cargo_codex::author::verify;
 use cargo_codex::codex::{Codex, load};
 use cargo_codex::config::{self, Flags, Settings};
 use cargo_codex::filter::date::{Date, TODAY_VARIABLE};
@@ -24,7 +27,7 @@ use cargo_codex::report;
 use cargo_codex::select::{Changes, Selection};
 use clap::Parser as _;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, ListFormat};
+use args::{CheckArgs, Cli, ColorChoice, Command};
 
 /// How the run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let cwd = std::env::current_dir().context("reading the working directory")?;
     let start = match &cli.command {
         Command::Check(args) => args.paths.first().cloned(),
+        Command::Review(args) => args.paths.first().cloned(),
         Command::Test { dirs, .. } => dirs.first().cloned(),
         _ => None,
     };
@@ -100,17 +104,12 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
         let mut err = io::stderr().lock();
         writeln!(
             err,
-            "error: --codex-from applies to check, explain and rules"
+            "error: --codex-from applies to check, review, explain and rules"
         )?;
         return Ok(Status::Failure);
     }
-    if let Command::Server = cli.command {
-        // Each document finds its own project, as `check FILE` does.
-        return Ok(match cargo_codex::server::serve(&flags, &cwd)? {
-            cargo_codex::server::Exit::Clean => Status::Clean,
-            // Exit code 1, as the protocol asks of an `exit` without `shutdown`.
-            cargo_codex::server::Exit::WithoutShutdown => Status::Findings,
-        });
+    if let Some(status) = serve(&cli.command, &flags, &cwd)? {
+        return Ok(status);
     }
     let mut settings = match config::resolve(&flags, &cwd) {
         Ok(settings) => settings,
@@ -131,17 +130,49 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> Result<Status> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match &cli.command {
         Command::Check(args) => check(&codex, &settings, args, &cwd, color, &mut out),
-        Command::Explain { rule } => explain(&codex, rule, &mut out),
-        Command::Rules { format } => rules(&codex, *format, &mut out),
-        Command::Test { bless, .. } => test(&codex, *bless, &mut out),
-        Command::New { name, incident } => new_rule(&codex, &settings, name, incident, &mut out),
-        Command::Server => Ok(Status::Clean),
+        Command::Review(args) => review::run(&codex, &settings, args, &cwd, &mut out),
+        Command::Explain { rule } => author::explain(&codex, rule, &mut out),
+        Command::Rules { format } => author::rules(&codex, *format, &mut out),
+        Command::Test { bless, .. } => author::test(&codex, *bless, &mut out),
+        Command::New {
+            name,
+            incident,
+            review,
+        } => author::new_rule(&codex, &settings, (name, incident, *review), &mut out),
+        Command::Server | Command::Mcp { .. } => Ok(Status::Clean),
     }
     .and_then(|status| out.flush().map(|()| status));
     match written {
         Ok(status) => Ok(status),
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Clean),
         Err(error) => Err(error).context("writing the output"),
+    }
+}
+
+/// Runs the long-running faces, which read their projects themselves: the language server
+/// and the MCP server. `None` for every other command.
+fn serve(command: &Command, flags: &Flags, cwd: &Path) -> Result<Option<Status>> {
+    match command {
+        Command::Server => {
+            // Each document finds its own project, as `check FILE` does.
+            Ok(Some(match cargo_codex::server::serve(flags, cwd)? {
+                cargo_codex::server::Exit::Clean => Status::Clean,
+                // Exit code 1, as the protocol asks of an `exit` without `shutdown`.
+                cargo_codex::server::Exit::WithoutShutdown => Status::Findings,
+            }))
+        }
+        Command::Mcp { project } => {
+            // The project is found from its folder for each call, as `check` finds it.
+            let folder = project
+                .as_ref()
+                .map_or_else(|| cwd.to_path_buf(), |dir| cwd.join(dir));
+            if !folder.is_dir() {
+                anyhow::bail!("the project folder {} is not a folder", folder.display());
+            }
+            cargo_codex::mcp::serve(flags, cwd, &folder)?;
+            Ok(Some(Status::Clean))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -340,83 +371,4 @@ fn report_error(error: &dyn std::error::Error) -> io::Result<Status> {
         source = cause.source();
     }
     Ok(Status::Failure)
-}
-
-fn explain(codex: &Codex, code: &str, out: &mut dyn Write) -> io::Result<Status> {
-    let Some(rule) = codex.find(code).and_then(|index| codex.rule(index)) else {
-        let mut err = io::stderr().lock();
-        writeln!(
-            err,
-            "error: unknown rule `{code}`; `cargo codex rules` lists them"
-        )?;
-        return Ok(Status::Failure);
-    };
-    out.write_all(explain::explanation(codex, rule).as_bytes())?;
-    Ok(Status::Clean)
-}
-
-fn rules(codex: &Codex, format: ListFormat, out: &mut dyn Write) -> io::Result<Status> {
-    match format {
-        ListFormat::Table => out.write_all(explain::table(codex).as_bytes())?,
-        ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &explain::catalog(codex))?;
-            writeln!(out)?;
-        }
-    }
-    Ok(Status::Clean)
-}
-
-fn new_rule(
-    codex: &Codex,
-    settings: &Settings,
-    name: &str,
-    incident: &str,
-    out: &mut dyn Write,
-) -> io::Result<Status> {
-    let request = scaffold::Request::in_project(settings, name, incident);
-    let created = match scaffold::scaffold(codex, &request) {
-        Ok(created) => created,
-        Err(error) => {
-            writeln!(io::stderr().lock(), "error: {error}")?;
-            return Ok(Status::Failure);
-        }
-    };
-    writeln!(
-        out,
-        "created rule {} `{name}` (stage shadow):",
-        created.code
-    )?;
-    for file in &created.files {
-        writeln!(out, "  {}", file.display())?;
-    }
-    if let Some(incident) = &created.incident_to_edit {
-        writeln!(
-            out,
-            "add \"{}\" to `rules` in {}",
-            created.code,
-            incident.display()
-        )?;
-    }
-    writeln!(
-        out,
-        "next: write the matcher and fixtures, then `cargo codex test {}`",
-        request.rule_dir.display()
-    )?;
-    if !settings.sources.rule_dirs.contains(&request.rule_dir) {
-        writeln!(
-            out,
-            "to enforce it, add `rule_dirs = [\"rules\"]` and `incident_dirs = [\"codex\"]` to codex.toml"
-        )?;
-    }
-    Ok(Status::Clean)
-}
-
-fn test(codex: &Codex, bless: bool, out: &mut dyn Write) -> io::Result<Status> {
-    let verification = verify::verify(codex, bless);
-    write!(out, "{}", verify::summarize(&verification))?;
-    Ok(if verification.passed() {
-        Status::Clean
-    } else {
-        Status::Findings
-    })
 }

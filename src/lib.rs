@@ -14,7 +14,8 @@
 //!    baseline ([`filter::baseline`]);
 //! 6. [`report::render`] writes one of the output formats.
 //!
-//! Rule authors' tools (explain, scaffold, test) are in [`author`].
+//! Rule authors' tools (explain, scaffold, test) are in [`author`]; the brief of a merge request
+//! for a review bot, with the review rules that apply to it, is [`review`]'s.
 //!
 //! ```
 //! use cargo_codex::codex::{Overrides, Sources, load::load};
@@ -34,8 +35,10 @@ pub mod engine;
 pub mod filter;
 pub mod fix;
 pub mod git;
+pub mod mcp;
 pub mod pipeline;
 pub mod report;
+pub mod review;
 pub mod select;
 pub mod server;
 pub mod source;

@@ -29,7 +29,11 @@ fn every_rule_passes_its_fixtures() {
         "{}",
         verify::summarize(&verification)
     );
-    assert_eq!(verification.rules.len(), 6);
+    assert_eq!(
+        verification.rules.len(),
+        8,
+        "six finding rules, two review rules"
+    );
 }
 
 #[test]
@@ -65,7 +69,10 @@ fn incidents_are_cited_and_complete() {
     let incident = codex
         .incident("2025-11-18-bot-management-feature-file")
         .unwrap();
-    assert_eq!(incident.rules, ["CX0001", "CX0002", "CX0003", "CX0004"]);
+    assert_eq!(
+        incident.rules,
+        ["CX0001", "CX0002", "CX0003", "CX0004", "CX0007"]
+    );
     assert!(incident.summary.contains("200"));
     assert!(verify::integrity(&codex).is_empty());
 }

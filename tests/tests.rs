@@ -43,6 +43,10 @@ mod language;
 mod matchers;
 // How findings are shown: stages, the terminal summary, the comment, SARIF suppressions.
 mod report;
+// The MCP server, driven over stdio as an AI client does.
+mod mcp;
+// The review brief of a merge request (`review --diff`), and review rules.
+mod review;
 // Machine formats against the official schemas.
 mod schemas;
 // The language server, driven over stdio as an editor does.

@@ -101,6 +101,7 @@ pub fn table(codex: &Codex) -> String {
             rule.title
         );
     }
+    text.push_str(&super::review::table_rows(codex));
     text
 }
 
@@ -122,6 +123,7 @@ pub fn catalog(codex: &Codex) -> serde_json::Value {
     serde_json::json!({
         "schema": CATALOG_SCHEMA,
         "rules": rules,
+        "review_rules": super::review::catalog(codex),
         "incidents": codex.incidents(),
     })
 }

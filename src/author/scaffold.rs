@@ -96,23 +96,9 @@ pub struct Created {
 ///
 /// A malformed name or incident id, a file that already exists, or a write that fails.
 pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldError> {
-    if !crate::codex::load::is_kebab(&request.name) {
-        return Err(ScaffoldError::Name(request.name.clone()));
-    }
-    if !is_incident_id(&request.incident) {
-        return Err(ScaffoldError::Incident(request.incident.clone()));
-    }
-    let code = next_code(codex);
+    let code = check_request(codex, request)?;
     let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
     let fixtures = request.rule_dir.join(&request.name);
-    let incident_file = request
-        .incident_dir
-        .join(format!("{}.toml", request.incident));
-    for path in [&rule_file, &fixtures] {
-        if path.exists() {
-            return Err(ScaffoldError::Exists(path.clone()));
-        }
-    }
     let mut created = Created {
         code: code.clone(),
         files: Vec::new(),
@@ -131,19 +117,53 @@ pub fn scaffold(codex: &Codex, request: &Request) -> Result<Created, ScaffoldErr
         "// Near misses that must stay silent: the safe way to write the same thing.\npub fn example(input: &Input) {\n    input.replace_me_safely();\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn tests_are_exempt() {\n        input().replace_me();\n    }\n}\n",
         &mut created,
     )?;
-    if codex.incident(&request.incident).is_some() || incident_file.exists() {
-        created.incident_to_edit = Some(incident_file);
-    } else {
-        write(
-            &incident_file,
-            &incident_text(&code, &request.incident),
-            &mut created,
-        )?;
-    }
+    incident(codex, request, &code, &mut created)?;
     Ok(created)
 }
 
-fn write(path: &Path, text: &str, created: &mut Created) -> Result<(), ScaffoldError> {
+/// The code a new rule gets, once `request`'s name and incident id are well formed and its
+/// files do not exist yet.
+pub(super) fn check_request(codex: &Codex, request: &Request) -> Result<String, ScaffoldError> {
+    if !crate::codex::load::is_kebab(&request.name) {
+        return Err(ScaffoldError::Name(request.name.clone()));
+    }
+    if !is_incident_id(&request.incident) {
+        return Err(ScaffoldError::Incident(request.incident.clone()));
+    }
+    let rule_file = request.rule_dir.join(format!("{}.toml", request.name));
+    let fixtures = request.rule_dir.join(&request.name);
+    for path in [&rule_file, &fixtures] {
+        if path.exists() {
+            return Err(ScaffoldError::Exists(path.clone()));
+        }
+    }
+    Ok(next_code(codex))
+}
+
+/// Writes the incident record of `request` when it is missing, else notes that its `rules`
+/// need the new code.
+pub(super) fn incident(
+    codex: &Codex,
+    request: &Request,
+    code: &str,
+    created: &mut Created,
+) -> Result<(), ScaffoldError> {
+    let incident_file = request
+        .incident_dir
+        .join(format!("{}.toml", request.incident));
+    if codex.incident(&request.incident).is_some() || incident_file.exists() {
+        created.incident_to_edit = Some(incident_file);
+        Ok(())
+    } else {
+        write(
+            &incident_file,
+            &incident_text(code, &request.incident),
+            created,
+        )
+    }
+}
+
+pub(super) fn write(path: &Path, text: &str, created: &mut Created) -> Result<(), ScaffoldError> {
     let wrap = |source| ScaffoldError::Write {
         path: path.to_path_buf(),
         source,
@@ -168,8 +188,14 @@ fn next_code(codex: &Codex) -> String {
         )
     };
     let mut prefixes: Vec<(String, usize)> = Vec::new();
-    for rule in codex.rules().iter().filter(|r| r.file.is_some()) {
-        let (prefix, _, _) = split(&rule.id);
+    let on_disk = codex
+        .rules()
+        .iter()
+        .filter(|r| r.file.is_some())
+        .map(|r| &r.id);
+    let review_on_disk = codex.review_rules().iter().filter(|r| r.file.is_some());
+    for id in on_disk.chain(review_on_disk.map(|r| &r.id)) {
+        let (prefix, _, _) = split(id);
         match prefixes.iter_mut().find(|(p, _)| *p == prefix) {
             Some((_, count)) => *count += 1,
             None => prefixes.push((prefix, 1)),
@@ -179,10 +205,13 @@ fn next_code(codex: &Codex) -> String {
         .iter()
         .max_by_key(|(_, count)| *count)
         .map_or_else(|| "CX".to_owned(), |(p, _)| p.clone());
+    let review = codex.review_rules().iter().map(|r| &r.id);
     let (width, highest) = codex
         .rules()
         .iter()
-        .map(|r| split(&r.id))
+        .map(|r| &r.id)
+        .chain(review)
+        .map(|id| split(id))
         .filter(|(p, _, number)| {
             *p == prefix && number.is_some_and(|n| !(prefix == "CX" && n >= 9000))
         })

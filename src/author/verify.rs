@@ -79,6 +79,17 @@ pub fn verify(codex: &Codex, bless: bool) -> Verification {
             failures,
         });
     }
+    for rule in codex
+        .review_rules()
+        .iter()
+        .filter(|rule| rule.file.is_some())
+    {
+        verification.rules.push(RuleResult {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            failures: super::review::test_rule(rule),
+        });
+    }
     verification
 }
 
@@ -205,7 +216,7 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
     let mut problems = Vec::new();
     for incident in codex.incidents() {
         for code in &incident.rules {
-            if codex.find(code).is_none() {
+            if codex.find(code).is_none() && codex.review_rule(code).is_none() {
                 problems.push(format!(
                     "incident {} lists unknown rule {code}",
                     incident.id
@@ -244,6 +255,7 @@ pub fn integrity(codex: &Codex) -> Vec<String> {
             }
         }
     }
+    problems.extend(super::review::integrity(codex));
     problems
 }
 

@@ -63,9 +63,24 @@ pub(super) enum Command {
         /// The incident it comes from, e.g. 2026-02-03-lock-convoy.
         #[arg(long)]
         incident: String,
+        /// A review rule: a check only a reviewer can judge, listed in the review brief
+        /// beside the code it applies to, never a finding.
+        #[arg(long)]
+        review: bool,
     },
+    /// The review brief of a merge request, for a review bot: per changed hunk, its function,
+    /// findings, the review rules that apply, suppressions and baseline entries added, and
+    /// changes to the Codex itself.
+    Review(Box<super::review::ReviewArgs>),
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Server,
+    /// Serve the Model Context Protocol on standard input and output, for AI assistants and
+    /// review bots (tools: check, explain, rules and the review brief).
+    Mcp {
+        /// The project folder (default: the working directory), for clients that start
+        /// servers elsewhere (Claude Desktop).
+        project: Option<PathBuf>,
+    },
     /// Run the fixtures of the rules in the given folders and check the Codex's integrity.
     Test {
         /// Rule folders (default: those of codex.toml).

@@ -126,7 +126,7 @@ pub(super) fn write(
 
 /// Writes a report to `path`, creating its folder as ruff's `--output-file` does; atomically,
 /// and never through a symbolic link or, inside the project at `root`, a folder leading out.
-fn write_file(path: &Path, bytes: &[u8], root: &Path) -> Result<(), String> {
+pub(super) fn write_file(path: &Path, bytes: &[u8], root: &Path) -> Result<(), String> {
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder)
             .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;

@@ -7,6 +7,7 @@
 
 mod file;
 mod incident;
+mod review;
 mod rule;
 
 use std::collections::HashMap;
@@ -100,20 +101,7 @@ pub fn load_from(
         &sources.incident_dirs,
         &mut errors,
     );
-    let mut incidents: Vec<Incident> = Vec::new();
-    for (file, _) in &incident_files {
-        match incident::parse(file) {
-            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
-                errors.push(LoadError::invalid(
-                    file,
-                    0..0,
-                    format!("incident `{}` is defined twice", incident.id),
-                ));
-            }
-            Ok(incident) => incidents.push(incident),
-            Err(error) => errors.push(error),
-        }
-    }
+    let incidents = parse_incidents(&incident_files, &mut errors);
 
     let rule_files = read(
         sources.embedded.then_some(embedded::RULES),
@@ -141,6 +129,7 @@ pub fn load_from(
         url_template: None,
         ..sources.clone()
     };
+    let mut review_rules = Vec::new();
     for (i, (file, disk)) in rule_files.iter().enumerate() {
         if stem(&file.path) == "utils" {
             continue;
@@ -150,6 +139,22 @@ pub fn load_from(
         } else {
             sources
         };
+        if let Some(found) = review::load(file, disk.as_deref(), sources, &incidents) {
+            match found {
+                Ok((rule, span)) => {
+                    claim(
+                        &mut first_seen,
+                        file,
+                        &span,
+                        [&rule.id, &rule.name],
+                        &mut errors,
+                    );
+                    review_rules.push(rule);
+                }
+                Err(mut found) => errors.append(&mut found),
+            }
+            continue;
+        }
         match rule::parse(file, sources, &incidents, &mut utils) {
             Ok(rule::Parsed {
                 mut rule,
@@ -160,17 +165,13 @@ pub fn load_from(
                     enforce_paths.insert(rule.id.clone(), (file.clone(), span));
                 }
                 rule.file.clone_from(disk);
-                for key in [&rule.id, &rule.name] {
-                    if let Some(other) = first_seen.get(key.as_str()) {
-                        errors.push(LoadError::invalid(
-                            file,
-                            id_span.clone(),
-                            format!("rule `{key}` is already defined in {other}; codes and names must be unique"),
-                        ));
-                    }
-                }
-                first_seen.insert(rule.id.clone(), file.path.clone());
-                first_seen.insert(rule.name.clone(), file.path.clone());
+                claim(
+                    &mut first_seen,
+                    file,
+                    &id_span,
+                    [&rule.id, &rule.name],
+                    &mut errors,
+                );
                 rules.push(rule);
             }
             Err(mut found) => errors.append(&mut found),
@@ -181,13 +182,64 @@ pub fn load_from(
             rules.push(rule);
         }
     }
-    apply_overrides(&mut rules, overrides, &mut enforce_paths, &mut errors);
+    let overrides = review::apply_overrides(&mut review_rules, overrides, &mut errors);
+    apply_overrides(&mut rules, &overrides, &mut enforce_paths, &mut errors);
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    review_rules.sort_by(|a, b| a.id.cmp(&b.id));
     if errors.is_empty() {
         let warnings = idle_enforce_paths(&rules, &enforce_paths);
-        Ok(Codex::new(rules, incidents).with_warnings(warnings))
+        Ok(Codex::new(rules, incidents)
+            .with_warnings(warnings)
+            .with_review_rules(review_rules))
     } else {
         Err(errors)
+    }
+}
+
+/// The incident records of `files`, each id once.
+fn parse_incidents(
+    files: &[(TextFile, Option<PathBuf>)],
+    errors: &mut Vec<LoadError>,
+) -> Vec<Incident> {
+    let mut incidents: Vec<Incident> = Vec::new();
+    for (file, _) in files {
+        match incident::parse(file) {
+            Ok(incident) if incidents.iter().any(|known| known.id == incident.id) => {
+                errors.push(LoadError::invalid(
+                    file,
+                    0..0,
+                    format!("incident `{}` is defined twice", incident.id),
+                ));
+            }
+            Ok(incident) => incidents.push(incident),
+            Err(error) => errors.push(error),
+        }
+    }
+    incidents
+}
+
+/// Records that `file` defines the rule code and name `keys` (written at `span`), or an error
+/// when another file already does: codes and names are unique across finding and review rules.
+fn claim(
+    first_seen: &mut HashMap<String, String>,
+    file: &TextFile,
+    span: &Range<usize>,
+    keys: [&String; 2],
+    errors: &mut Vec<LoadError>,
+) {
+    for key in keys {
+        if let Some(other) = first_seen.get(key.as_str()) {
+            errors.push(LoadError::invalid(
+                file,
+                span.clone(),
+                format!(
+                    "rule `{key}` is already defined in {other}; codes and names must be unique"
+                ),
+            ));
+        }
+    }
+    for key in keys {
+        first_seen.insert(key.clone(), file.path.clone());
     }
 }
 

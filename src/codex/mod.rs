@@ -9,6 +9,7 @@ pub mod compile;
 pub mod load;
 pub mod matcher;
 pub mod pattern;
+pub mod review;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,6 +20,7 @@ pub use builtin::Builtin;
 pub use clippy::ClippyLints;
 pub use load::{LoadError, LoadWarning, Overrides, RuleOverride, Sources};
 pub use matcher::{IndexKey, Matcher, Narrowing, PathPattern, Triggers, ValidateSpec};
+pub use review::ReviewRule;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -259,6 +261,7 @@ pub struct Codex {
     by_code: HashMap<String, RuleIndex>,
     triggers: Triggers,
     warnings: Vec<LoadWarning>,
+    review: Vec<ReviewRule>,
 }
 
 impl Codex {
@@ -276,7 +279,26 @@ impl Codex {
             by_code,
             triggers,
             warnings: Vec::new(),
+            review: Vec::new(),
         }
+    }
+
+    /// The same Codex, with its review rules (which the walk never sees).
+    pub(crate) fn with_review_rules(mut self, review: Vec<ReviewRule>) -> Self {
+        self.review = review;
+        self
+    }
+
+    /// Every review rule, sorted by code.
+    pub fn review_rules(&self) -> &[ReviewRule] {
+        &self.review
+    }
+
+    /// The review rule with this code (`CX0101`) or name.
+    pub fn review_rule(&self, code_or_name: &str) -> Option<&ReviewRule> {
+        self.review
+            .iter()
+            .find(|rule| rule.id == code_or_name || rule.name == code_or_name)
     }
 
     /// The same Codex, with what loading it found that loads but has no effect.

@@ -89,6 +89,19 @@ pub(super) fn render(
     writeln!(writer)
 }
 
+/// Serializes `diagnostics` as this format's diagnostic objects, for documents that embed
+/// them (the review brief).
+///
+/// # Errors
+///
+/// When the serializer fails.
+pub(super) fn serialize_diagnostics<S: serde::Serializer>(
+    diagnostics: &[Diagnostic],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(diagnostics.iter().map(entry))
+}
+
 fn entry(d: &Diagnostic) -> Entry<'_> {
     Entry {
         rule: &d.rule,

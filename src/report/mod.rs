@@ -1,6 +1,7 @@
-//! Rendering diagnostics: one format per file, one entry point, writing to a writer it is given.
+//! Rendering diagnostics: one format per file (the review brief's in [`brief`]), one entry point, writing to a writer it is given.
 //! Nothing here prints, reads files or decides the exit code.
 
+pub mod brief;
 mod concise;
 pub mod error;
 mod frame;
@@ -147,6 +148,19 @@ impl RuleInfo {
 /// escapes. For anything else that prints such text (e.g. `explain`).
 pub fn visible(text: &str) -> impl std::fmt::Display + '_ {
     terminal::visible(text)
+}
+
+/// Serializes `diagnostics` as the `json` format's diagnostic objects (`serialize_with` for
+/// documents that embed findings, as the review brief does).
+///
+/// # Errors
+///
+/// When the serializer fails.
+pub fn serialize_diagnostics<S: serde::Serializer>(
+    diagnostics: &[Diagnostic],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    json::serialize_diagnostics(diagnostics, serializer)
 }
 
 /// Renders `diagnostics` in `format` to `writer`.

@@ -220,7 +220,7 @@ fn merge(ranges: &mut Vec<RangeInclusive<usize>>) {
 
 /// A path from the diff as a project-relative path, refusing any that could leave the project
 /// (git never writes such; a hand-made diff might, and the files it names are read).
-fn project_path(raw: &[u8]) -> Result<String, ChangesError> {
+pub(crate) fn project_path(raw: &[u8]) -> Result<String, ChangesError> {
     let path = String::from_utf8_lossy(raw).into_owned();
     if path.is_empty() || path.starts_with('/') || path.split('/').any(|part| part == "..") {
         return Err(ChangesError::OutsidePath { path });

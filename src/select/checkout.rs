@@ -89,7 +89,7 @@ pub(super) fn git_text(
 }
 
 /// Refuses a revision that git would read as an option (`--output=FILE`).
-pub(super) fn refuse_option(revision: &str, command: &str) -> Result<(), ChangesError> {
+pub(crate) fn refuse_option(revision: &str, command: &str) -> Result<(), ChangesError> {
     if revision.starts_with('-') {
         return Err(ChangesError::Git {
             args: format!("{command} {revision}"),
