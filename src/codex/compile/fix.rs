@@ -59,16 +59,16 @@ pub(crate) fn fix(
             let parts = parse_template(template.get_ref());
             let vars = matcher_vars(matcher);
             for part in &parts {
-                if let TemplatePart::Var(name) = part {
-                    if !vars.iter().any(|(known, _)| known == name) {
-                        return Err(invalid(
-                            template.span(),
-                            format!(
-                                "`${name}` in the template is not a metavariable of the rule's \
+                if let TemplatePart::Var(name) = part
+                    && !vars.iter().any(|(known, _)| known == name)
+                {
+                    return Err(invalid(
+                        template.span(),
+                        format!(
+                            "`${name}` in the template is not a metavariable of the rule's \
                                  patterns"
-                            ),
-                        ));
-                    }
+                        ),
+                    ));
                 }
             }
             let default = format!("replace with `{}`", template.get_ref());

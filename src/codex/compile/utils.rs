@@ -158,18 +158,19 @@ impl Utils {
             Some(done) => done.clone(),
             None => self.compile(&key, text, errors),
         };
-        if let Some(util) = &util {
-            if below && util.object.looks_up() {
-                errors.push(LoadError::invalid(
-                    file,
-                    name.span(),
-                    format!(
-                        "utility `{text}` uses `inside` or `not_inside`, which cannot be used within \
+        if let Some(util) = &util
+            && below
+            && util.object.looks_up()
+        {
+            errors.push(LoadError::invalid(
+                file,
+                name.span(),
+                format!(
+                    "utility `{text}` uses `inside` or `not_inside`, which cannot be used within \
                          `has` or `[match.where]`"
-                    ),
-                ));
-                return None;
-            }
+                ),
+            ));
+            return None;
         }
         util
     }

@@ -303,10 +303,10 @@ impl RuleObject {
                 narrow(union);
             }
         }
-        if let Some(util) = &self.matches {
-            if let Some(tags) = util.object.tags() {
-                narrow(tags);
-            }
+        if let Some(util) = &self.matches
+            && let Some(tags) = util.object.tags()
+        {
+            narrow(tags);
         }
         narrowed
     }

@@ -130,10 +130,10 @@ impl Pattern {
                 .map_err(|error| (original(error.at), error.message));
         }
         let stmts = syn::Block::parse_within.parse_str(&text);
-        if let Ok(stmts) = &stmts {
-            if !stmts.is_empty() {
-                return built(statements(stmts)).map(root);
-            }
+        if let Ok(stmts) = &stmts
+            && !stmts.is_empty()
+        {
+            return built(statements(stmts)).map(root);
         }
         let ty = syn::parse_str::<syn::Type>(&text);
         if let Ok(ty) = &ty {
@@ -333,12 +333,11 @@ fn item_text(text: &str) -> Substituted {
     let head_end = text.find('{').unwrap_or(text.len());
     let head = &text[..head_end];
     if let Some(fn_at) = find_keyword(head, "fn") {
-        if let Some(open) = text[fn_at..].find('(').map(|at| fn_at + at) {
-            if let Some(close) = text[open + 1..].find(')').map(|at| open + 1 + at) {
-                if text[open + 1..close].trim() == ".." {
-                    edits.push((open + 1..close, format!("{PARAMS}: {PARAMS}")));
-                }
-            }
+        if let Some(open) = text[fn_at..].find('(').map(|at| fn_at + at)
+            && let Some(close) = text[open + 1..].find(')').map(|at| open + 1 + at)
+            && text[open + 1..close].trim() == ".."
+        {
+            edits.push((open + 1..close, format!("{PARAMS}: {PARAMS}")));
         }
         let trimmed = text.trim_end();
         if head_end == text.len() && trimmed.ends_with(';') {

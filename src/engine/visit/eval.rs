@@ -102,15 +102,15 @@ impl<'e, 'r, 'a> Eval<'e, 'r, 'a> {
         target: Target<'a>,
         skip_atomic: bool,
     ) -> bool {
-        if let (Some(atomic), false) = (&object.atomic, skip_atomic) {
-            if !self.atomic(atomic, target) {
-                return false;
-            }
+        if let (Some(atomic), false) = (&object.atomic, skip_atomic)
+            && !self.atomic(atomic, target)
+        {
+            return false;
         }
-        if let Some(kind) = &object.kind {
-            if kind_matches(kind.kind, target) == kind.negated {
-                return false;
-            }
+        if let Some(kind) = &object.kind
+            && kind_matches(kind.kind, target) == kind.negated
+        {
+            return false;
         }
         if !object.all.iter().all(|child| self.object(child, target)) {
             return false;
@@ -118,25 +118,25 @@ impl<'e, 'r, 'a> Eval<'e, 'r, 'a> {
         if !object.any.is_empty() && !object.any.iter().any(|child| self.object(child, target)) {
             return false;
         }
-        if let Some(not) = &object.not {
-            if self.probe(not, target) {
-                return false;
-            }
+        if let Some(not) = &object.not
+            && self.probe(not, target)
+        {
+            return false;
         }
-        if let Some(util) = &object.matches {
-            if !self.object(&util.object, target) {
-                return false;
-            }
+        if let Some(util) = &object.matches
+            && !self.object(&util.object, target)
+        {
+            return false;
         }
-        if let Some(inside) = &object.inside {
-            if !self.inside(inside) {
-                return false;
-            }
+        if let Some(inside) = &object.inside
+            && !self.inside(inside)
+        {
+            return false;
         }
-        if let Some(outside) = &object.not_inside {
-            if self.inside(outside) {
-                return false;
-            }
+        if let Some(outside) = &object.not_inside
+            && self.inside(outside)
+        {
+            return false;
         }
         if object.regex.is_some() || object.not_regex.is_some() {
             let text = self.text.get(finding_text(target)).unwrap_or("");
@@ -149,10 +149,10 @@ impl<'e, 'r, 'a> Eval<'e, 'r, 'a> {
                 return false;
             }
         }
-        if let Some(has) = &object.has {
-            if !self.has(has, target) {
-                return false;
-            }
+        if let Some(has) = &object.has
+            && !self.has(has, target)
+        {
+            return false;
         }
         if let Some(lacks) = &object.not_has {
             let mark = self.matching.mark();

@@ -320,11 +320,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let Expr::Path(path) = &*call.func {
-            if let (None, Some(last)) = (&path.qself, path.path.segments.last()) {
-                let segments: Vec<String> = segments(&path.path);
-                self.call_path(&segments, &last.ident);
-            }
+        if let Expr::Path(path) = &*call.func
+            && let (None, Some(last)) = (&path.qself, path.path.segments.last())
+        {
+            let segments: Vec<String> = segments(&path.path);
+            self.call_path(&segments, &last.ident);
         }
         visit::visit_expr_call(self, call);
     }

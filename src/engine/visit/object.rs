@@ -64,10 +64,10 @@ impl Walker<'_> {
             };
             let mut eval = Eval::new(&resolve, budget, objects, &self.ancestry, self.text);
             for &id in ups {
-                if let Some(up) = objects.ancestor(id) {
-                    if eval.probe(up, target) {
-                        matched.push(id);
-                    }
+                if let Some(up) = objects.ancestor(id)
+                    && eval.probe(up, target)
+                {
+                    matched.push(id);
                 }
             }
             let starved = eval.matching.starved();

@@ -405,10 +405,10 @@ pub(super) fn fn_node(
                     || matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, Some(_))),
             })),
             FnArg::Typed(typed) => {
-                if let Pat::Ident(ident) = &*typed.pat {
-                    if ident.ident == PARAMS {
-                        return Ok(Elem::Gap);
-                    }
+                if let Pat::Ident(ident) = &*typed.pat
+                    && ident.ident == PARAMS
+                {
+                    return Ok(Elem::Gap);
                 }
                 Ok(Elem::One(ParamNode::Typed {
                     pat: pat_node(&typed.pat)?,

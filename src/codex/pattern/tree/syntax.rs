@@ -116,13 +116,13 @@ pub(super) fn placeholder(path: &syn::Path) -> Option<Elem<String>> {
 }
 
 pub(super) fn type_elem(ty: &Type) -> Built<Elem<TypeNode>> {
-    if let Type::Path(p) = ty {
-        if p.qself.is_none() {
-            match placeholder(&p.path) {
-                Some(Elem::Gap) => return Ok(Elem::Gap),
-                Some(Elem::Rest(name)) => return Ok(Elem::Rest(name)),
-                _ => {}
-            }
+    if let Type::Path(p) = ty
+        && p.qself.is_none()
+    {
+        match placeholder(&p.path) {
+            Some(Elem::Gap) => return Ok(Elem::Gap),
+            Some(Elem::Rest(name)) => return Ok(Elem::Rest(name)),
+            _ => {}
         }
     }
     Ok(Elem::One(type_node(ty)?))
