@@ -40,6 +40,8 @@ mod hooks;
 mod hostile;
 // Output cannot be used for injection.
 mod injection;
+// The rule language: rule objects, patterns rooted anywhere, runs, fix templates, utils.
+mod language;
 // The `call` and `index` matchers and `enforce_paths`.
 mod matchers;
 // How findings are shown: stages, the terminal summary, the comment, SARIF suppressions.

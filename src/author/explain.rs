@@ -66,7 +66,8 @@ pub fn describe(matcher: &Matcher) -> String {
         Matcher::Call(paths) => format!("function calls {}", list(paths, |p| format!("{p}()"))),
         Matcher::Index(IndexKey::Reference) => "indexing by reference: `map[&key]`".to_owned(),
         Matcher::Index(IndexKey::Any) => "indexing expressions: `a[i]`".to_owned(),
-        Matcher::Pattern(pattern) => format!("expressions matching `{}`", pattern.source),
+        Matcher::Pattern(pattern) => format!("code matching `{}`", pattern.source),
+        Matcher::Object(object) => object.describe(),
         Matcher::Before { trigger, required } => format!(
             "calls to {} with no earlier call to {} in the same function",
             list(trigger, |p| format!("{p}()")),

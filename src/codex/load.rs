@@ -109,6 +109,13 @@ pub fn load_from(
         &sources.rule_dirs,
         &mut errors,
     );
+    // `utils.toml` in a rule folder holds utility rules shared by the Codex, not a rule.
+    let shared: Vec<&TextFile> = rule_files
+        .iter()
+        .map(|(file, _)| file)
+        .filter(|file| stem(&file.path) == "utils")
+        .collect();
+    let mut utils = super::compile::Utils::shared(&shared, &mut errors);
     let mut rules = Vec::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut enforce_paths = EnforcePaths::new();
@@ -125,6 +132,9 @@ pub fn load_from(
     };
     let mut review_rules = Vec::new();
     for (i, (file, disk)) in rule_files.iter().enumerate() {
+        if stem(&file.path) == "utils" {
+            continue;
+        }
         let sources = if i < embedded_count {
             &untemplated
         } else {
@@ -146,7 +156,7 @@ pub fn load_from(
             }
             continue;
         }
-        match rule::parse(file, sources, &incidents) {
+        match rule::parse(file, sources, &incidents, &mut utils) {
             Ok(rule::Parsed {
                 mut rule,
                 id_span,

@@ -5,7 +5,7 @@
 
 mod builtin;
 pub mod clippy;
-mod compile;
+pub mod compile;
 pub mod load;
 pub mod matcher;
 pub mod pattern;
@@ -145,8 +145,7 @@ impl TryFrom<String> for Applicability {
 /// A rule's suggested fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixSpec {
-    /// What the fix does to the code. The one kind so far, `try-operator`, replaces a method
-    /// call (`.unwrap()`) with `?` inside a function returning `Result` or `Option`.
+    /// What the fix does to the code.
     pub kind: FixKind,
     /// How safe it is.
     pub applicability: Applicability,
@@ -155,10 +154,22 @@ pub struct FixSpec {
 }
 
 /// The kinds of fix a rule file can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixKind {
     /// `.unwrap()` → `?` where the enclosing function returns `Result` or `Option`.
     TryOperator,
+    /// The matched code becomes the template, each metavariable replaced by the source text of
+    /// the code bound to it.
+    Template(Vec<TemplatePart>),
+}
+
+/// A piece of a fix template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Text written as is.
+    Text(String),
+    /// A metavariable: the source text of the code bound to it.
+    Var(String),
 }
 
 /// One rule of the Codex, loaded and validated.

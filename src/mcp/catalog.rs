@@ -147,6 +147,7 @@ pub(crate) fn kind(matcher: &Matcher) -> String {
         Matcher::Call(_) => "call".to_owned(),
         Matcher::Index(_) => "index".to_owned(),
         Matcher::Pattern(_) => "pattern".to_owned(),
+        Matcher::Object(_) => "rule-object".to_owned(),
         Matcher::Validate(_) => "validate".to_owned(),
         Matcher::Before { .. } => "before".to_owned(),
         Matcher::Either(parts) => parts.iter().map(kind).collect::<Vec<_>>().join("+"),

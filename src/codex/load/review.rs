@@ -210,7 +210,9 @@ fn code_selector(
         Some(scopes) => scopes.into_inner(),
     };
     let span = matcher.span();
-    let (matcher, narrowing) = compile::compile(file, matcher.into_inner(), span, errors)?;
+    // Utility rules (docs/rules.md) are the rule files'; a review selector has none.
+    let utils = &mut compile::Utils::default();
+    let (matcher, narrowing) = compile::compile(file, matcher.into_inner(), span, utils, errors)?;
     Some(CodeSelector {
         matcher,
         narrowing,

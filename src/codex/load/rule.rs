@@ -7,6 +7,7 @@
 //! that does not deserialize has every entry read again ([`super::shape`]), so that all its
 //! wrong entries and missing keys are reported in one run.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -16,8 +17,7 @@ use toml::Spanned;
 use super::shape::{self, Required};
 use super::{LoadError, Sources, TextFile, is_identifier, is_kebab, is_rule_code, stem};
 use crate::codex::{
-    Applicability, ClippyLints, FixKind, FixSpec, Incident, Matcher, Rule, Scope, Severity, Stage,
-    clippy, compile, reference,
+    ClippyLints, Incident, Matcher, Rule, Scope, Severity, Stage, clippy, compile, reference,
 };
 
 /// The keys a rule file must have. `stage` has no default: a rule that leaves it out would
@@ -79,7 +79,10 @@ struct RuleFile {
     url: Option<String>,
     #[serde(rename = "match")]
     matcher: Spanned<compile::MatchFile>,
-    fix: Option<Spanned<FixFile>>,
+    fix: Option<Spanned<compile::FixFile>>,
+    /// Utility rules of this file, for `matches` (see docs/rules.md).
+    #[serde(default)]
+    utils: BTreeMap<String, Spanned<compile::MatchFile>>,
 }
 
 /// `clippy` as written: one lint name, or a table from matched name to lint name.
@@ -121,15 +124,6 @@ impl<'de> Deserialize<'de> for ClippyFile {
     }
 }
 
-/// `[fix]` as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FixFile {
-    kind: Spanned<String>,
-    applicability: Applicability,
-    description: Option<String>,
-}
-
 fn default_const_contexts() -> bool {
     true
 }
@@ -153,8 +147,9 @@ pub(super) fn parse(
     file: &TextFile,
     sources: &Sources,
     incidents: &[Incident],
+    utils: &mut compile::Utils,
 ) -> Result<Parsed, Vec<LoadError>> {
-    let raw: RuleFile = toml::from_str(&file.text)
+    let mut raw: RuleFile = toml::from_str(&file.text)
         .map_err(|first| shape::errors::<RuleFile>(file, &first, REQUIRED))?;
     let mut errors = Vec::new();
     validate_fields(file, &raw, incidents, &mut errors);
@@ -174,7 +169,14 @@ pub(super) fn parse(
     });
     let enforce_paths = compile::globs(file, raw.enforce_paths, &mut errors);
     let match_span = raw.matcher.span();
-    let matcher = compile::compile(file, raw.matcher.into_inner(), match_span, &mut errors);
+    utils.set_local(file, std::mem::take(&mut raw.utils), &mut errors);
+    let matcher = compile::compile(
+        file,
+        raw.matcher.into_inner(),
+        match_span,
+        utils,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -185,37 +187,10 @@ pub(super) fn parse(
         .clippy
         .map(|written| clippy_lints(file, written, &matcher))
         .transpose()?;
-    let fix = match raw.fix {
-        None => None,
-        Some(fix) => {
-            let span = fix.span();
-            let fix = fix.into_inner();
-            if fix.kind.get_ref() != "try-operator" {
-                return Err(vec![LoadError::invalid(
-                    file,
-                    fix.kind.span(),
-                    format!(
-                        "unknown fix kind `{}`: the one kind is `try-operator`",
-                        fix.kind.get_ref()
-                    ),
-                )]);
-            }
-            if !matches!(matcher, Matcher::Method(_)) {
-                return Err(vec![LoadError::invalid(
-                    file,
-                    span,
-                    "a `try-operator` fix needs a `method` matcher",
-                )]);
-            }
-            Some(FixSpec {
-                kind: FixKind::TryOperator,
-                applicability: fix.applicability,
-                description: fix
-                    .description
-                    .unwrap_or_else(|| "propagate with `?`".to_owned()),
-            })
-        }
-    };
+    let fix = raw
+        .fix
+        .map(|fix| compile::fix(file, fix, &matcher))
+        .transpose()?;
     // The rule's own `url`, else the `rule_url` template, else the rule file's path.
     let url = raw.url.or_else(|| {
         Some(match sources.url_template.as_deref() {

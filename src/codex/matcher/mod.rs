@@ -4,16 +4,22 @@
 //! walk asks "which rules care about `.unwrap`?" once per call site, whatever the number of rules,
 //! and so that files and items holding none of those words need no syntax tree at all.
 
+mod object;
 mod path;
 mod triggers;
+
+use std::sync::Arc;
 
 use globset::GlobSet;
 
 use super::Builtin;
 use super::pattern::Pattern;
 
+pub use object::{
+    Atomic, KIND_NAMES, Kind, KindTest, Relation, RuleObject, StopBy, TextRegex, Util,
+};
 pub use path::{PathPattern, TypePattern};
-pub use triggers::{GlobPrefixes, Triggers, find_word};
+pub use triggers::{GlobPrefixes, Objects, Triggers, find_word};
 
 /// A key a rule's `[match]` table may use to say what it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +94,10 @@ pub enum Matcher {
     Call(Vec<PathPattern>),
     /// Indexing expressions (`map[&key]`), which panic when the key is absent.
     Index(IndexKey),
-    /// A Rust expression with metavariables, matched structurally.
+    /// Rust code with metavariables, matched structurally.
     Pattern(Pattern),
+    /// A rule object: a node matching all of its keys (relations, composites, constraints).
+    Object(Arc<RuleObject>),
     /// A value produced by a source must reach a validator before any other use.
     Validate(ValidateSpec),
     /// A *trigger* call (a function path, a method name, or `Type.method`) with no *required*

@@ -1,10 +1,13 @@
 //! [`Triggers`]: every rule of a Codex indexed by the words it looks at, one automaton over
 //! all of them for the word search, and the glob imports a rule can match through.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{IndexKey, Matcher, PathPattern, ValidateSpec};
-use crate::codex::pattern::{Anchor, Pattern};
+use super::{IndexKey, Matcher, PathPattern, RuleObject, StopBy, ValidateSpec};
+use crate::codex::pattern::{Tag, Tags};
 use crate::codex::{Rule, RuleIndex};
 
 /// A literal the word search looks for.
@@ -24,7 +27,7 @@ pub struct Triggers {
     macros: Vec<(String, Vec<RuleIndex>)>,
     calls: Vec<(PathPattern, RuleIndex)>,
     index: Vec<(IndexKey, RuleIndex)>,
-    patterns: Vec<(Pattern, Anchor, RuleIndex)>,
+    objects: Objects,
     befores: Vec<(Vec<PathPattern>, Vec<PathPattern>, RuleIndex)>,
     validates: Vec<(ValidateSpec, RuleIndex)>,
     needles: Vec<Needle>,
@@ -56,7 +59,7 @@ impl GlobPrefixes {
                     trigger.iter().chain(required).for_each(|p| globs.add(p));
                 }
                 Matcher::Validate(spec) => spec.sources.iter().for_each(|p| globs.add(p)),
-                Matcher::Pattern(_) => globs.all = true,
+                Matcher::Pattern(_) | Matcher::Object(_) => globs.all = true,
                 _ => {}
             }
         }
@@ -98,7 +101,7 @@ impl Triggers {
         let mut macros: Vec<(String, Vec<RuleIndex>)> = Vec::new();
         let mut calls = Vec::new();
         let mut index = Vec::new();
-        let mut patterns = Vec::new();
+        let mut objects = Objects::default();
         let mut befores = Vec::new();
         let mut validates = Vec::new();
         let mut needles: Vec<Needle> = Vec::new();
@@ -133,22 +136,12 @@ impl Triggers {
                     continue;
                 }
                 Matcher::Pattern(pattern) => {
-                    let Some(anchor) = pattern.anchor() else {
-                        continue;
-                    };
-                    let word = match &anchor {
-                        Anchor::Method(name) | Anchor::Call(name) | Anchor::Macro(name) => {
-                            name.clone()
-                        }
-                        Anchor::Cast => "as".to_owned(),
-                    };
-                    needles.push(Needle {
-                        text: word,
-                        word_start: true,
-                        word_end: true,
-                        file_word: None,
-                    });
-                    patterns.push((pattern.clone(), anchor, rule_index));
+                    let object = Arc::new(RuleObject::of_pattern(pattern.clone()));
+                    objects.add(object, rule_index, &mut needles);
+                    continue;
+                }
+                Matcher::Object(object) => {
+                    objects.add(object.clone(), rule_index, &mut needles);
                     continue;
                 }
                 Matcher::Before { trigger, required } => {
@@ -188,7 +181,7 @@ impl Triggers {
             macros,
             calls,
             index,
-            patterns,
+            objects,
             befores,
             validates,
             needles,
@@ -212,15 +205,15 @@ impl Triggers {
         lookup(&self.macros, name)
     }
 
-    /// Pattern rules with their anchors.
-    pub fn patterns(&self) -> &[(Pattern, Anchor, RuleIndex)] {
-        &self.patterns
+    /// Rules written as patterns and rule objects, and the `inside` rules they look up.
+    pub fn objects(&self) -> &Objects {
+        &self.objects
     }
 
     /// Whether any rule resolves paths through the file's `use` declarations.
     pub fn needs_imports(&self) -> bool {
         !self.calls.is_empty()
-            || !self.patterns.is_empty()
+            || !self.objects.rules.is_empty()
             || !self.befores.is_empty()
             || !self.validates.is_empty()
     }
@@ -271,10 +264,25 @@ impl Triggers {
     ///
     /// Comments and strings count too: this is a cheap necessary condition, not a match.
     pub fn find_words(&self, text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        if self.objects.parse_all {
+            // Some rule has no word: every word is a trigger, so every item is parsed.
+            return (0..bytes.len())
+                .filter(|&i| {
+                    let starts = bytes
+                        .get(i)
+                        .is_some_and(|&b| is_ident_byte(b) && !b.is_ascii_digit());
+                    let joined = i
+                        .checked_sub(1)
+                        .and_then(|j| bytes.get(j))
+                        .is_some_and(|&b| is_ident_byte(b));
+                    starts && !joined
+                })
+                .collect();
+        }
         let Some(search) = &self.search else {
             return Vec::new();
         };
-        let bytes = text.as_bytes();
         let mut file_words: Vec<(String, bool)> = Vec::new();
         let mut hits: Vec<usize> = search
             .find_overlapping_iter(text)
@@ -304,6 +312,108 @@ impl Triggers {
             .collect();
         hits.dedup();
         hits
+    }
+}
+
+/// Rules written as patterns or rule objects, offered the nodes of the kinds they can match,
+/// and the rules of their `inside` relations, which the walk evaluates on each node it enters
+/// so that looking up an ancestor is a look-up.
+#[derive(Debug, Default)]
+pub struct Objects {
+    rules: Vec<(Arc<RuleObject>, RuleIndex)>,
+    by_tag: Vec<Vec<usize>>,
+    ancestors: Vec<Arc<RuleObject>>,
+    ancestors_by_tag: Vec<Vec<usize>>,
+    ancestor_ids: HashMap<usize, usize>,
+    parse_all: bool,
+}
+
+impl Objects {
+    fn add(&mut self, object: Arc<RuleObject>, rule: RuleIndex, needles: &mut Vec<Needle>) {
+        match object.needles() {
+            Some(found) => needles.extend(found),
+            None => self.parse_all = true,
+        }
+        let tags = object.tags().unwrap_or_else(Tags::everything);
+        let index = self.rules.len();
+        index_tags(&mut self.by_tag, tags, index);
+        let mut ups: Vec<Arc<RuleObject>> = Vec::new();
+        object.walk(&mut |inner| {
+            for relation in [&inner.inside, &inner.not_inside].into_iter().flatten() {
+                ups.push(relation.rule.clone());
+                if let StopBy::Rule(stop) = &relation.stop_by {
+                    ups.push(stop.clone());
+                }
+            }
+        });
+        for up in ups {
+            let key = Arc::as_ptr(&up) as usize;
+            if self.ancestor_ids.contains_key(&key) {
+                continue;
+            }
+            let id = self.ancestors.len();
+            self.ancestor_ids.insert(key, id);
+            let tags = up.tags().unwrap_or_else(Tags::everything);
+            index_tags(&mut self.ancestors_by_tag, tags, id);
+            self.ancestors.push(up);
+        }
+        self.rules.push((object, rule));
+    }
+
+    /// Whether there are any.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// How many rules there are.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The rule object at `index` and its rule.
+    pub fn rule(&self, index: usize) -> Option<(&RuleObject, RuleIndex)> {
+        self.rules
+            .get(index)
+            .map(|(object, rule)| (&**object, *rule))
+    }
+
+    /// The rules that can match a node of kind `tag`.
+    pub fn for_tag(&self, tag: Tag) -> &[usize] {
+        self.by_tag.get(tag as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some rule looks at ancestors.
+    pub fn has_ancestors(&self) -> bool {
+        !self.ancestors.is_empty()
+    }
+
+    /// The `inside` rules that can match a node of kind `tag`.
+    pub fn ancestors_for(&self, tag: Tag) -> &[usize] {
+        self.ancestors_by_tag
+            .get(tag as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The `inside` rule numbered `id`.
+    pub fn ancestor(&self, id: usize) -> Option<&RuleObject> {
+        self.ancestors.get(id).map(|object| &**object)
+    }
+
+    /// The number of the `inside` rule `rule`.
+    pub fn ancestor_id(&self, rule: &Arc<RuleObject>) -> Option<usize> {
+        self.ancestor_ids
+            .get(&(Arc::as_ptr(rule) as usize))
+            .copied()
+    }
+}
+
+fn index_tags(table: &mut Vec<Vec<usize>>, tags: Tags, index: usize) {
+    for tag in tags.iter() {
+        let slot = tag as usize;
+        if table.len() <= slot {
+            table.resize_with(slot + 1, Vec::new);
+        }
+        table[slot].push(index);
     }
 }
 

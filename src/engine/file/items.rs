@@ -63,7 +63,7 @@ pub(super) fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: us
     }
     // A word in a comment or a literal is no syntax a rule could match.
     let mut hits = outline.in_code(&codex.triggers().find_words(source));
-    let mut walker = Walker::new(codex, source.len());
+    let mut walker = Walker::new(codex, source);
     if !hits.is_empty() {
         let (uses, items): (Vec<&Item>, Vec<&Item>) =
             outline.items.iter().partition(|item| outline.is_use(item));
@@ -86,7 +86,7 @@ pub(super) fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: us
             }
             for tokens in outline.trees_of(&readable) {
                 if let Ok(item) = syn::parse2::<syn::ItemUse>(tokens.into_iter().collect()) {
-                    walker.imports.add(&item);
+                    walker.visit_use(&item);
                 }
             }
             let before = hits.len();

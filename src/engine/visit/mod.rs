@@ -5,10 +5,15 @@
 //! [`Walker`] holds that context; [`nodes`] is the walk itself (syn's `Visit`), [`rules`] offers
 //! a node to the rules that look at it, and [`syntax`] reads small facts off syntax nodes.
 
+mod anchor;
+mod descend;
+mod eval;
 mod nodes;
+mod object;
 mod rules;
 mod syntax;
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use proc_macro2::Ident;
@@ -80,6 +85,13 @@ pub(crate) struct Walker<'a> {
     /// this budget (a multiple of the file's size) macro tokens are only scanned, which is
     /// linear.
     pub(crate) macro_budget: usize,
+    /// The file's text, for `regex` rules and fix templates.
+    text: &'a str,
+    /// The `inside` rules the enclosing nodes match.
+    ancestry: eval::Ancestry,
+    /// Steps left for `has` searches and run placements, per pattern or rule-object rule (and
+    /// one for the `inside` rules, last): a rule that exhausts its own starves no other.
+    budgets: Vec<Cell<usize>>,
 }
 
 /// How many times its own size a file's macro tokens may be parsed, summed over nesting levels.
@@ -96,8 +108,9 @@ pub(crate) struct Entered {
 }
 
 impl<'a> Walker<'a> {
-    /// A walker for a file of `bytes` bytes.
-    pub(crate) fn new(codex: &'a Codex, bytes: usize) -> Self {
+    /// A walker for the file whose text is `text`.
+    pub(crate) fn new(codex: &'a Codex, text: &'a str) -> Self {
+        let bytes = text.len();
         Walker {
             codex,
             findings: Vec::new(),
@@ -116,6 +129,13 @@ impl<'a> Walker<'a> {
             guards: guard::Guards::default(),
             try_scopes: Vec::new(),
             macro_budget: bytes.saturating_mul(MACRO_PARSES_PER_BYTE).max(1 << 16),
+            text,
+            ancestry: eval::Ancestry::default(),
+            budgets: {
+                let steps = bytes.saturating_mul(object::STEPS_PER_BYTE).max(1 << 16);
+                let count = codex.triggers().objects().len() + 1;
+                (0..count).map(|_| Cell::new(steps)).collect()
+            },
         }
     }
 
@@ -195,7 +215,12 @@ impl<'a> Walker<'a> {
     /// Records a finding of each rule in `rules` over the bytes `range`, where the rules
     /// matched the method, macro or function `name` (which picks the clippy lint); rules that
     /// skip const contexts record nothing inside one.
-    fn record_named(&mut self, rules: &[RuleIndex], range: Range<usize>, name: Option<&str>) {
+    pub(super) fn record_named(
+        &mut self,
+        rules: &[RuleIndex],
+        range: Range<usize>,
+        name: Option<&str>,
+    ) {
         for &rule in rules {
             let Some(spec) = self.codex.rule(rule) else {
                 continue;

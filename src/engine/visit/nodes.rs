@@ -7,12 +7,13 @@ use syn::{Expr, ImplItem, Item, Stmt, TraitItem};
 
 use super::Walker;
 use super::syntax::{expr_start, item_parts, returns_try};
-use crate::codex::RuleIndex;
-use crate::codex::pattern::{Matching, segments};
+use crate::codex::pattern::{FnRef, Target, segments};
 use crate::engine::lints;
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_block(&mut self, block: &'ast syn::Block) {
+        let entered = self.enter_node(Target::Stmts(&block.stmts));
+        self.leave_node(entered);
         if !self.codex.triggers().has_index_rules() {
             visit::visit_block(self, block);
             return;
@@ -71,12 +72,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Item::Macro(m) if m.ident.is_none() => self.enter_invocation(attrs),
             _ => self.enter(attrs, name, function),
         };
+        let node = self.enter_node(crate::codex::pattern::matching::item_target(item));
         match item {
             Item::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_item(walker, item);
             }),
             _ => visit::visit_item(self, item),
         }
+        self.leave_node(node);
         self.leave(&entered);
     }
 
@@ -93,12 +96,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         } else {
             self.enter(attrs, name, function)
         };
+        let node = match item {
+            ImplItem::Fn(f) => self.enter_node(Target::Fn(FnRef {
+                attrs: &f.attrs,
+                vis: Some(&f.vis),
+                sig: &f.sig,
+                body: Some(&f.block),
+            })),
+            _ => false,
+        };
         match item {
             ImplItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_impl_item(walker, item);
             }),
             _ => visit::visit_impl_item(self, item),
         }
+        self.leave_node(node);
         self.leave(&entered);
     }
 
@@ -115,12 +128,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         } else {
             self.enter(attrs, name, function)
         };
+        let node = match item {
+            TraitItem::Fn(f) => self.enter_node(Target::Fn(FnRef {
+                attrs: &f.attrs,
+                vis: None,
+                sig: &f.sig,
+                body: f.default.as_ref(),
+            })),
+            _ => false,
+        };
         match item {
             TraitItem::Fn(f) => self.in_try_scope(returns_try(&f.sig), |walker| {
                 visit::visit_trait_item(walker, item);
             }),
             _ => visit::visit_trait_item(self, item),
         }
+        self.leave_node(node);
         self.leave(&entered);
     }
 
@@ -230,7 +253,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let entered = self.enter(&local.attrs, None, false);
+        let node = self.enter_node(Target::Local(local));
         visit::visit_local(self, local);
+        self.leave_node(node);
         self.leave(&entered);
     }
 
@@ -321,6 +346,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.imports.add(item);
     }
 
+    fn visit_type(&mut self, ty: &'ast syn::Type) {
+        let node = self.enter_node(Target::Type(ty));
+        visit::visit_type(self, ty);
+        self.leave_node(node);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let node = self.enter_node(Target::Attr(attr));
+        visit::visit_attribute(self, attr);
+        self.leave_node(node);
+    }
+
     fn visit_expr(&mut self, expr: &'ast Expr) {
         // Attributes on an expression (`#[allow(..)] if ..`, `{ #![allow(..)] .. }`) cover it.
         // No closure here: this is the walk's deepest recursion, and each frame counts.
@@ -329,27 +366,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Expr::Macro(_) => self.enter_invocation(attrs),
             _ => self.enter(attrs, None, false),
         });
-        if !self.codex.triggers().patterns().is_empty() {
-            self.patterns(expr);
-        }
+        let node = self.enter_node(Target::Expr(expr));
         visit::visit_expr(self, expr);
+        self.leave_node(node);
         if let Some(entered) = entered {
             self.leave(&entered);
         }
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let matched: Vec<RuleIndex> = self
-            .codex
-            .triggers()
-            .patterns()
-            .iter()
-            .filter(|(pattern, _, _)| Matching::matches_macro(&pattern.root, mac))
-            .map(|(_, _, rule)| *rule)
-            .collect();
-        if let (false, Some(last)) = (matched.is_empty(), mac.path.segments.last()) {
-            self.record(&matched, &last.ident);
-        }
+        let node = self.enter_node(Target::Macro(mac));
         self.macro_path(&mac.path);
         let span = mac.delimiter.span().join().byte_range();
         let saved = self.thread_local;
@@ -360,5 +386,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .is_some_and(|last| last.ident == "thread_local");
         self.visit_macro_tokens(&mac.tokens, span.len());
         self.thread_local = saved;
+        self.leave_node(node);
     }
 }

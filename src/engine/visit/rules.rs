@@ -1,14 +1,10 @@
 //! Offering a node to the rules that look at it: method names in qualified form, macro paths,
-//! calls resolved through the file's imports, and pattern rules anchored at an expression.
-
-use std::ops::Range;
+//! calls resolved through the file's imports. Patterns and rule objects are in [`super::object`].
 
 use proc_macro2::Ident;
-use syn::Expr;
 
 use super::Walker;
 use crate::codex::RuleIndex;
-use crate::codex::pattern::{Anchor, Matching};
 
 impl Walker<'_> {
     /// Method rules for a path expression in fully qualified form: `Option::unwrap`,
@@ -100,36 +96,6 @@ impl Walker<'_> {
         if !rules.is_empty() {
             let range = name.span().byte_range();
             self.record_named(&rules, range, matched.map(String::as_str));
-        }
-    }
-
-    /// Pattern rules whose anchor is this expression's method, function or cast.
-    pub(super) fn patterns(&mut self, expr: &Expr) {
-        let codex = self.codex;
-        let mut found: Vec<(RuleIndex, Range<usize>)> = Vec::new();
-        for (pattern, anchor, rule) in codex.triggers().patterns() {
-            let token = match (anchor, expr) {
-                (Anchor::Method(name), Expr::MethodCall(call)) if call.method == name => {
-                    call.method.span()
-                }
-                (Anchor::Call(name), Expr::Call(call)) => match &*call.func {
-                    Expr::Path(path) => match path.path.segments.last() {
-                        Some(last) if last.ident == name => last.ident.span(),
-                        _ => continue,
-                    },
-                    _ => continue,
-                },
-                (Anchor::Cast, Expr::Cast(cast)) => cast.as_token.span,
-                _ => continue,
-            };
-            let imports = &self.imports;
-            let resolve = |path: &[String]| imports.resolve(path);
-            if Matching::new(&resolve).matches(&pattern.root, expr) {
-                found.push((*rule, token.byte_range()));
-            }
-        }
-        for (rule, range) in found {
-            self.record_range(&[rule], range);
         }
     }
 }

@@ -1,89 +1,79 @@
 //! Compiling a rule's `[match]` table into a [`Matcher`] and its [`Narrowing`], with a located
-//! error for every mistake.
+//! error for every mistake. A table holding only one of the original matcher kinds compiles as
+//! it always did; one with relational, composite or constraint keys is a rule object
+//! ([`object`]), which may name utility rules ([`utils`]).
+
+mod file;
+mod fix;
+mod object;
+mod utils;
+mod vars;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{LoadError, TextFile, is_identifier};
 use super::matcher::{KINDS, kind_names};
 use super::pattern::Pattern;
 use super::{IndexKey, Matcher, Narrowing, PathPattern, ValidateSpec};
-
-/// The `[match]` table as written: one matcher kind plus optional narrowing.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct MatchFile {
-    method: Option<Spanned<Vec<Spanned<String>>>>,
-    #[serde(rename = "macro")]
-    macro_: Option<Spanned<Vec<Spanned<String>>>>,
-    call: Option<Spanned<Vec<Spanned<String>>>>,
-    index: Option<Spanned<IndexFile>>,
-    pattern: Option<Spanned<String>>,
-    before: Option<Spanned<BeforeFile>>,
-    validate: Option<Spanned<ValidateFile>>,
-    inside_fn: Option<Vec<Spanned<String>>>,
-    not_inside_fn: Option<Vec<Spanned<String>>>,
-    paths: Option<Vec<Spanned<String>>>,
-    exclude_paths: Option<Vec<Spanned<String>>>,
-}
-
-/// `index = { key = "reference" }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IndexFile {
-    key: Option<Spanned<String>>,
-}
-
-/// `before = { trigger = [...], required = [...] }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BeforeFile {
-    trigger: Spanned<Vec<Spanned<String>>>,
-    required: Spanned<Vec<Spanned<String>>>,
-}
-
-/// `validate = { sources = [...], source_methods = [...], validators = [...] }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ValidateFile {
-    sources: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    source_methods: Vec<Spanned<String>>,
-    validators: Spanned<Vec<Spanned<String>>>,
-}
+pub use file::MatchFile;
+use file::{IndexFile, names};
+pub use fix::FixFile;
+pub(crate) use fix::fix;
+pub use utils::Utils;
+use vars::{check_constraints, matcher_vars};
 
 /// Compiles `raw`; `span` is the `[match]` table's, for errors about the table as a whole.
+/// `utils` are the Codex's utility rules, with the rule file's own set as local ones.
 pub(super) fn compile(
     file: &TextFile,
     raw: MatchFile,
     span: Range<usize>,
+    utils: &mut Utils,
     errors: &mut Vec<LoadError>,
 ) -> Option<(Matcher, Narrowing)> {
+    let mut raw = raw;
     let narrowing = Narrowing {
-        paths: globs(file, raw.paths, errors),
-        exclude_paths: globs(file, raw.exclude_paths, errors),
-        inside_fn: globs(file, raw.inside_fn, errors),
-        not_inside_fn: globs(file, raw.not_inside_fn, errors),
+        paths: globs(file, raw.paths.take(), errors),
+        exclude_paths: globs(file, raw.exclude_paths.take(), errors),
+        inside_fn: globs(file, raw.inside_fn.take(), errors),
+        not_inside_fn: globs(file, raw.not_inside_fn.take(), errors),
     };
+    if object::uses_object_keys(&raw) {
+        let matcher = compile_object(file, raw, span, utils, errors)?;
+        return Some((matcher, narrowing));
+    }
+    if let Some(stop) = &raw.stop_by {
+        errors.push(LoadError::invalid(
+            file,
+            stop.span(),
+            "`stop_by` belongs in `inside`, `not_inside`, `has` or `not_has`",
+        ));
+    }
     let mut chosen: Vec<(Matcher, Range<usize>)> = Vec::new();
-    if let Some(names) = raw.method {
+    // A kind written but wrong is reported where it is written, and not again as missing.
+    let mut written = false;
+    if let Some(names) = raw.method.map(names) {
+        written = true;
         let span = names.span();
         chosen.push((
             Matcher::Method(identifiers(file, names, "method", errors)),
             span,
         ));
     }
-    if let Some(names) = raw.macro_ {
+    if let Some(names) = raw.macro_.map(names) {
+        written = true;
         let span = names.span();
         chosen.push((
             Matcher::Macro(identifiers(file, names, "macro", errors)),
             span,
         ));
     }
-    if let Some(paths) = raw.call {
+    if let Some(paths) = raw.call.map(names) {
+        written = true;
         let span = paths.span();
         chosen.push((
             Matcher::Call(path_patterns(file, paths, false, errors)),
@@ -91,6 +81,7 @@ pub(super) fn compile(
         ));
     }
     if let Some(index) = raw.index {
+        written = true;
         let span = index.span();
         chosen.push((
             Matcher::Index(index_key(file, index.into_inner(), errors)),
@@ -98,18 +89,15 @@ pub(super) fn compile(
         ));
     }
     if let Some(pattern) = raw.pattern {
+        written = true;
         let span = pattern.span();
         match Pattern::parse(pattern.get_ref()) {
             Ok(compiled) => chosen.push((Matcher::Pattern(compiled), span)),
-            Err((offset, message)) => {
-                // `offset` counts bytes of the decoded string; find them in the TOML literal.
-                let literal = file.text.get(span.clone()).unwrap_or("");
-                let at = (span.start + raw_offset(literal, offset)).min(span.end);
-                errors.push(LoadError::invalid(file, at..at + 1, message));
-            }
+            Err((offset, message)) => errors.push(pattern_error(file, span, offset, message)),
         }
     }
     if let Some(before) = raw.before {
+        written = true;
         let span = before.span();
         let before = before.into_inner();
         let trigger = path_patterns(file, before.trigger, true, errors);
@@ -117,6 +105,7 @@ pub(super) fn compile(
         chosen.push((Matcher::Before { trigger, required }, span));
     }
     if let Some(validate) = raw.validate {
+        written = true;
         let span = validate.span();
         let validate = validate.into_inner();
         let methods_span = validate
@@ -139,22 +128,78 @@ pub(super) fn compile(
         };
         chosen.push((Matcher::Validate(spec), span));
     }
-    // `method`, `macro` and `call` name what they match and may be combined (`panic!` and
-    // `std::panic::panic_any`); every other kind stands alone.
+    let matcher = combine(file, chosen, written, span, errors)?;
+    Some((matcher, narrowing))
+}
+
+/// The matcher of the kinds `chosen`: `method`, `macro` and `call` name what they match and may
+/// be combined (`panic!` and `std::panic::panic_any`); every other kind stands alone. `written`:
+/// a kind was written, though it failed to compile (and was reported where it is written).
+fn combine(
+    file: &TextFile,
+    chosen: Vec<(Matcher, Range<usize>)>,
+    written: bool,
+    span: Range<usize>,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
     let named =
         |m: &Matcher| matches!(m, Matcher::Method(_) | Matcher::Macro(_) | Matcher::Call(_));
     if chosen.len() > 1 && chosen.iter().all(|(m, _)| named(m)) {
-        let parts = chosen.into_iter().map(|(m, _)| m).collect();
-        return Some((Matcher::Either(parts), narrowing));
+        return Some(Matcher::Either(
+            chosen.into_iter().map(|(m, _)| m).collect(),
+        ));
     }
     if let Some((_, extra)) = chosen.get(1) {
         errors.push(LoadError::invalid(file, extra.clone(), two_kinds()));
     }
     let Some((matcher, _)) = chosen.into_iter().next() else {
-        errors.push(LoadError::invalid(file, span, no_kind()));
+        if !written {
+            errors.push(LoadError::invalid(file, span, no_kind()));
+        }
         return None;
     };
-    Some((matcher, narrowing))
+    Some(matcher)
+}
+
+/// The error for a pattern that does not compile, at byte `offset` of the pattern, found in
+/// the TOML string literal written at `span` (`offset` counts bytes of the decoded string).
+fn pattern_error(file: &TextFile, span: Range<usize>, offset: usize, message: String) -> LoadError {
+    let literal = file.text.get(span.clone()).unwrap_or("");
+    let at = (span.start + raw_offset(literal, offset)).min(span.end);
+    LoadError::invalid(file, at..at + 1, message)
+}
+
+/// Compiles a `[match]` table with relational, composite or constraint keys.
+fn compile_object(
+    file: &TextFile,
+    raw: MatchFile,
+    span: Range<usize>,
+    utils: &mut Utils,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
+    let before = errors.len();
+    let mut cx = object::Context {
+        file: file.clone(),
+        utils,
+        below: false,
+        constrained: Vec::new(),
+    };
+    let compiled = object::compile(&mut cx, raw, span.clone(), object::Place::Top, errors);
+    check_constraints(&cx, &compiled, errors);
+    if errors.len() > before {
+        return None;
+    }
+    if compiled.tags().is_none() {
+        errors.push(LoadError::invalid(
+            file,
+            span,
+            "`[match]` must say what the flagged node is: a `pattern`, `method`, `macro`, \
+             `call` or `kind` (possibly inside `any` / `all`); `not`, `regex` and relations \
+             only narrow it",
+        ));
+        return None;
+    }
+    Some(Matcher::Object(Arc::new(compiled)))
 }
 
 /// The error for a `[match]` with two kinds that cannot be combined.
@@ -178,13 +223,14 @@ fn no_kind() -> String {
     )
 }
 
-fn identifiers(
+pub(super) fn identifiers(
     file: &TextFile,
     names: Spanned<Vec<Spanned<String>>>,
     kind: &str,
     errors: &mut Vec<LoadError>,
 ) -> Vec<String> {
     let list_span = names.span();
+    let written = names.get_ref().len();
     let names: Vec<String> = names
         .into_inner()
         .into_iter()
@@ -204,7 +250,7 @@ fn identifiers(
             None
         })
         .collect();
-    if names.is_empty() {
+    if written == 0 {
         errors.push(LoadError::invalid(
             file,
             list_span,
@@ -215,13 +261,14 @@ fn identifiers(
 }
 
 /// Path patterns; `Type.method` patterns only where `methods` allows them (`before` lists).
-fn path_patterns(
+pub(super) fn path_patterns(
     file: &TextFile,
     paths: Spanned<Vec<Spanned<String>>>,
     methods: bool,
     errors: &mut Vec<LoadError>,
 ) -> Vec<PathPattern> {
     let list_span = paths.span();
+    let written = paths.get_ref().len();
     let patterns: Vec<PathPattern> = paths
         .into_inner()
         .into_iter()
@@ -248,7 +295,7 @@ fn path_patterns(
             }
         })
         .collect();
-    if patterns.is_empty() {
+    if written == 0 {
         errors.push(LoadError::invalid(
             file,
             list_span,
@@ -383,6 +430,7 @@ mod tests {
                 &TextFile::new("r.toml", text.as_str()),
                 raw,
                 0..0,
+                &mut Utils::default(),
                 &mut errors,
             );
             assert!(
@@ -395,7 +443,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         let (_, expected) = error.split_once("expected one of").unwrap();
-        let narrowing = ["inside_fn", "not_inside_fn", "paths", "exclude_paths"];
+        let narrowing = [
+            "inside_fn",
+            "not_inside_fn",
+            "paths",
+            "exclude_paths",
+            "kind",
+            "regex",
+            "not_regex",
+            "inside",
+            "not_inside",
+            "has",
+            "not_has",
+            "all",
+            "any",
+            "not",
+            "matches",
+            "where",
+            "stop_by",
+        ];
         let accepted: Vec<&str> = expected
             .split('`')
             .skip(1)

@@ -1,0 +1,4 @@
+fn main() {
+    std::env::set_var("RUST_LOG", "info");
+    run();
+}

@@ -1,0 +1,3 @@
+pub unsafe fn read(p: *const u8) -> u8 { //~ EX0003
+    *p
+}
