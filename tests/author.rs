@@ -541,11 +541,12 @@ fn every_shape_error_of_a_rule_file_at_once_each_said_once() {
         "error: rules/broken.toml:2:12: unknown severity `loud`",
         "error: rules/broken.toml:3:1: unknown field `titel`",
         "error: rules/broken.toml:4:14: expected a list, found string \"CWE-400\": write `[\"CWE-400\"]`",
-        "error: rules/broken.toml:6:8: expected a list, found string \"std::process::exit\": write `[\"std::process::exit\"]`",
         "error: rules/broken.toml:7:17: invalid type: integer `3`, expected a string",
         "error: rules/broken.toml:9:17: unknown applicability `sometimes`",
-        "the Codex could not be loaded: 7 errors",
+        "the Codex could not be loaded: 6 errors",
     ];
+    // A matcher's names may be one name alone (docs/rules.md): `call = "x"` is not an error.
+    assert!(!out.stderr.contains("broken.toml:6:"), "{}", out.stderr);
     let mut at = 0;
     for line in expected {
         let found = out.stderr[at..]
