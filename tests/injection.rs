@@ -448,3 +448,29 @@ fn load_errors_show_hostile_rule_files_visibly() {
     }
     assert!(out.stderr.contains("bad␛[2J␊::error"), "{}", out.stderr);
 }
+
+/// A review rule whose every string is hostile.
+const REVIEW_RULE: &str = r#"kind = "review"
+id = "CX0102"
+title = "\u001b]0;pwned\u0007 \u001b[2J \u202egnp"
+check = "\u001b[31mcheck\u202e"
+bad = "\u001b[2J"
+good = "\u2066"
+"#;
+
+#[test]
+fn rule_listings_show_hostile_rules_visibly() {
+    let project = project();
+    project.file("rules/evil-review.toml", REVIEW_RULE);
+    for args in [
+        &["rules"][..],
+        &["explain", "CX0100"],
+        &["explain", "CX0102"],
+    ] {
+        let out = project.run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_no_raw_controls(&format!("{args:?}"), &out.stdout);
+    }
+    let table = project.run(&["rules"]).stdout;
+    assert!(table.contains("␛]0;pwned␇ ␛[2J \\u{202e}gnp"), "{table}");
+}

@@ -5,17 +5,22 @@
 use std::fmt::Write as _;
 
 use crate::codex::{Codex, IndexKey, Matcher, Rule, reference};
+use crate::report::visible;
 
 /// Identifies the shape of [`catalog`].
 pub const CATALOG_SCHEMA: &str = "cargo-codex/rules/v1";
 
 /// What `rule` is: code, name and title; severity, stage, scopes and origin; what it matches;
-/// its doc, then each incident it comes from and each public reference it cites.
+/// its doc, then each incident it comes from and each public reference it cites. Every line is
+/// safe to print on a terminal: the rule's strings come from the repository.
 pub fn explanation(codex: &Codex, rule: &Rule) -> String {
     let mut text = String::new();
     // Writing to a String cannot fail.
     let _ = write_explanation(&mut text, codex, rule);
-    text
+    text.lines().fold(String::new(), |mut shown, line| {
+        let _ = writeln!(shown, "{}", visible(line));
+        shown
+    })
 }
 
 fn write_explanation(out: &mut String, codex: &Codex, rule: &Rule) -> std::fmt::Result {
@@ -107,7 +112,7 @@ pub fn table(codex: &Codex) -> String {
             rule.name,
             rule.severity.as_str(),
             rule.stage.as_str(),
-            rule.title
+            visible(&rule.title)
         );
     }
     text.push_str(&super::review::table_rows(codex));

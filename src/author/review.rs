@@ -91,7 +91,11 @@ pub fn table_rows(codex: &Codex) -> String {
         let _ = writeln!(
             text,
             "{:<8} {:<32} {:<8} {:<8} {}",
-            rule.id, rule.name, "-", "review", rule.title
+            rule.id,
+            rule.name,
+            "-",
+            "review",
+            visible(&rule.title)
         );
     }
     text
