@@ -896,3 +896,29 @@ fn distinct_lint_names_20k_over_300_modules() {
         "{shape}"
     );
 }
+
+/// A chain of 20k utilities, each `matches` the next: compiling (and matching) follows the
+/// chain by recursion, so its length is bounded and a longer one is a located error, not a
+/// stack overflow.
+#[test]
+fn utility_chain_20k_long() {
+    let shape = "utils.toml with a 20k-long `matches` chain";
+    let mut utils = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(utils, "[u{i}]\nmatches = \"u{}\"", i + 1);
+    }
+    utils.push_str("[u20000]\npattern = \"$X.a()\"\n");
+    let rule = pattern_rule("$X.a()").replace("pattern = \"$X.a()\"", "matches = \"u0\"");
+    let project = project(&[
+        (b"codex.toml", RULE_DIRS.as_bytes()),
+        (b"codex-rules/utils.toml", utils.as_bytes()),
+        (b"codex-rules/a-call.toml", rule.as_bytes()),
+    ]);
+    let ran = check(shape, &project, "json");
+    assert_eq!(ran.code, 2, "{shape}: {}", tail(&ran.stderr));
+    assert!(
+        ran.stderr.contains("utilities nest more than"),
+        "{shape}: {}",
+        tail(&ran.stderr)
+    );
+}

@@ -1043,3 +1043,35 @@ fn a_hostile_merge_request_gets_a_bounded_brief() {
     assert!(!out.stdout.contains('\u{1b}'));
     assert!(out.stdout.contains("### Left out to fit the budget"));
 }
+
+#[test]
+fn a_codex_file_name_cannot_break_out_of_its_table_cell() {
+    use comrak::nodes::NodeValue;
+    let project = merge_request();
+    // A fixture in a rule folder is a Codex change, listed in the table, where a pipe (even
+    // after a backslash, even inside a code span) could end the cell and start HTML.
+    project.file(
+        "codex-rules/a\\|<img src=x onerror=alert(1)>\\\\|b.rs",
+        "x\n",
+    );
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-qm", "hostile fixture"]);
+    let out = project.run(&["review", "--diff", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let arena = comrak::Arena::new();
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    let root = comrak::parse_document(&arena, &out.stdout, &options);
+    let mut rows = 0;
+    for node in root.descendants() {
+        match &node.data.borrow().value {
+            NodeValue::HtmlInline(html) => panic!("inline HTML {html:?}:\n{}", out.stdout),
+            NodeValue::TableRow(_) => {
+                rows += 1;
+                assert_eq!(node.children().count(), 4, "a row keeps its cells");
+            }
+            _ => {}
+        }
+    }
+    assert!(rows > 1, "{}", out.stdout);
+}

@@ -28,8 +28,16 @@ pub struct Utils {
     shared: HashMap<String, Written>,
     local: HashMap<String, Written>,
     compiled: HashMap<String, Option<Arc<Util>>>,
+    /// How deep each compiled utility's `matches` chain goes (itself included).
+    depths: HashMap<String, usize>,
+    /// The utilities being compiled, outermost first, each with the deepest chain it uses.
     in_progress: Vec<String>,
+    deepest: Vec<usize>,
 }
+
+/// How many utilities a chain of `matches` may go through: compiling and matching follow it
+/// by recursion, so a merge request's `utils.toml` must not make it arbitrarily long.
+pub const MAX_UTIL_DEPTH: usize = 32;
 
 impl std::fmt::Debug for Utils {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,6 +96,7 @@ impl Utils {
     ) {
         self.local.clear();
         self.compiled.retain(|key, _| !key.starts_with("local:"));
+        self.depths.retain(|key, _| !key.starts_with("local:"));
         check_names(file, &tables, errors);
         for (name, table) in tables {
             let span = table.span();
@@ -154,10 +163,25 @@ impl Utils {
             ));
             return None;
         }
+        if self.in_progress.len() + self.depths.get(&key).copied().unwrap_or(1) > MAX_UTIL_DEPTH {
+            errors.push(LoadError::invalid(
+                file,
+                name.span(),
+                format!(
+                    "utilities nest more than {MAX_UTIL_DEPTH} levels deep through `matches` \
+                     (`{text}` is one too many); flatten the chain"
+                ),
+            ));
+            return None;
+        }
         let util = match self.compiled.get(&key) {
             Some(done) => done.clone(),
             None => self.compile(&key, text, errors),
         };
+        let depth = self.depths.get(&key).copied().unwrap_or(1);
+        if let Some(deepest) = self.deepest.last_mut() {
+            *deepest = (*deepest).max(depth);
+        }
         if let Some(util) = &util
             && below
             && util.object.looks_up()
@@ -186,6 +210,7 @@ impl Utils {
         let file = written.file.clone();
         let span = written.span.clone();
         self.in_progress.push(key.to_owned());
+        self.deepest.push(0);
         let before = errors.len();
         let mut cx = Context {
             file,
@@ -196,6 +221,8 @@ impl Utils {
         let object = object::compile(&mut cx, raw, span, Place::Util, errors);
         super::check_constraints(&cx, &object, errors);
         self.in_progress.pop();
+        let depth = self.deepest.pop().unwrap_or(0) + 1;
+        self.depths.insert(key.to_owned(), depth);
         let util = (errors.len() == before).then(|| {
             Arc::new(Util {
                 name: name.to_owned(),
