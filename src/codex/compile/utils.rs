@@ -37,7 +37,7 @@ pub struct Utils {
 
 /// How many utilities a chain of `matches` may go through: compiling and matching follow it
 /// by recursion, so a merge request's `utils.toml` must not make it arbitrarily long.
-pub const MAX_UTIL_DEPTH: usize = 32;
+const MAX_UTIL_DEPTH: usize = 32;
 
 impl std::fmt::Debug for Utils {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
