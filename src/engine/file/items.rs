@@ -114,6 +114,22 @@ pub(super) fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: us
             },
         );
     }
+    for (rule, range) in &walker.exhausted {
+        let Some(rule) = codex.rule(*rule) else {
+            continue;
+        };
+        problems.push(Problem {
+            kind: Builtin::RuleSearchBudgetExhausted,
+            message: format!(
+                "rule {} ran out of its search budget here; its findings from here to the end \
+                 of this file are unknown",
+                rule.id
+            ),
+            start: lines.position(text, range.start),
+            end: lines.position(text, range.end),
+            snippet: lines.excerpt(text, range.start, range.end),
+        });
+    }
     let findings = walker
         .findings
         .into_iter()
