@@ -2,6 +2,7 @@
 //! (tests/fixtures/language), the real-world example rules (docs/examples), fix templates
 //! applied by `--fix`, located load errors, and trigger words that still keep items unparsed.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use cargo_codex::author::verify;
@@ -306,7 +307,10 @@ fn a_sequence_search_over_a_huge_block_stays_linear() {
         "{}",
         out.stderr
     );
-    assert!(out.stdout.contains("rule LANG0001 ran out of its search budget"));
+    assert!(
+        out.stdout
+            .contains("rule LANG0001 ran out of its search budget")
+    );
     // A bound on a hang, not a speed test: the quadratic search is 200 million steps.
     assert!(started.elapsed().as_secs() < 120);
 }
@@ -324,9 +328,11 @@ fn a_has_search_out_of_budget_is_reported_once_per_rule_and_file() {
     let deep = format!("{}x", "&".repeat(200));
     let mut text = String::from("pub fn first() -> u8 { let _ = &never(); 0 }\n");
     for n in 0..200 {
-        text.push_str(&format!(
-            "pub fn f{n}(x: u8, never: u8) {{ let _ = (never, {deep}); }}\n"
-        ));
+        writeln!(
+            text,
+            "pub fn f{n}(x: u8, never: u8) {{ let _ = (never, {deep}); }}"
+        )
+        .unwrap();
     }
     text.push_str("pub fn last() -> u8 { let _ = &never(); unsafe { 0 } }\n");
     project
