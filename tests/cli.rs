@@ -195,7 +195,7 @@ fn explain_and_rules_describe_the_codex() {
         ids,
         [
             "CX0001", "CX0002", "CX0003", "CX0004", "CX0005", "CX0006", "CX9000", "CX9001",
-            "CX9002", "CX9003", "CX9004", "CX9005", "CX9006"
+            "CX9002", "CX9003", "CX9004", "CX9005", "CX9006", "CX9007"
         ]
     );
     assert_eq!(

@@ -2,6 +2,7 @@
 //! (tests/fixtures/language), the real-world example rules (docs/examples), fix templates
 //! applied by `--fix`, located load errors, and trigger words that still keep items unparsed.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use cargo_codex::author::verify;
@@ -299,12 +300,76 @@ fn a_sequence_search_over_a_huge_block_stays_linear() {
         .file("src/lib.rs", &block);
     let started = std::time::Instant::now();
     let out = project.run(&["check", "--format", "concise"]);
+    let found = heads(&out.stdout);
     assert_eq!(
-        heads(&out.stdout),
-        ["src/lib.rs:20004:32 LANG0002"],
+        found,
+        ["src/lib.rs:2:5 CX9007", "src/lib.rs:20004:32 LANG0002"],
         "{}",
         out.stderr
     );
+    assert!(
+        out.stdout
+            .contains("rule LANG0001 ran out of its search budget")
+    );
     // A bound on a hang, not a speed test: the quadratic search is 200 million steps.
     assert!(started.elapsed().as_secs() < 120);
+}
+
+/// A `has` search that runs out of its rule's budget in a file is reported once for that rule
+/// and file (CX9007, enforced, so the run fails), at the node where it ran out; the rule's
+/// findings before it stay (its `&never()` in `last` is the one lost), and other rules are
+/// not starved.
+#[test]
+fn a_has_search_out_of_budget_is_reported_once_per_rule_and_file() {
+    let project = project();
+    // Each `&&..&x` nests 200 references: every one is a candidate whose `has` search walks
+    // all the references below it, 20,000 steps for about 250 bytes. `never` is a parameter,
+    // so that the rule's word keeps the item parsed.
+    let deep = format!("{}x", "&".repeat(200));
+    let mut text = String::from("pub fn first() -> u8 { let _ = &never(); 0 }\n");
+    for n in 0..200 {
+        writeln!(
+            text,
+            "pub fn f{n}(x: u8, never: u8) {{ let _ = (never, {deep}); }}"
+        )
+        .unwrap();
+    }
+    text.push_str("pub fn last() -> u8 { let _ = &never(); unsafe { 0 } }\n");
+    project
+        .file(
+            "codex-rules/has.toml",
+            &rule(
+                "LANG0001",
+                "[match]\nkind = \"reference\"\nhas = { call = [\"never\"], stop_by = \"end\" }\n",
+            ),
+        )
+        .file(
+            "codex-rules/unsafe.toml",
+            &rule("LANG0002", "[match]\npattern = \"unsafe { .. }\"\n"),
+        )
+        .file("src/lib.rs", &format!("mod other;\n{text}"))
+        .file("src/other.rs", &text);
+    let out = project.run(&["check", "--format", "concise"]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        heads(&out.stdout),
+        [
+            "src/lib.rs:2:32 LANG0001",
+            "src/lib.rs:164:150 CX9007",
+            "src/lib.rs:203:41 LANG0002",
+            "src/other.rs:1:32 LANG0001",
+            "src/other.rs:163:143 CX9007",
+            "src/other.rs:202:41 LANG0002",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout
+            .matches("rule LANG0001 ran out of its search budget")
+            .count(),
+        2,
+        "{}",
+        out.stdout
+    );
 }

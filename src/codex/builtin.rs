@@ -22,6 +22,9 @@ pub enum Builtin {
     UnusedSuppression,
     /// A `codex:allow(..., until = DATE)` comment past its date, or whose date is not one.
     ExpiredSuppression,
+    /// A rule whose relational searches (`has`, statement runs, chains) ran out of their
+    /// per-file budget, so its findings in the rest of the file are unknown.
+    RuleSearchBudgetExhausted,
 }
 
 struct Spec {
@@ -145,11 +148,35 @@ vulnerability scanners do with ignores that expire.\n\n## Example\n\n    // code
 let port = env_port().unwrap();\n\nUse instead: the fix the comment was waiting for, or a new \
 date and reason.",
     },
+    Spec {
+        kind: Builtin::RuleSearchBudgetExhausted,
+        id: "CX9007",
+        name: "rule-search-budget-exhausted",
+        title: "rule whose searches ran out of budget in a file",
+        severity: Severity::Warning,
+        stage: Stage::Enforce,
+        message: "a rule's searches ran out of budget here, so its findings in the rest of this \
+file are unknown",
+        help: "split the generated or repetitive code, or exclude the file in codex.toml; the \
+budget is 64 search steps per byte of the file",
+        doc: "## What it does\nReports, once per rule and file, the node where a rule's relational \
+searches (`has`, `..` runs of statements or arguments, method-chain ellipsis) ran out of the \
+budget they share in that file: 64 steps per byte, far more than code written by people \
+needs. From that node to the end of the file, that rule's findings are unknown; the message \
+names the rule.\n\n## Why is this bad?\nThe budget keeps a hostile file from making a run \
+quadratic, but a file that exhausts it would otherwise lose the rule's findings silently, \
+and code placed after the exhausting part would pass unchecked. It is enforced, like a file \
+that does not parse, so that such input cannot be used to slip a finding through; it is a \
+warning because the code itself may be fine.\n\n## Example\nA generated file of 20,000 \
+statements searched by a rule `let $A = x(); ..; never($A);`, where every `let` starts a \
+search to the end of the block.\n\nUse instead: split the generated code into smaller \
+functions or files, or exclude it in `codex.toml` if it is not reviewed code.",
+    },
 ];
 
 impl Builtin {
     /// Every built-in kind.
-    pub const ALL: [Builtin; 7] = [
+    pub const ALL: [Builtin; 8] = [
         Builtin::UnreadableSource,
         Builtin::UnparsableSource,
         Builtin::EmptySource,
@@ -157,6 +184,7 @@ impl Builtin {
         Builtin::UnknownRuleInSuppression,
         Builtin::UnusedSuppression,
         Builtin::ExpiredSuppression,
+        Builtin::RuleSearchBudgetExhausted,
     ];
 
     /// The rule for this kind, before `codex.toml` overrides.

@@ -5,9 +5,10 @@
 //! takes from it; when both name a rule, the more specific selector wins (a code or a name over
 //! any prefix, a longer prefix over a shorter one), and `--ignore` wins a tie. Every rule still
 //! runs, so suppressions of a rule left out are still used, not reported as unused; only what
-//! is reported and fixed changes. Files that could not be checked at all (CX9000, CX9001) are
-//! reported whatever `--select` says, unless `--ignore` names them: a narrowed run must not
-//! pass because the file it was about does not parse.
+//! is reported and fixed changes. Files that could not be checked at all (CX9000, CX9001), and
+//! rules whose searches ran out of budget in a file (CX9007), are reported whatever `--select`
+//! says, unless `--ignore` names them: a narrowed run must not pass because the file it was
+//! about does not parse or exhausts the rule.
 
 use std::collections::HashSet;
 
@@ -116,11 +117,15 @@ fn specificity(selector: &str, rule: &Rule) -> Option<usize> {
     }
 }
 
-/// The built-in rules saying that a file was not checked at all.
+/// The built-in rules saying that a file, or a rule in it, was not checked.
 fn is_not_checked(rule: &Rule) -> bool {
     matches!(
         rule.matcher,
-        Matcher::Builtin(Builtin::UnreadableSource | Builtin::UnparsableSource)
+        Matcher::Builtin(
+            Builtin::UnreadableSource
+                | Builtin::UnparsableSource
+                | Builtin::RuleSearchBudgetExhausted
+        )
     )
 }
 
@@ -153,7 +158,7 @@ mod tests {
     fn codes_names_and_prefixes_with_the_more_specific_winning() {
         assert_eq!(
             kept(&["CX0001", "expect-outside-tests"], &[]),
-            ["CX0001", "CX0002", "CX9000", "CX9001"]
+            ["CX0001", "CX0002", "CX9000", "CX9001", "CX9007"]
         );
         assert_eq!(
             kept(&["CX000"], &["CX0004", "CX0005", "CX0006", "CX9"]),
@@ -161,12 +166,12 @@ mod tests {
         );
         assert_eq!(
             kept(&["CX0001"], &["CX00"]),
-            ["CX0001", "CX9000", "CX9001"],
+            ["CX0001", "CX9000", "CX9001", "CX9007"],
             "a code beats a prefix"
         );
         assert_eq!(
             kept(&["CX0001"], &["CX0001"]),
-            ["CX9000", "CX9001"],
+            ["CX9000", "CX9001", "CX9007"],
             "a tie ignores"
         );
         assert_eq!(kept(&[], &["CX9"]).len(), 6);

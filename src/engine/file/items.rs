@@ -114,6 +114,7 @@ pub(super) fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: us
             },
         );
     }
+    problems.extend(exhausted(codex, &walker, text, lines));
     let findings = walker
         .findings
         .into_iter()
@@ -125,6 +126,29 @@ pub(super) fn check_text(codex: &Codex, text: &str, lines: &LineIndex, limit: us
         problems,
         directives: suppress::parse(text, lines),
     }
+}
+
+/// The rules whose searches ran out of budget in the file (CX9007), each at the node where
+/// it did: their findings from there on are unknown.
+fn exhausted(codex: &Codex, walker: &Walker<'_>, text: &str, lines: &LineIndex) -> Vec<Problem> {
+    walker
+        .exhausted
+        .iter()
+        .filter_map(|(rule, range)| {
+            let rule = codex.rule(*rule)?;
+            Some(Problem {
+                kind: Builtin::RuleSearchBudgetExhausted,
+                message: format!(
+                    "rule {} ran out of its search budget here; its findings from here to the \
+                     end of this file are unknown",
+                    rule.id
+                ),
+                start: lines.position(text, range.start),
+                end: lines.position(text, range.end),
+                snippet: lines.excerpt(text, range.start, range.end),
+            })
+        })
+        .collect()
 }
 
 /// A raw finding placed in its file: positions and excerpts instead of byte offsets.

@@ -92,6 +92,9 @@ pub(crate) struct Walker<'a> {
     /// Steps left for `has` searches and run placements, per pattern or rule-object rule (and
     /// one for the `inside` rules, last): a rule that exhausts its own starves no other.
     budgets: Vec<Cell<usize>>,
+    /// The rules whose searches ran out of budget in this file, each with the node where it
+    /// first did: their findings from there on are unknown, which is reported (CX9007).
+    pub(crate) exhausted: Vec<(RuleIndex, Range<usize>)>,
 }
 
 /// How many times its own size a file's macro tokens may be parsed, summed over nesting levels.
@@ -136,6 +139,7 @@ impl<'a> Walker<'a> {
                 let count = codex.triggers().objects().len() + 1;
                 (0..count).map(|_| Cell::new(steps)).collect()
             },
+            exhausted: Vec::new(),
         }
     }
 

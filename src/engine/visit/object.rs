@@ -42,7 +42,12 @@ impl Walker<'_> {
         let tag = target.tag();
         let candidates = objects.for_tag(tag);
         if !candidates.is_empty() {
-            let found = self.evaluate(objects, candidates, target);
+            let (found, starved) = self.evaluate(objects, candidates, target);
+            for rule in starved {
+                if self.exhausted.iter().all(|(seen, _)| *seen != rule) {
+                    self.exhausted.push((rule, finding_range(target)));
+                }
+            }
             for (rule, range, name, fix) in found {
                 let at = self.findings.len();
                 self.record_named(&[rule], range, name.as_deref());
@@ -110,10 +115,18 @@ impl Walker<'_> {
         self.leave_node(entered);
     }
 
-    fn evaluate(&self, objects: &Objects, candidates: &[usize], target: Target<'_>) -> Vec<Found> {
+    /// The findings of the rules `candidates` on `target`, and the rules whose evaluation ran
+    /// out of budget (theirs, or the `inside` rules') so that whether they match is unknown.
+    fn evaluate(
+        &self,
+        objects: &Objects,
+        candidates: &[usize],
+        target: Target<'_>,
+    ) -> (Vec<Found>, Vec<RuleIndex>) {
         let imports: &Imports = &self.imports;
         let resolve = |path: &[String]| imports.resolve(path);
         let mut found = Vec::new();
+        let mut starved = Vec::new();
         for &index in candidates {
             let Some((object, rule)) = objects.rule(index) else {
                 continue;
@@ -135,10 +148,17 @@ impl Walker<'_> {
                 if let Root::Node(Node::Seq(elems)) = &pattern.root {
                     self.sequences(&mut eval, object, elems, stmts, rule, &mut found);
                 }
+                if eval.matching.starved() {
+                    starved.push(rule);
+                }
                 continue;
             }
             let matched = eval.object(object, target);
-            if !matched || eval.matching.starved() {
+            if eval.matching.starved() {
+                starved.push(rule);
+                continue;
+            }
+            if !matched {
                 continue;
             }
             let fix = fix.and_then(|parts| self.fix(&eval, parts, node_range(target)));
@@ -149,7 +169,7 @@ impl Walker<'_> {
                 fix,
             ));
         }
-        found
+        (found, starved)
     }
 
     /// Every match of the statement sequence `elems` in `stmts`, each reported from its first
