@@ -12,6 +12,9 @@ use crate::select::changes::ChangedLines;
 /// Rules of the tool itself saying that code was not checked; see `codex::builtin`.
 const NOT_CHECKED: [&str; 3] = ["CX9000", "CX9001", "CX9002"];
 
+/// A rule that ran out of its search budget (CX9007) left the rest of its file unchecked.
+const UNCHECKED_TO_THE_END: &str = "CX9007";
+
 /// What a run narrowed to a change keeps.
 #[derive(Debug, Clone)]
 pub struct ChangeFilter {
@@ -57,14 +60,18 @@ impl ChangeFilter {
 }
 
 /// Whether `diagnostic` is about the change: its first line changed; for a finding that code
-/// was not checked (unreadable, unparsable, empty), any line it spans changed; for a problem of
-/// a whole file (line 1, no snippet), the file changed.
+/// was not checked (unreadable, unparsable, empty), any line it spans changed; for a rule that
+/// ran out of its search budget, any line from there to the end of the file; for a problem of a
+/// whole file (line 1, no snippet), the file changed.
 pub fn on_changed_lines(changed: &ChangedLines, diagnostic: &Diagnostic) -> bool {
     let path = diagnostic.path.as_str();
     let (first, last) = (diagnostic.start.line, diagnostic.end.line);
     let whole_file = first == 1 && diagnostic.snippet.is_empty();
     if whole_file && changed.touches(path) {
         return true;
+    }
+    if diagnostic.rule == UNCHECKED_TO_THE_END {
+        return changed.overlaps(path, first, usize::MAX);
     }
     if NOT_CHECKED.contains(&diagnostic.rule.as_str()) {
         return changed.overlaps(path, first, last.max(first));
@@ -129,5 +136,8 @@ mod tests {
             parse("diff --git a/old.rs b/src/lib.rs\nrename from old.rs\nrename to src/lib.rs\n");
         assert!(renamed.keeps(&diagnostic("CX9002", 1..=1, "")));
         assert!(!renamed.keeps(&diagnostic("CX9001", 1..=3, "fn f(")));
+        // A rule out of budget at line 3 left lines 3 to the end unchecked: line 7 changed.
+        assert!(changed.keeps(&diagnostic("CX9007", 3..=3, "&&&x")));
+        assert!(!changed.keeps(&diagnostic("CX9007", 8..=8, "&&&x")));
     }
 }
