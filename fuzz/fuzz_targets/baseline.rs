@@ -7,11 +7,11 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use cargo_codex::filter::baseline::Baseline;
 use cargo_codex::codex::load::load;
 use cargo_codex::codex::{Overrides, Sources};
 use cargo_codex::diagnostic::Diagnostic;
 use cargo_codex::engine::{self, Inputs};
+use cargo_codex::filter::baseline::Baseline;
 use libfuzzer_sys::fuzz_target;
 
 struct Setup {

@@ -1,12 +1,15 @@
-//! A `pattern` rule's text through the pattern compiler, then matched against an expression.
-//! The input is `PATTERN\nEXPRESSION`. The pattern compiles on the calling thread, as the Codex
+//! A `pattern` rule's text through the pattern compiler, then matched against an expression
+//! and against the items of a file. The input is `PATTERN\nCODE`. The pattern compiles on the calling thread, as the Codex
 //! loads on the main thread; the expression is parsed and matched on a thread with the engine's
 //! worker stack, as the engine does it.
 #![no_main]
 // A fuzz target's panic is its finding, as a test's is: it unwraps like a test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cargo_codex::codex::pattern::{Matching, Pattern};
+use std::cell::Cell;
+
+use cargo_codex::codex::pattern::matching::item_target;
+use cargo_codex::codex::pattern::{Matching, Pattern, Target};
 use libfuzzer_sys::fuzz_target;
 
 /// The engine's worker stack (`engine::WORKER_STACK`): reserved, not committed.
@@ -20,19 +23,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(pattern) = Pattern::parse(pattern) else {
         return;
     };
-    let _ = pattern.anchor();
     let expression = expression.to_owned();
     std::thread::Builder::new()
         .stack_size(WORKER_STACK)
         .spawn(move || {
-            let Ok(expr) = syn::parse_str::<syn::Expr>(&expression) else {
-                return;
-            };
             let resolve = |path: &[String]| vec![path.to_vec()];
-            let mut matching = Matching::new(&resolve);
-            let _ = matching.matches(&pattern.root, &expr);
-            if let syn::Expr::Macro(mac) = &expr {
-                let _ = Matching::matches_macro(&pattern.root, &mac.mac);
+            // As the engine does: a budget of search steps proportional to the input.
+            let budget = Cell::new(expression.len().saturating_mul(64).max(1 << 12));
+            if let Ok(expr) = syn::parse_str::<syn::Expr>(&expression) {
+                let _ = Matching::new(&resolve, &budget).root(&pattern.root, Target::Expr(&expr));
+            }
+            if let Ok(file) = syn::parse_file(&expression) {
+                for item in &file.items {
+                    let _ = Matching::new(&resolve, &budget).root(&pattern.root, item_target(item));
+                }
             }
         })
         .unwrap()
