@@ -7,7 +7,6 @@ use diffy::patch_set::{FileOperation, FilePatch, ParseOptions, PatchKind, PatchS
 
 use super::brief::FileStatus;
 use crate::select::changes::{ChangesError, project_path};
-use crate::select::checkout::refuse_option;
 
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,27 +49,7 @@ impl HunkRange {
 ///
 /// When `base` starts with `-`, git fails, or its output does not read.
 pub(crate) fn read(root: &std::path::Path, base: &str) -> Result<Vec<FileDiff>, ChangesError> {
-    refuse_option(base, "diff")?;
-    let args = [
-        "diff",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-renames",
-        "--relative",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        "--submodule=short",
-        "--unified=0",
-        "--merge-base",
-        base,
-        "--",
-    ];
-    let output = crate::git::run(root, &args, None).map_err(|error| ChangesError::Git {
-        args: error.args,
-        message: error.message,
-    })?;
-    parse(&output)
+    parse(&crate::select::changes::diff_since(root, base)?)
 }
 
 /// The files of a git diff.

@@ -137,23 +137,7 @@ impl ChangedLines {
     /// When git is missing, `base` is unknown, `root` is not in a repository, or git's output
     /// does not read (see [`ChangedLines::parse`]).
     pub fn from_git(root: &Path, base: &str) -> Result<Self, ChangesError> {
-        refuse_option(base, "diff")?;
-        let args = [
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-renames",
-            "--relative",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            "--submodule=short",
-            "--unified=0",
-            "--merge-base",
-            base,
-            "--",
-        ];
-        Self::parse_bytes(&git_bytes(root, &args, None)?)
+        Self::parse_bytes(&diff_since(root, base)?)
     }
 
     /// The files with added or changed lines.
@@ -246,6 +230,34 @@ fn without_carriage_returns(diff: &[u8]) -> Cow<'_, [u8]> {
         }
     }
     Cow::Owned(lf)
+}
+
+/// The unified diff (no context lines) of the working tree against the merge base of `base`
+/// and `HEAD`, from `git` run in `root`: paths relative to `root`, whatever the user's git
+/// configuration (renames not followed, textconv and external diff drivers off, prefixes
+/// `a/` and `b/`). What `--diff` and the review brief both read.
+///
+/// # Errors
+///
+/// When `base` starts with `-`, or git fails.
+pub fn diff_since(root: &Path, base: &str) -> Result<Vec<u8>, ChangesError> {
+    refuse_option(base, "diff")?;
+    let args = [
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--relative",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--submodule=short",
+        "--unified=0",
+        "--merge-base",
+        base,
+        "--",
+    ];
+    git_bytes(root, &args, None)
 }
 
 #[cfg(test)]
