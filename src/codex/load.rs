@@ -449,6 +449,24 @@ pub(super) fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// Where a rule's documentation is: its own `url`, else the `rule_url` template of
+/// `codex.toml` filled with its code, name and file, else the rule file's path.
+pub(super) fn rule_url(
+    own: Option<String>,
+    sources: &Sources,
+    file: &TextFile,
+    id: &str,
+    name: &str,
+) -> String {
+    own.unwrap_or_else(|| match sources.url_template.as_deref() {
+        Some(template) => template
+            .replace("{id}", id)
+            .replace("{name}", name)
+            .replace("{path}", &file.path),
+        None => file.path.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,15 +125,7 @@ fn parse(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let url = raw.url.or_else(|| {
-        Some(match sources.url_template.as_deref() {
-            Some(template) => template
-                .replace("{id}", &id)
-                .replace("{name}", &name)
-                .replace("{path}", &file.path),
-            None => file.path.clone(),
-        })
-    });
+    let url = Some(super::rule_url(raw.url, sources, file, &id, &name));
     let rule = ReviewRule {
         id,
         name,

@@ -191,16 +191,7 @@ pub(super) fn parse(
         .fix
         .map(|fix| compile::fix(file, fix, &matcher))
         .transpose()?;
-    // The rule's own `url`, else the `rule_url` template, else the rule file's path.
-    let url = raw.url.or_else(|| {
-        Some(match sources.url_template.as_deref() {
-            Some(template) => template
-                .replace("{id}", &id)
-                .replace("{name}", &name)
-                .replace("{path}", &file.path),
-            None => file.path.clone(),
-        })
-    });
+    let url = Some(super::rule_url(raw.url, sources, file, &id, &name));
     let rule = Rule {
         id,
         name,
